@@ -1,0 +1,513 @@
+"""Plan-level domain: offices, their groups and staff, fiscal years, plans, strategies, policies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from actionplan import thai
+
+
+class Level(models.TextChoices):
+    PRIMARY = "primary", "สพป."
+    SECONDARY = "secondary", "สพม."
+
+
+class DigitStyle(models.TextChoices):
+    THAI = "thai", _("เลขไทย (๑๒๓)")
+    ARABIC = "arabic", _("เลขอารบิก (123)")
+
+
+class Office(models.Model):
+    """An Educational Service Area office (สพป./สพม.); every other object is scoped to one."""
+
+    code = models.SlugField(_("รหัสสำนักงาน"), max_length=20, unique=True)
+    name_th = models.CharField(_("ชื่อสำนักงาน"), max_length=255)
+    short_name_th = models.CharField(_("ชื่อย่อ"), max_length=100)
+    level = models.CharField(_("ระดับ"), max_length=10, choices=Level.choices, default=Level.PRIMARY)
+    province_th = models.CharField(_("จังหวัด"), max_length=100, blank=True)
+    area_no = models.PositiveSmallIntegerField(_("เขต"), null=True, blank=True)
+    parent_agency_th = models.CharField(
+        _("หน่วยงานต้นสังกัด"), max_length=255, default="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน"
+    )
+    ministry_th = models.CharField(_("กระทรวง"), max_length=255, default="กระทรวงศึกษาธิการ")
+    address_th = models.TextField(_("ที่อยู่"), blank=True)
+    phone = models.CharField(_("โทรศัพท์"), max_length=100, blank=True)
+    website = models.CharField(_("เว็บไซต์"), max_length=200, blank=True)
+    digit_style = models.CharField(
+        _("ตัวเลขในเอกสารพิมพ์"), max_length=10, choices=DigitStyle.choices, default=DigitStyle.THAI
+    )
+    aliases = models.JSONField(_("ชื่อเรียกอื่น"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("สำนักงานเขตพื้นที่การศึกษา")
+        verbose_name_plural = _("สำนักงานเขตพื้นที่การศึกษา")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.short_name_th
+
+
+class StandardGroup(models.TextChoices):
+    """The ten units of the MOE 2560 announcement (ประกาศ ศธ. การแบ่งส่วนราชการ พ.ศ. ๒๕๖๐ ข้อ ๖)."""
+
+    ADMIN = "ADMIN", "กลุ่มอำนวยการ"
+    HR = "HR", "กลุ่มบริหารงานบุคคล"
+    PLAN = "PLAN", "กลุ่มนโยบายและแผน"
+    PROMO = "PROMO", "กลุ่มส่งเสริมการจัดการศึกษา"
+    SUPERV = "SUPERV", "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"
+    FIN = "FIN", "กลุ่มบริหารงานการเงินและสินทรัพย์"
+    TDEV = "TDEV", "กลุ่มพัฒนาครูและบุคลากรทางการศึกษา"
+    LEGAL = "LEGAL", "กลุ่มกฎหมายและคดี"
+    ICT = "ICT", "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร"
+    AUDIT = "AUDIT", "หน่วยตรวจสอบภายใน"
+
+
+# Spellings seen in real documents (domain.md §3.1) so imports can match them.
+STANDARD_GROUP_ALIASES: dict[str, list[str]] = {
+    "ADMIN": ["กลุ่มอำนาจการ"],
+    "PLAN": ["กลุ่มนโยบาย และแผน"],
+    "PROMO": ["กลุ่มส่งเสริม การจัดการศึกษา"],
+    "SUPERV": [
+        "กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา",
+        "กลุ่มนิเทศติดตามประเมินผลการจัดการศึกษา",
+        "กลุ่มนิเทศติดตาม และประเมินผลการจัดการศึกษา",
+        "กลุ่มนิเทศ ติดตาม และประเมินผลการจัดการศึกษา",
+        "กลุ่มนิเทศ ติดตามและประเมินผล การจัดการศึกษา",
+        "กลุ่มนิเทศฯ",
+    ],
+    "FIN": ["กลุ่มงานบริหารการเงินและสินทรัพย์", "กลุ่มบริหารงานการเงิน และสินทรัพย์"],
+    "TDEV": ["กลุ่มพัฒนาครูและบุคลากร ทางการศึกษา"],
+    "ICT": [
+        "กลุ่มส่งเสริมการจัดการศึกษาทางไกลเทคโนโลยีสารสนเทศและการสื่อสาร",
+        "กลุ่มส่งเสริมการศึกษาทางไกลเทคโนโลยีสารสนเทศและการสื่อสาร",
+    ],
+}
+
+
+class OrgUnit(models.Model):
+    """A group (กลุ่ม) or unit (หน่วย) of an office; the ten standard ones are created with it."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="units")
+    standard_code = models.CharField(
+        _("กลุ่มมาตรฐาน"), max_length=10, choices=StandardGroup.choices, blank=True
+    )
+    name_th = models.CharField(_("ชื่อกลุ่ม"), max_length=255)
+    short_name_th = models.CharField(_("ชื่อย่อ"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    budget_ceiling = models.DecimalField(
+        _("วงเงินงบประมาณ"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    aliases = models.JSONField(_("ชื่อเรียกอื่น"), default=list, blank=True)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+
+    class Meta:
+        verbose_name = _("กลุ่ม/หน่วย")
+        verbose_name_plural = _("กลุ่ม/หน่วย")
+        ordering = ["office", "sort_order", "name_th"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name_th"], name="orgunit_unique_name"),
+            models.UniqueConstraint(
+                fields=["office", "standard_code"],
+                condition=~Q(standard_code=""),
+                name="orgunit_unique_standard_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class OfficeRole(models.TextChoices):
+    DIRECTOR = "director", "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
+    DEPUTY = "deputy", "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
+    GROUP_DIRECTOR = "group_director", "ผู้อำนวยการกลุ่ม/หน่วย"
+    STAFF = "staff", "บุคลากร"
+
+
+class Person(models.Model):
+    """A member of an office's staff as printed on documents (name, prefix, position)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="people")
+    prefix_th = models.CharField(_("คำนำหน้า"), max_length=50, blank=True)
+    first_name_th = models.CharField(_("ชื่อ"), max_length=100)
+    last_name_th = models.CharField(_("นามสกุล"), max_length=100, blank=True)
+    position_th = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    office_role = models.CharField(
+        _("บทบาทในสำนักงาน"), max_length=20, choices=OfficeRole.choices, default=OfficeRole.STAFF
+    )
+    is_active = models.BooleanField(_("ปฏิบัติงานอยู่"), default=True)
+
+    class Meta:
+        verbose_name = _("บุคลากร")
+        verbose_name_plural = _("บุคลากร")
+        ordering = ["office", "first_name_th", "last_name_th"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Name as printed: prefix glued to the first name ("นางอัจฉราภรณ์ ณ พัทลุง")."""
+        return f"{self.prefix_th}{self.first_name_th} {self.last_name_th}".strip()
+
+
+class Role(models.TextChoices):
+    PLANNER = "planner", _("ผู้จัดทำโครงการ (เจ้าหน้าที่กลุ่ม)")
+    GROUP_DIRECTOR = "group_director", _("ผู้อำนวยการกลุ่ม")
+    DEPUTY_DIRECTOR = "deputy_director", _("รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
+    DIRECTOR = "director", _("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
+    PLAN_ADMIN = "plan_admin", _("ผู้ดูแลแผน (กลุ่มนโยบายและแผน)")
+    SYSADMIN = "sysadmin", _("ผู้ดูแลระบบ")
+
+
+OFFICE_WIDE_ROLES = {Role.DEPUTY_DIRECTOR, Role.DIRECTOR, Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+class User(AbstractUser):
+    """A login. Belongs to one office and one group; its role decides what it may see and do."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.PLANNER)
+    person = models.OneToOneField(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user"
+    )
+
+    class Meta:
+        verbose_name = _("ผู้ใช้")
+        verbose_name_plural = _("ผู้ใช้")
+
+    @property
+    def is_office_wide(self) -> bool:
+        """Directors, deputies and plan administrators see every group of their office."""
+        return self.role in OFFICE_WIDE_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.person.full_name if self.person_id else (self.get_full_name() or self.username)
+
+
+class FiscalYear(models.Model):
+    """A Thai fiscal year named in the Buddhist Era; its dates and quarters are derived."""
+
+    year_be = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    is_open = models.BooleanField(_("เปิดรับโครงการ"), default=True)
+
+    class Meta:
+        verbose_name = _("ปีงบประมาณ")
+        verbose_name_plural = _("ปีงบประมาณ")
+        ordering = ["-year_be"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_be__gte=2500) & Q(year_be__lte=2700), name="fiscalyear_be_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ปีงบประมาณ พ.ศ. {self.year_be}"
+
+    @property
+    def start_date(self) -> date:
+        return thai.fiscal_year_bounds(self.year_be)[0]
+
+    @property
+    def end_date(self) -> date:
+        return thai.fiscal_year_bounds(self.year_be)[1]
+
+    def quarter_labels(self, digits: str = "thai") -> list[str]:
+        return [thai.quarter_label(self.year_be, q, digits=digits) for q in (1, 2, 3, 4)]
+
+    def contains(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class PlanType(models.TextChoices):
+    ACTION_PLAN = "action_plan", "แผนปฏิบัติการประจำปี"
+    TEACHER_DEV = "teacher_dev", "แผนพัฒนาครูและบุคลากรทางการศึกษา"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("กำลังจัดทำ")
+    APPROVED = "approved", _("อนุมัติแล้ว")
+    ARCHIVED = "archived", _("ประวัติ (นำเข้าจากแผนเดิม)")
+
+
+class Plan(models.Model):
+    """One office's annual action plan for one fiscal year: the book that gets printed."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="plans")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="plans")
+    plan_type = models.CharField(
+        _("ประเภทแผน"), max_length=20, choices=PlanType.choices, default=PlanType.ACTION_PLAN
+    )
+    title_th = models.CharField(_("ชื่อแผน"), max_length=255, blank=True)
+    horizon_start_be = models.PositiveSmallIntegerField(_("แผนพัฒนาฯ ตั้งแต่ปี"), null=True, blank=True)
+    horizon_end_be = models.PositiveSmallIntegerField(_("ถึงปี"), null=True, blank=True)
+    vision_th = models.TextField(_("วิสัยทัศน์"), blank=True)
+    values_th = models.TextField(_("ค่านิยม"), blank=True)
+    foreword_th = models.TextField(_("คำนำ"), blank=True)
+    foreword_signatory_th = models.CharField(_("ผู้ลงท้ายคำนำ"), max_length=255, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("แผนปฏิบัติการ")
+        verbose_name_plural = _("แผนปฏิบัติการ")
+        ordering = ["office", "-fiscal_year__year_be"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "fiscal_year", "plan_type"], name="plan_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_start_be__isnull=True)
+                | Q(horizon_end_be__isnull=True)
+                | Q(horizon_end_be__gte=models.F("horizon_start_be")),
+                name="plan_horizon_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        base = self.title_th or self.get_plan_type_display()
+        return f"{base} ประจำปีงบประมาณ พ.ศ. {self.fiscal_year.year_be}"
+
+    @property
+    def horizon_years(self) -> list[int]:
+        """The years of the strategy-KPI target table (e.g. 2566-2570)."""
+        if self.horizon_start_be and self.horizon_end_be:
+            return list(range(self.horizon_start_be, self.horizon_end_be + 1))
+        return [self.fiscal_year.year_be]
+
+
+class DirectionKind(models.TextChoices):
+    MISSION = "mission", "พันธกิจ"
+    GOAL = "goal", "เป้าประสงค์"
+    SUCCESS_FACTOR = "success_factor", "ปัจจัยแห่งความสำเร็จ"
+
+
+class DirectionItem(models.Model):
+    """A numbered item of the plan's direction: a mission, a goal or a success factor."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="direction_items")
+    kind = models.CharField(_("ประเภท"), max_length=20, choices=DirectionKind.choices)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    text_th = models.TextField(_("ข้อความ"))
+
+    class Meta:
+        verbose_name = _("พันธกิจ/เป้าประสงค์")
+        verbose_name_plural = _("พันธกิจ/เป้าประสงค์")
+        ordering = ["plan", "kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order}"
+
+
+class StrategyLabel(models.TextChoices):
+    STRATEGY = "กลยุทธ์", "กลยุทธ์"
+    STRATEGIC_ISSUE = "ยุทธศาสตร์", "ยุทธศาสตร์"
+    STRATEGY_ISSUE = "ประเด็นกลยุทธ์", "ประเด็นกลยุทธ์"
+
+
+class Strategy(models.Model):
+    """A strategy (กลยุทธ์) of the plan; projects serve exactly one."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strategies")
+    number = models.PositiveSmallIntegerField(_("ข้อที่"))
+    label = models.CharField(
+        _("คำเรียก"), max_length=20, choices=StrategyLabel.choices, default=StrategyLabel.STRATEGY
+    )
+    title_th = models.TextField(_("ชื่อกลยุทธ์"))
+
+    class Meta:
+        verbose_name = _("กลยุทธ์")
+        verbose_name_plural = _("กลยุทธ์")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="strategy_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}ที่ {self.number} {self.title_th}"
+
+
+class StrategicGoal(models.Model):
+    """A strategic goal (เป้าประสงค์เชิงกลยุทธ์) under a strategy."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    text_th = models.TextField(_("เป้าประสงค์เชิงกลยุทธ์"))
+
+    class Meta:
+        verbose_name = _("เป้าประสงค์เชิงกลยุทธ์")
+        verbose_name_plural = _("เป้าประสงค์เชิงกลยุทธ์")
+        ordering = ["strategy", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_th[:80]
+
+
+class DevelopmentGuideline(models.Model):
+    """A development guideline (แนวทางการพัฒนา) with the unit responsible for it."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="guidelines")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    heading_th = models.CharField(_("หัวข้อย่อย"), max_length=255, blank=True)
+    text_th = models.TextField(_("แนวทางการพัฒนา"))
+    responsible_th = models.CharField(_("หน่วยงานที่รับผิดชอบ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("แนวทางการพัฒนา")
+        verbose_name_plural = _("แนวทางการพัฒนา")
+        ordering = ["strategy", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_th[:80]
+
+
+class IndicatorLevel(models.TextChoices):
+    ESA = "สพท.", "สพท."
+    ESA_SCHOOL = "สพท. / โรงเรียน", "สพท. / โรงเรียน"
+    SCHOOL = "โรงเรียน", "โรงเรียน"
+
+
+class StrategyIndicator(models.Model):
+    """A strategy KPI (ตัวชี้วัด) with one target per year of the plan's horizon."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    text_th = models.TextField(_("ตัวชี้วัด"))
+    unit_th = models.CharField(_("หน่วยนับ"), max_length=50, default="ร้อยละ")
+    level = models.CharField(
+        _("ระดับ"), max_length=30, choices=IndicatorLevel.choices, default=IndicatorLevel.ESA_SCHOOL
+    )
+    higher_is_better = models.BooleanField(_("ค่ายิ่งสูงยิ่งดี"), default=True)
+
+    class Meta:
+        verbose_name = _("ตัวชี้วัดกลยุทธ์")
+        verbose_name_plural = _("ตัวชี้วัดกลยุทธ์")
+        ordering = ["strategy", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_th[:80]
+
+    def target_for(self, year_be: int):
+        """The target of one year, from prefetched targets."""
+        for target in self.targets.all():
+            if target.year_be == year_be:
+                return target.target_value
+        return None
+
+
+class StrategyIndicatorTarget(models.Model):
+    """The target value of a strategy KPI for one Buddhist-Era year."""
+
+    indicator = models.ForeignKey(
+        StrategyIndicator, on_delete=models.CASCADE, related_name="targets"
+    )
+    year_be = models.PositiveSmallIntegerField(_("ปี พ.ศ."))
+    target_value = models.DecimalField(_("ค่าเป้าหมาย"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ค่าเป้าหมายรายปี")
+        verbose_name_plural = _("ค่าเป้าหมายรายปี")
+        ordering = ["indicator", "year_be"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year_be"], name="kpi_target_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_be}: {self.target_value}"
+
+
+class FrameworkKind(models.TextChoices):
+    NATIONAL_STRATEGY = "national_strategy", "ยุทธศาสตร์ชาติ"
+    MASTER_PLAN = "master_plan", "แผนแม่บทภายใต้ยุทธศาสตร์ชาติ"
+    REFORM_PLAN = "reform_plan", "แผนการปฏิรูปประเทศด้านการศึกษา"
+    NESDP = "nesdp", "แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ"
+    NATIONAL_EDU_PLAN = "national_edu_plan", "แผนการศึกษาแห่งชาติ"
+    GOVERNMENT_POLICY = "government_policy", "นโยบายรัฐบาล"
+    MOE_POLICY = "moe_policy", "นโยบายและจุดเน้นกระทรวงศึกษาธิการ"
+    OBEC_POLICY = "obec_policy", "นโยบาย สพฐ."
+    OBEC_FOCUS = "obec_focus", "จุดเน้น สพฐ."
+    OBEC_QUICK_WIN = "obec_quick_win", "นโยบายระยะเร่งด่วน (Quick Win) สพฐ."
+    ESA_POLICY = "esa_policy", "นโยบาย/จุดเน้น สพท."
+    ESA_STANDARD = "esa_standard", "มาตรฐานสำนักงานเขตพื้นที่การศึกษา"
+    PROVINCIAL_PLAN = "provincial_plan", "แผนพัฒนาการศึกษาจังหวัด"
+    OTHER = "other", "อื่น ๆ"
+
+
+class PolicyFramework(models.Model):
+    """A policy framework projects align with (สนอง); national ones have no office."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, null=True, blank=True, related_name="frameworks"
+    )
+    kind = models.CharField(_("ประเภท"), max_length=30, choices=FrameworkKind.choices)
+    title_th = models.CharField(_("ชื่อ"), max_length=255)
+    period_start_be = models.PositiveSmallIntegerField(_("ตั้งแต่ปี"), null=True, blank=True)
+    period_end_be = models.PositiveSmallIntegerField(_("ถึงปี"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+
+    class Meta:
+        verbose_name = _("กรอบนโยบาย")
+        verbose_name_plural = _("กรอบนโยบาย")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_th
+
+
+class PolicyItem(models.Model):
+    """One item of a framework ("นโยบายที่ ๓ …", "จุดเน้นที่ ๖ …"), any depth."""
+
+    framework = models.ForeignKey(PolicyFramework, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    code = models.CharField(_("ข้อ"), max_length=30, blank=True)
+    title_th = models.TextField(_("ข้อความ"))
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+
+    class Meta:
+        verbose_name = _("ข้อนโยบาย")
+        verbose_name_plural = _("ข้อนโยบาย")
+        ordering = ["framework", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_th}".strip()
+
+
+class Programme(models.Model):
+    """A budget programme (แผนงาน) a project is funded under."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, null=True, blank=True, related_name="programmes"
+    )
+    name_th = models.CharField(_("แผนงาน"), max_length=255)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+
+    class Meta:
+        verbose_name = _("แผนงาน")
+        verbose_name_plural = _("แผนงาน")
+        ordering = ["name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th

@@ -1,0 +1,36 @@
+"""Services for the plan-level domain: creating offices with their standard groups."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from actionplan.models import FiscalYear, Office, OrgUnit, StandardGroup
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; the message is Thai and shown to the user."""
+
+
+@transaction.atomic
+def create_office(*, code: str, name_th: str, short_name_th: str, **fields) -> Office:
+    """Create an office together with the ten standard groups of the MOE 2560 announcement."""
+    office = Office.objects.create(code=code, name_th=name_th, short_name_th=short_name_th, **fields)
+    ensure_standard_groups(office=office)
+    return office
+
+
+def ensure_standard_groups(*, office: Office) -> list[OrgUnit]:
+    """Create whichever of the ten standard groups the office lacks (renamed ones are kept)."""
+    existing = set(office.units.exclude(standard_code="").values_list("standard_code", flat=True))
+    new_units = [
+        OrgUnit(office=office, standard_code=code, name_th=label, sort_order=index)
+        for index, (code, label) in enumerate(StandardGroup.choices, start=1)
+        if code not in existing
+    ]
+    return OrgUnit.objects.bulk_create(new_units)
+
+
+def get_fiscal_year(year_be: int) -> FiscalYear:
+    """The fiscal year named year_be (BE), created on first use."""
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year_be=year_be)
+    return fiscal_year

@@ -1,0 +1,20 @@
+"""URLconf: the Thai UI, the admin and the login pages."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from actionplan import views
+
+admin.site.site_header = "ระบบแผนปฏิบัติการประจำปี สำนักงานเขตพื้นที่การศึกษา"
+admin.site.site_title = "แผนปฏิบัติการ"
+admin.site.index_title = "ข้อมูลอ้างอิงและการจัดการ"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/", include("projects.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,50 @@
+"""Admin for budget reference data and lines."""
+
+from django.contrib import admin
+
+from budgets import models
+
+
+@admin.register(models.BudgetCategory)
+class BudgetCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "short_th", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name_th", "code"]
+
+
+@admin.register(models.FundSource)
+class FundSourceAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "short_th", "code", "money_type", "order", "is_active"]
+    list_filter = ["money_type", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name_th", "code"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = models.BudgetLine
+    extra = 0
+    fields = ["order", "description_th", "category", "fund_source", "plain_amount", "declared_amount"]
+    show_change_link = True
+
+
+class QuarterAllocationInline(admin.TabularInline):
+    model = models.QuarterAllocation
+    extra = 0
+    max_num = 4
+
+
+class FactorInline(admin.TabularInline):
+    model = models.BudgetLineFactor
+    extra = 0
+
+
+@admin.register(models.BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["description_th", "activity", "category", "fund_source", "amount"]
+    list_filter = ["category", "fund_source", "activity__project__plan__office"]
+    search_fields = ["description_th", "activity__title_th", "activity__project__name_th"]
+    autocomplete_fields = ["activity"]
+    inlines = [FactorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "fund_source", "activity").prefetch_related("factors")

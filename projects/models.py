@@ -1,0 +1,309 @@
+"""Projects (โครงการ): header, narrative, activities, people and signatures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.models import OrgUnit, Person, Plan, PolicyItem, Programme, Role, Strategy
+from budgets.money import ZERO, quantize
+
+
+class ProjectType(models.TextChoices):
+    CONTINUING = "continuing", "โครงการต่อเนื่อง"
+    NEW = "new", "โครงการใหม่"
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", _("ร่าง")
+    SUBMITTED = "submitted", _("เสนอแล้ว")
+    ENDORSED = "endorsed", _("เห็นชอบแล้ว")
+    APPROVED = "approved", _("อนุมัติแล้ว")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectQuerySet:
+        """Projects a user may see: their office only; group roles see their own group's."""
+        if not user.is_authenticated or not user.office_id:
+            return self.none()
+        qs = self.filter(plan__office_id=user.office_id)
+        if user.is_office_wide:
+            return qs
+        if not user.org_unit_id:
+            return self.none()
+        return qs.filter(Q(lead_unit_id=user.org_unit_id) | Q(co_units=user.org_unit_id)).distinct()
+
+    def editable_by(self, user) -> ProjectQuerySet:
+        """Projects a user may edit: drafts of their own group (plan admins: any draft)."""
+        qs = self.visible_to(user).filter(status=ProjectStatus.DRAFT)
+        if user.role in {Role.PLAN_ADMIN, Role.SYSADMIN}:
+            return qs
+        if user.role in {Role.PLANNER, Role.GROUP_DIRECTOR}:
+            return qs.filter(lead_unit_id=user.org_unit_id)
+        return qs.none()
+
+    def with_budget(self) -> ProjectQuerySet:
+        """Prefetch everything the totals need, in a fixed number of queries."""
+        from budgets.models import BudgetLine
+
+        lines = BudgetLine.objects.select_related("category", "fund_source").prefetch_related(
+            "factors"
+        )
+        return self.prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.prefetch_related(
+                    Prefetch("budget_lines", queryset=lines), "quarters"
+                ),
+            )
+        )
+
+
+class Project(models.Model):
+    """A project of a plan, led by one group, serving one strategy."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
+    code = models.CharField(_("รหัสโครงการ"), max_length=30, blank=True)
+    name_th = models.CharField(_("ชื่อโครงการ"), max_length=500)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("แผนงาน")
+    )
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("กลยุทธ์"),
+    )
+    alignments = models.ManyToManyField(
+        PolicyItem, blank=True, related_name="projects", verbose_name=_("ความสอดคล้อง (สนอง)")
+    )
+    lead_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        verbose_name=_("กลุ่มที่รับผิดชอบ"),
+    )
+    co_units = models.ManyToManyField(
+        OrgUnit, blank=True, related_name="co_projects", verbose_name=_("กลุ่มที่ร่วมรับผิดชอบ")
+    )
+    project_type = models.CharField(
+        _("ลักษณะโครงการ"),
+        max_length=20,
+        choices=ProjectType.choices,
+        default=ProjectType.CONTINUING,
+    )
+    start_date = models.DateField(_("วันเริ่มต้น"), null=True, blank=True)
+    end_date = models.DateField(_("วันสิ้นสุด"), null=True, blank=True)
+    location_th = models.TextField(_("สถานที่ดำเนินการ"), blank=True)
+    rationale_th = models.TextField(_("หลักการและเหตุผล"), blank=True)
+    target_groups_th = models.TextField(_("กลุ่มเป้าหมาย/ผู้ที่ได้รับประโยชน์"), blank=True)
+    allow_reallocation = models.BooleanField(_("ขอถัวจ่ายทุกรายการ"), default=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+    )
+    declared_total = models.DecimalField(
+        _("งบประมาณที่ระบุในเอกสารเดิม"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("เฉพาะข้อมูลนำเข้า: ใช้ตรวจว่ายอดที่พิมพ์ไว้ตรงกับยอดที่คำนวณหรือไม่"),
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("โครงการ")
+        verbose_name_plural = _("โครงการ")
+        ordering = ["plan", "strategy__number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_total__isnull=True) | Q(declared_total__gte=0),
+                name="project_declared_total_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ProjectStatus.DRAFT
+
+    # --- Derived totals: methods over prefetched rows (use Project.objects.with_budget()) ---
+
+    def all_lines(self):
+        return [line for activity in self.activities.all() for line in activity.budget_lines.all()]
+
+    def budget_total(self) -> Decimal:
+        return quantize(sum((line.amount for line in self.all_lines()), ZERO))
+
+    def totals_by_category(self) -> dict:
+        """{BudgetCategory: total}, in category order, only categories that occur."""
+        totals: dict = defaultdict(lambda: ZERO)
+        for line in self.all_lines():
+            totals[line.category] += line.amount
+        return {cat: quantize(v) for cat, v in sorted(totals.items(), key=lambda kv: kv[0].order)}
+
+    def totals_by_fund_source(self) -> dict:
+        totals: dict = defaultdict(lambda: ZERO)
+        for line in self.all_lines():
+            totals[line.fund_source] += line.amount
+        return {src: quantize(v) for src, v in sorted(totals.items(), key=lambda kv: kv[0].order)}
+
+    def quarter_totals(self) -> list[Decimal]:
+        """Planned spending of Q1..Q4 (sum of every activity's quarterly plan)."""
+        totals = [ZERO, ZERO, ZERO, ZERO]
+        for activity in self.activities.all():
+            for i, amount in enumerate(activity.quarter_amounts()):
+                totals[i] += amount
+        return [quantize(t) for t in totals]
+
+    def quarter_plan_total(self) -> Decimal:
+        return quantize(sum(self.quarter_totals(), ZERO))
+
+
+class ProjectPersonRole(models.TextChoices):
+    RESPONSIBLE = "responsible", "ผู้รับผิดชอบโครงการ"
+    TEAM = "team", "ผู้ร่วมดำเนินการ"
+
+
+class ProjectPerson(models.Model):
+    """A responsible person of a project with the position text printed for this project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
+    role = models.CharField(
+        max_length=20, choices=ProjectPersonRole.choices, default=ProjectPersonRole.RESPONSIBLE
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    name_th = models.CharField(_("ชื่อ-สกุล"), max_length=255)
+    position_th = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ผู้รับผิดชอบโครงการ")
+        verbose_name_plural = _("ผู้รับผิดชอบโครงการ")
+        ordering = ["project", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class ItemKind(models.TextChoices):
+    OBJECTIVE = "objective", "วัตถุประสงค์"
+    TARGET_QUANTITATIVE = "target_quant", "เป้าหมายเชิงปริมาณ"
+    TARGET_QUALITATIVE = "target_qual", "เป้าหมายเชิงคุณภาพ"
+    EXPECTED_OUTCOME = "outcome", "ผลที่คาดว่าจะได้รับ"
+
+
+class ProjectItem(models.Model):
+    """A numbered narrative item: objective, target or expected outcome (numbers are generated)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    text_th = models.TextField(_("ข้อความ"))
+
+    class Meta:
+        verbose_name = _("รายการ (วัตถุประสงค์/เป้าหมาย/ผลที่คาดว่าจะได้รับ)")
+        verbose_name_plural = _("รายการ (วัตถุประสงค์/เป้าหมาย/ผลที่คาดว่าจะได้รับ)")
+        ordering = ["project", "kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_th[:80]
+
+
+class Activity(models.Model):
+    """An activity of a project: the row shared by the activity, budget, quarterly and Gantt tables."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    title_th = models.TextField(_("กิจกรรม"))
+    steps_th = models.TextField(_("ขั้นตอน/กิจกรรมย่อย"), blank=True, help_text=_("บรรทัดละหนึ่งขั้นตอน"))
+    period_th = models.CharField(_("ระยะเวลาดำเนินการ"), max_length=255, blank=True)
+    location_th = models.CharField(_("สถานที่"), max_length=255, blank=True)
+    responsible_th = models.CharField(_("ผู้รับผิดชอบ"), max_length=255, blank=True)
+    target_group_th = models.CharField(_("กลุ่มเป้าหมาย"), max_length=255, blank=True)
+    months = models.JSONField(
+        _("เดือนที่ดำเนินการ"),
+        default=list,
+        blank=True,
+        help_text=_("ลำดับเดือนในปีงบประมาณ 1 = ต.ค. … 12 = ก.ย."),
+    )
+
+    class Meta:
+        verbose_name = _("กิจกรรม")
+        verbose_name_plural = _("กิจกรรม")
+        ordering = ["project", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_th[:80]
+
+    @property
+    def steps(self) -> list[str]:
+        return [s.strip() for s in self.steps_th.splitlines() if s.strip()]
+
+    def budget_total(self) -> Decimal:
+        return quantize(sum((line.amount for line in self.budget_lines.all()), ZERO))
+
+    def quarter_amounts(self) -> list[Decimal]:
+        amounts = [ZERO, ZERO, ZERO, ZERO]
+        for q in self.quarters.all():
+            amounts[q.quarter - 1] = quantize(q.amount)
+        return amounts
+
+    def quarter_total(self) -> Decimal:
+        return quantize(sum(self.quarter_amounts(), ZERO))
+
+    def quarters_with_months(self) -> set[int]:
+        return {(m - 1) // 3 + 1 for m in self.months}
+
+
+class SignatureRole(models.TextChoices):
+    PROPOSER = "proposer", "ผู้เสนอโครงการ"
+    ENDORSER = "endorser", "ผู้เห็นชอบโครงการ"
+    APPROVER = "approver", "ผู้อนุมัติโครงการ"
+
+
+class ProjectSignature(models.Model):
+    """A signature block: the person and a snapshot of name and position as they signed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signatures")
+    role = models.CharField(max_length=20, choices=SignatureRole.choices)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
+    name_th = models.CharField(_("ชื่อ-สกุล"), max_length=255)
+    position_th = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ผู้ลงนาม")
+        verbose_name_plural = _("ผู้ลงนาม")
+        ordering = ["project", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "role"], name="signature_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name_th}"
