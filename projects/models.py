@@ -239,6 +239,15 @@ class Activity(models.Model):
     """An activity of a project: the row shared by the activity, budget, quarterly and Gantt tables."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("อยู่ภายใต้กิจกรรม"),
+        help_text=_("กิจกรรมหลักที่มีกิจกรรมย่อยเป็นหัวข้อ ไม่มีงบประมาณของตนเอง"),
+    )
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     title_th = models.TextField(_("กิจกรรม"))
     steps_th = models.TextField(_("ขั้นตอน/กิจกรรมย่อย"), blank=True, help_text=_("บรรทัดละหนึ่งขั้นตอน"))

@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 ('responsible_th', models.CharField(blank=True, max_length=255, verbose_name='ผู้รับผิดชอบ')),
                 ('target_group_th', models.CharField(blank=True, max_length=255, verbose_name='กลุ่มเป้าหมาย')),
                 ('months', models.JSONField(blank=True, default=list, help_text='ลำดับเดือนในปีงบประมาณ 1 = ต.ค. … 12 = ก.ย.', verbose_name='เดือนที่ดำเนินการ')),
+                ('parent', models.ForeignKey(blank=True, help_text='กิจกรรมหลักที่มีกิจกรรมย่อยเป็นหัวข้อ ไม่มีงบประมาณของตนเอง', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='projects.activity', verbose_name='อยู่ภายใต้กิจกรรม')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='projects.project')),
             ],
             options={

@@ -1,0 +1,80 @@
+"""Shared fixtures. Personas for the permission matrix:
+
+- anonymous: redirected to login everywhere.
+- planner_a1: planner of group A1 (กลุ่มอำนวยการ) of office A: sees and edits A1's drafts.
+- planner_a2: planner of group A2 (กลุ่มนโยบายและแผน) of office A: A1's projects are 404.
+- outsider: planner of office B: everything of office A is 404.
+- director_a, deputy_a, plan_admin_a: see every project of office A.
+"""
+
+import os
+
+import pytest
+
+from actionplan.models import Role, StandardGroup
+from tests import factories as f
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM + sync Playwright in one test
+
+
+@pytest.fixture
+def office_a(db):
+    return f.make_office("A")
+
+
+@pytest.fixture
+def office_b(db):
+    return f.make_office("B")
+
+
+@pytest.fixture
+def plan_a(office_a):
+    return f.make_plan(office_a, 2567)
+
+
+@pytest.fixture
+def planner_a1(office_a):
+    return f.make_user(office_a, Role.PLANNER, f.group(office_a, StandardGroup.ADMIN), "planner_a1")
+
+
+@pytest.fixture
+def planner_a2(office_a):
+    return f.make_user(office_a, Role.PLANNER, f.group(office_a, StandardGroup.PLAN), "planner_a2")
+
+
+@pytest.fixture
+def outsider(office_b):
+    return f.make_user(office_b, Role.PLANNER, f.group(office_b, StandardGroup.ADMIN), "outsider")
+
+
+@pytest.fixture
+def director_a(office_a):
+    return f.make_user(office_a, Role.DIRECTOR, None, "director_a")
+
+
+@pytest.fixture
+def deputy_a(office_a):
+    return f.make_user(office_a, Role.DEPUTY_DIRECTOR, None, "deputy_a")
+
+
+@pytest.fixture
+def plan_admin_a(office_a):
+    return f.make_user(office_a, Role.PLAN_ADMIN, f.group(office_a, StandardGroup.PLAN), "plan_admin_a")
+
+
+@pytest.fixture
+def project_a1(plan_a, office_a):
+    return f.make_project(plan_a, unit=f.group(office_a, StandardGroup.ADMIN), name_th="โครงการของกลุ่มอำนวยการ")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run",
+        ],
+    }

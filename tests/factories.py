@@ -1,0 +1,162 @@
+"""Plain factory functions for tests (no JSON fixtures). Each returns a saved object."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from actionplan.models import Office, OrgUnit, Person, Plan, Role, StandardGroup, Strategy, User
+from actionplan.services import create_office, get_fiscal_year
+from budgets.formula import parse_formula
+from budgets.models import BudgetCategory, BudgetLine, BudgetLineFactor, FundSource, QuarterAllocation
+from indicators.models import ProjectIndicator
+from projects.models import Activity, Project
+
+_seq = itertools.count(1)
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_office(code: str | None = None, **fields) -> Office:
+    n = next(_seq)
+    code = code or f"T{n}"
+    return create_office(
+        code=code,
+        name_th=fields.pop("name_th", f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต {n}"),
+        short_name_th=fields.pop("short_name_th", f"สพป.ทดสอบ เขต {n}"),
+        **fields,
+    )
+
+
+def group(office: Office, code: str = StandardGroup.ADMIN) -> OrgUnit:
+    return office.units.get(standard_code=code)
+
+
+def make_plan(office: Office | None = None, year_be: int = 2566, **fields) -> Plan:
+    office = office or make_office()
+    return Plan.objects.create(office=office, fiscal_year=get_fiscal_year(year_be), **fields)
+
+
+def make_strategy(plan: Plan, number: int = 1, title_th: str = "กลยุทธ์ทดสอบ") -> Strategy:
+    return Strategy.objects.create(plan=plan, number=number, title_th=title_th)
+
+
+def make_user(
+    office: Office | None = None,
+    role: str = Role.PLANNER,
+    unit: OrgUnit | None = None,
+    username: str | None = None,
+) -> User:
+    office = office or make_office()
+    if unit is None and role in {Role.PLANNER, Role.GROUP_DIRECTOR}:
+        unit = group(office)
+    person = Person.objects.create(
+        office=office, prefix_th="นาย", first_name_th=f"ทดสอบ{next(_seq)}", last_name_th="ใจดี",
+        position_th="นักวิเคราะห์นโยบายและแผนชำนาญการ", org_unit=unit,
+    )
+    return User.objects.create_user(
+        username=username or f"user{next(_seq)}",
+        password=PASSWORD,
+        office=office,
+        org_unit=unit,
+        role=role,
+        person=person,
+    )
+
+
+def make_project(
+    plan: Plan | None = None,
+    *,
+    unit: OrgUnit | None = None,
+    strategy: Strategy | None = None,
+    name_th: str = "โครงการทดสอบ",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    **fields,
+) -> Project:
+    plan = plan or make_plan()
+    unit = unit or group(plan.office)
+    if strategy is None:
+        strategy = plan.strategies.first() or make_strategy(plan)
+    fy_start, fy_end = plan.fiscal_year.start_date, plan.fiscal_year.end_date
+    return Project.objects.create(
+        plan=plan,
+        lead_unit=unit,
+        strategy=strategy,
+        name_th=name_th,
+        start_date=start_date or fy_start,
+        end_date=end_date or fy_end,
+        **fields,
+    )
+
+
+def make_activity(project: Project, title_th: str = "กิจกรรมทดสอบ", **fields) -> Activity:
+    fields.setdefault("order", project.activities.count() + 1)
+    return Activity.objects.create(project=project, title_th=title_th, **fields)
+
+
+def category(code: str) -> BudgetCategory:
+    return BudgetCategory.objects.get(code=code)
+
+
+def fund(code: str = "esa") -> FundSource:
+    return FundSource.objects.get(code=code)
+
+
+def make_line(
+    activity: Activity,
+    description_th: str,
+    formula: str = "",
+    *,
+    amount: Decimal | str | None = None,
+    category_code: str = "services",
+    fund_code: str = "esa",
+    declared: Decimal | str | None = None,
+) -> BudgetLine:
+    """A line from formula text ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
+    line = BudgetLine.objects.create(
+        activity=activity,
+        order=activity.budget_lines.count() + 1,
+        description_th=description_th,
+        category=category(category_code),
+        fund_source=fund(fund_code),
+        plain_amount=Decimal(amount) if amount is not None else None,
+        declared_amount=Decimal(declared) if declared is not None else None,
+    )
+    if formula:
+        parsed = parse_formula(formula)
+        BudgetLineFactor.objects.bulk_create(
+            BudgetLineFactor(line=line, order=i, quantity=f.quantity, unit_th=f.unit)
+            for i, f in enumerate(parsed.factors, start=1)
+        )
+        if declared is None and parsed.declared is not None:
+            line.declared_amount = parsed.declared
+            line.save(update_fields=["declared_amount"])
+    return line
+
+
+def set_quarters(activity: Activity, *amounts) -> None:
+    """Quarterly plan Q1..Q4 for an activity (0 or None leaves the quarter out)."""
+    QuarterAllocation.objects.filter(activity=activity).delete()
+    QuarterAllocation.objects.bulk_create(
+        QuarterAllocation(activity=activity, quarter=q, amount=Decimal(str(a)))
+        for q, a in enumerate(amounts, start=1)
+        if a
+    )
+
+
+def make_indicator(project: Project, text_th: str = "ร้อยละของผู้เข้าร่วมกิจกรรมที่พึงพอใจ", **fields):
+    fields.setdefault("target_unit_th", "ร้อยละ")
+    fields.setdefault("target_value", Decimal("80"))
+    return ProjectIndicator.objects.create(project=project, text_th=text_th, **fields)
+
+
+def reload_project(project: Project) -> Project:
+    """The project again, with everything the totals and checks need prefetched."""
+    return (
+        Project.objects.select_related("plan__fiscal_year", "strategy", "lead_unit")
+        .with_budget()
+        .prefetch_related("indicators")
+        .get(pk=project.pk)
+    )
