@@ -10,7 +10,14 @@ from actionplan import models
 class OrgUnitInline(admin.TabularInline):
     model = models.OrgUnit
     extra = 0
-    fields = ["sort_order", "standard_code", "name_th", "short_name_th", "budget_ceiling", "is_active"]
+    fields = [
+        "sort_order",
+        "standard_code",
+        "name_th",
+        "short_name_th",
+        "budget_ceiling",
+        "is_active",
+    ]
 
 
 @admin.register(models.Office)
@@ -23,7 +30,14 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(models.OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ["name_th", "office", "standard_code", "sort_order", "budget_ceiling", "is_active"]
+    list_display = [
+        "name_th",
+        "office",
+        "standard_code",
+        "sort_order",
+        "budget_ceiling",
+        "is_active",
+    ]
     list_filter = ["office", "standard_code", "is_active"]
     search_fields = ["name_th", "short_name_th"]
     list_editable = ["sort_order", "budget_ceiling"]
@@ -39,7 +53,15 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "office", "org_unit", "role", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "display_name",
+        "office",
+        "org_unit",
+        "role",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["office", "role", "org_unit", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["org_unit", "person"]

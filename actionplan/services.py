@@ -14,7 +14,9 @@ class DomainError(Exception):
 @transaction.atomic
 def create_office(*, code: str, name_th: str, short_name_th: str, **fields) -> Office:
     """Create an office together with the ten standard groups of the MOE 2560 announcement."""
-    office = Office.objects.create(code=code, name_th=name_th, short_name_th=short_name_th, **fields)
+    office = Office.objects.create(
+        code=code, name_th=name_th, short_name_th=short_name_th, **fields
+    )
     ensure_standard_groups(office=office)
     return office
 

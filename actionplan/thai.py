@@ -160,7 +160,7 @@ def _short_year(year_ce: int) -> str:
 
 def quarter_label(year_be: int, q: int, digits: Digits = "thai") -> str:
     """Quarter column header, e.g. "ไตรมาสที่ ๑ (ต.ค.-ธ.ค. ๖๕)" or "ไตรมาสที่ 1/2566 (ต.ค.-ธ.ค.65)"."""
-    (first_year, first_month), _, (last_year, last_month) = _quarter_months(year_be, q)
+    (_, first_month), _, (last_year, last_month) = _quarter_months(year_be, q)
     span = f"{MONTHS_ABBR[first_month]}-{MONTHS_ABBR[last_month]}"
     if digits == "arabic":
         return f"ไตรมาสที่ {q}/{year_be} ({span}{_short_year(last_year)})"

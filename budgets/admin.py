@@ -23,7 +23,14 @@ class FundSourceAdmin(admin.ModelAdmin):
 class BudgetLineInline(admin.TabularInline):
     model = models.BudgetLine
     extra = 0
-    fields = ["order", "description_th", "category", "fund_source", "plain_amount", "declared_amount"]
+    fields = [
+        "order",
+        "description_th",
+        "category",
+        "fund_source",
+        "plain_amount",
+        "declared_amount",
+    ]
     show_change_link = True
 
 
@@ -47,4 +54,9 @@ class BudgetLineAdmin(admin.ModelAdmin):
     inlines = [FactorInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category", "fund_source", "activity").prefetch_related("factors")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category", "fund_source", "activity")
+            .prefetch_related("factors")
+        )

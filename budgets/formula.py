@@ -45,9 +45,7 @@ def _plain(quantity: Decimal, digits: Digits = "arabic") -> str:
 
 def format_formula(factors: Iterable[Factor], digits: Digits = "arabic") -> str:
     """Factors as printed: "32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง"."""
-    return " x ".join(
-        " ".join(filter(None, (_plain(f.quantity, digits), f.unit))) for f in factors
-    )
+    return " x ".join(" ".join(filter(None, (_plain(f.quantity, digits), f.unit))) for f in factors)
 
 
 def _split_declared(text: str) -> tuple[str, Decimal | None]:

@@ -133,7 +133,7 @@ class BudgetLine(models.Model):
 
     @property
     def formula_text(self) -> str:
-        """"32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง" (empty for a plain amount)."""
+        """ "32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง" (empty for a plain amount)."""
         return format_formula([Factor(f.quantity, f.unit_th) for f in self.factors.all()])
 
 

@@ -48,7 +48,9 @@ class ProjectIndicator(models.Model):
     )
     target_unit_th = models.CharField(_("หน่วย"), max_length=50, blank=True)
     target_text_th = models.CharField(
-        _("ค่าเป้าหมาย (ข้อความ)"), max_length=255, blank=True,
+        _("ค่าเป้าหมาย (ข้อความ)"),
+        max_length=255,
+        blank=True,
         help_text=_("ใช้เมื่อเป้าหมายเป็นข้อความ เช่น ชื่อเอกสารที่ต้องจัดทำ"),
     )
     method_th = models.CharField(_("วิธีการประเมิน"), max_length=255, blank=True)
@@ -74,7 +76,7 @@ class ProjectIndicator(models.Model):
 
     @property
     def target_display(self) -> str:
-        """"ไม่น้อยกว่า ร้อยละ 80" as the documents print it."""
+        """ "ไม่น้อยกว่า ร้อยละ 80" as the documents print it."""
         if self.comparator == Comparator.TEXT or self.target_value is None:
             return self.target_text_th
         value = f"{self.target_value.normalize():f}"

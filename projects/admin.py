@@ -59,7 +59,18 @@ class IndicatorInline(admin.TabularInline):
 
     model = ProjectIndicator
     extra = 0
-    fields = ["order", "result_level", "measure_type", "text_th", "comparator", "target_value", "target_unit_th", "target_text_th", "method_th", "tool_th"]
+    fields = [
+        "order",
+        "result_level",
+        "measure_type",
+        "text_th",
+        "comparator",
+        "target_value",
+        "target_unit_th",
+        "target_text_th",
+        "method_th",
+        "tool_th",
+    ]
 
 
 ProjectAdmin.inlines = [*ProjectAdmin.inlines, IndicatorInline]

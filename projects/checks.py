@@ -53,9 +53,7 @@ def _month_bounds(year_be: int, month_index: int) -> tuple[date, date]:
 def check_strategy(project) -> list[Finding]:
     """R-S7/R-N4: a project serves exactly one strategy of its own plan."""
     if project.strategy_id is None:
-        return [
-            Finding("R-S7", ERROR, "ยังไม่ได้เลือกกลยุทธ์ที่โครงการสนอง", project.pk, field="strategy")
-        ]
+        return [Finding("R-S7", ERROR, "ยังไม่ได้เลือกกลยุทธ์ที่โครงการสนอง", project.pk, field="strategy")]
     if project.strategy.plan_id != project.plan_id:
         return [
             Finding(
@@ -371,8 +369,12 @@ def check_strategy_targets(plan) -> list[Finding]:
     findings = []
     for strategy in plan.strategies.all():
         for indicator in strategy.indicators.all():
-            values = [t.target_value for t in sorted(indicator.targets.all(), key=lambda t: t.year_be)]
-            if indicator.higher_is_better and any(b < a for a, b in zip(values, values[1:], strict=False)):
+            values = [
+                t.target_value for t in sorted(indicator.targets.all(), key=lambda t: t.year_be)
+            ]
+            if indicator.higher_is_better and any(
+                b < a for a, b in zip(values, values[1:], strict=False)
+            ):
                 findings.append(
                     Finding(
                         "R-C4",

@@ -6,7 +6,6 @@ few queries whatever the number of projects, and every total comes from the line
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -55,10 +54,13 @@ class PlanSummary:
                 for b in self.strategies
             ],
             "groups": [
-                {"name": b.label, "projects": b.count, "total": f"{b.total:.2f}"} for b in self.groups
+                {"name": b.label, "projects": b.count, "total": f"{b.total:.2f}"}
+                for b in self.groups
             ],
             "categories": [{"name": b.label, "total": f"{b.total:.2f}"} for b in self.categories],
-            "fund_sources": [{"name": b.label, "total": f"{b.total:.2f}"} for b in self.fund_sources],
+            "fund_sources": [
+                {"name": b.label, "total": f"{b.total:.2f}"} for b in self.fund_sources
+            ],
             "quarters": [f"{q:.2f}" for q in self.quarters],
         }
 
@@ -118,7 +120,7 @@ def summarize_plan(plan, projects: list[Project] | None = None) -> PlanSummary:
 
 
 def strategy_sentence(bucket: Bucket, money_formatter) -> str:
-    """"มีโครงการรองรับกลยุทธ์ที่ N จำนวน X โครงการ งบประมาณ Y บาท", generated, never typed."""
+    """ "มีโครงการรองรับกลยุทธ์ที่ N จำนวน X โครงการ งบประมาณ Y บาท", generated, never typed."""
     strategy = bucket.key
     label = f"{strategy.label}ที่ {strategy.number}" if strategy else "ที่ไม่ระบุกลยุทธ์"
     return (

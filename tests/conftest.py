@@ -59,12 +59,16 @@ def deputy_a(office_a):
 
 @pytest.fixture
 def plan_admin_a(office_a):
-    return f.make_user(office_a, Role.PLAN_ADMIN, f.group(office_a, StandardGroup.PLAN), "plan_admin_a")
+    return f.make_user(
+        office_a, Role.PLAN_ADMIN, f.group(office_a, StandardGroup.PLAN), "plan_admin_a"
+    )
 
 
 @pytest.fixture
 def project_a1(plan_a, office_a):
-    return f.make_project(plan_a, unit=f.group(office_a, StandardGroup.ADMIN), name_th="โครงการของกลุ่มอำนวยการ")
+    return f.make_project(
+        plan_a, unit=f.group(office_a, StandardGroup.ADMIN), name_th="โครงการของกลุ่มอำนวยการ"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -73,8 +77,12 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
         ],
     }

@@ -9,7 +9,13 @@ from decimal import Decimal
 from actionplan.models import Office, OrgUnit, Person, Plan, Role, StandardGroup, Strategy, User
 from actionplan.services import create_office, get_fiscal_year
 from budgets.formula import parse_formula
-from budgets.models import BudgetCategory, BudgetLine, BudgetLineFactor, FundSource, QuarterAllocation
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    BudgetLineFactor,
+    FundSource,
+    QuarterAllocation,
+)
 from indicators.models import ProjectIndicator
 from projects.models import Activity, Project
 
@@ -52,8 +58,12 @@ def make_user(
     if unit is None and role in {Role.PLANNER, Role.GROUP_DIRECTOR}:
         unit = group(office)
     person = Person.objects.create(
-        office=office, prefix_th="นาย", first_name_th=f"ทดสอบ{next(_seq)}", last_name_th="ใจดี",
-        position_th="นักวิเคราะห์นโยบายและแผนชำนาญการ", org_unit=unit,
+        office=office,
+        prefix_th="นาย",
+        first_name_th=f"ทดสอบ{next(_seq)}",
+        last_name_th="ใจดี",
+        position_th="นักวิเคราะห์นโยบายและแผนชำนาญการ",
+        org_unit=unit,
     )
     return User.objects.create_user(
         username=username or f"user{next(_seq)}",

@@ -51,7 +51,9 @@ def test_to_thai_digits_replaces_only_digits(arabic, thai):
     assert to_thai_digits(arabic) == thai
 
 
-@pytest.mark.parametrize(("text", "arabic"), [("๒๕๖2", "2562"), ("20,0๐๐", "20,000"), ("๔.3", "4.3")])
+@pytest.mark.parametrize(
+    ("text", "arabic"), [("๒๕๖2", "2562"), ("20,0๐๐", "20,000"), ("๔.3", "4.3")]
+)
 def test_to_arabic_digits_reads_mixed_digits(text, arabic):
     assert to_arabic_digits(text) == arabic
 
@@ -166,13 +168,20 @@ def test_fiscal_months_list_october_to_september_with_ce_years():
 
 @pytest.mark.parametrize(
     ("day", "index"),
-    [(date(2022, 10, 15), 1), (date(2022, 12, 1), 3), (date(2023, 1, 31), 4), (date(2023, 9, 1), 12)],
+    [
+        (date(2022, 10, 15), 1),
+        (date(2022, 12, 1), 3),
+        (date(2023, 1, 31), 4),
+        (date(2023, 9, 1), 12),
+    ],
 )
 def test_fiscal_month_index_counts_from_october(day, index):
     assert fiscal_month_index(day) == index
 
 
-@pytest.mark.parametrize(("index", "quarter"), [(1, 1), (3, 1), (4, 2), (6, 2), (7, 3), (9, 3), (10, 4), (12, 4)])
+@pytest.mark.parametrize(
+    ("index", "quarter"), [(1, 1), (3, 1), (4, 2), (6, 2), (7, 3), (9, 3), (10, 4), (12, 4)]
+)
 def test_quarter_of_month_index_groups_three_months(index, quarter):
     assert quarter_of_month_index(index) == quarter
 
@@ -281,7 +290,12 @@ def test_parse_number_reads_printed_table_cells(raw, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, Decimal("0")), (6820, Decimal("6820")), (1.1, Decimal("1.1")), (Decimal("2.50"), Decimal("2.50"))],
+    [
+        (None, Decimal("0")),
+        (6820, Decimal("6820")),
+        (1.1, Decimal("1.1")),
+        (Decimal("2.50"), Decimal("2.50")),
+    ],
 )
 def test_parse_number_accepts_numbers_and_none(value, expected):
     assert parse_number(value) == expected

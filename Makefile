@@ -1,0 +1,61 @@
+# Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make run   - set up, load the demo office and serve the app on SQLite
+#   make test  - install everything the tests need (OS packages when root) and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql
+
+.PHONY: run test venv os-deps migrate demo lint fmt check test-only bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+os-deps:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	else echo "not root: make sure these packages are installed: $(OS_PACKAGES)"; fi
+
+migrate: venv
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo
+
+run: demo
+	@echo "Open http://$(HOST):$(PORT)/ and log in with a demo user printed above (admin: /admin/)."
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: os-deps venv test-only
+
+test-only:
+	DEBUG=1 $(PY) -m pytest -m "browser or not browser" $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: venv
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=ci-check-only-$$(date +%s)-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=plan.example.go.th \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv
+	DEBUG=1 $(PY) bench/run_all
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
