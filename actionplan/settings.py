@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "indicators",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("projects.urls")),
+    path("print/", include("projects.print_urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
