@@ -160,3 +160,32 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name_th", "office", "is_active"]
     list_filter = ["office", "is_active"]
     search_fields = ["name_th"]
+
+
+# --- Printing (issue 5) -------------------------------------------------------------------------
+
+
+@admin.register(models.OfficePrintSettings)
+class OfficePrintSettingsAdmin(admin.ModelAdmin):
+    list_display = ["office", "include_context", "include_direction", "include_projects"]
+    list_select_related = ["office"]
+
+
+@admin.register(models.ContextTable)
+class ContextTableAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan"]
+    list_filter = ["plan__office", "plan__fiscal_year"]
+    search_fields = ["caption_th"]
+
+
+@admin.register(models.PlanAppendix)
+class PlanAppendixAdmin(admin.ModelAdmin):
+    list_display = ["title_th", "plan", "order"]
+    list_filter = ["plan__office", "plan__fiscal_year"]
+
+
+@admin.register(models.PlanRender)
+class PlanRenderAdmin(admin.ModelAdmin):
+    list_display = ["plan", "status", "progress", "pages", "seconds", "created_at", "finished_at"]
+    list_filter = ["status", "plan__office"]
+    readonly_fields = [f.name for f in models.PlanRender._meta.fields]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -244,6 +245,12 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", _("ประวัติ (นำเข้าจากแผนเดิม)")
 
 
+def plan_logo_path(plan: Plan, filename: str) -> str:
+    """Cover logos are stored per office and year; the extension is kept (png/jpg only)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"plan-logos/{plan.office.code}-{plan.fiscal_year.year_be}.{extension}"
+
+
 class Plan(models.Model):
     """One office's annual action plan for one fiscal year: the book that gets printed."""
 
@@ -263,6 +270,24 @@ class Plan(models.Model):
         _("สถานะ"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Print content (issue 5): the cover logo and the parts of the book that are plain text.
+    logo = models.ImageField(
+        _("ตราสัญลักษณ์บนปก"),
+        upload_to=plan_logo_path,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("ไฟล์ PNG หรือ JPG"),
+    )
+    context_intro_th = models.TextField(_("ส่วนที่ ๑ ความเป็นมา/ข้อมูลทั่วไป"), blank=True)
+    management_th = models.TextField(
+        _("ส่วนที่ ๔ การบริหารแผนสู่การปฏิบัติ การติดตามและประเมินผล"), blank=True
+    )
+    calendar_rows = models.JSONField(
+        _("ปฏิทินการดำเนินงาน"),
+        default=list,
+        blank=True,
+        help_text=_('[{"title": "...", "months": [1, 2]}] เดือนในปีงบประมาณ 1 = ต.ค. … 12 = ก.ย.'),
+    )
 
     class Meta:
         verbose_name = _("แผนปฏิบัติการ")
@@ -511,3 +536,129 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+# --- Printing: office print settings, plan print content, rendered plan books -------------------
+
+
+class OfficePrintSettings(models.Model):
+    """How an office prints its plan book and project documents (parts, signature titles)."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="print_settings")
+    include_context = models.BooleanField(_("พิมพ์ส่วนที่ ๑ ข้อมูลทั่วไป"), default=True)
+    include_direction = models.BooleanField(_("พิมพ์ส่วนที่ ๒ ทิศทางการพัฒนา"), default=True)
+    include_projects = models.BooleanField(_("พิมพ์ส่วนที่ ๓ รายละเอียดโครงการ"), default=True)
+    include_project_documents = models.BooleanField(
+        _("พิมพ์เอกสารโครงการทุกโครงการในส่วนที่ ๓"),
+        default=True,
+        help_text=_("ถ้าไม่เลือก ส่วนที่ ๓ มีเฉพาะตารางสรุปโครงการรายกลยุทธ์"),
+    )
+    include_management = models.BooleanField(_("พิมพ์ส่วนที่ ๔ การบริหารแผน"), default=True)
+    include_appendices = models.BooleanField(_("พิมพ์ภาคผนวก"), default=True)
+    proposer_title_th = models.CharField(
+        _("หัวข้อผู้เสนอโครงการ"), max_length=100, default="ผู้เสนอโครงการ"
+    )
+    endorser_title_th = models.CharField(
+        _("หัวข้อผู้เห็นชอบโครงการ"), max_length=100, default="ผู้เห็นชอบโครงการ"
+    )
+    approver_title_th = models.CharField(
+        _("หัวข้อผู้อนุมัติโครงการ"), max_length=100, default="ผู้อนุมัติโครงการ"
+    )
+    print_sign_line = models.BooleanField(_("พิมพ์บรรทัด ลงชื่อ……… ในช่องลงนาม"), default=False)
+
+    class Meta:
+        verbose_name = _("การตั้งค่าการพิมพ์ของสำนักงาน")
+        verbose_name_plural = _("การตั้งค่าการพิมพ์ของสำนักงาน")
+
+    def __str__(self) -> str:
+        return f"การตั้งค่าการพิมพ์ {self.office}"
+
+
+class ContextTable(models.Model):
+    """A numbered Part-1 table of a plan (schools, students, staff) as entered by the plan admin."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="context_tables")
+    number = models.PositiveSmallIntegerField(_("ตารางที่"))
+    caption_th = models.CharField(_("ชื่อตาราง"), max_length=500)
+    header_rows = models.JSONField(
+        _("หัวตาราง"),
+        default=list,
+        blank=True,
+        help_text=_("แถวหัวตาราง: รายการของแถว แต่ละแถวเป็นรายการข้อความ ช่องว่างคือช่องที่ผสาน"),
+    )
+    rows = models.JSONField(_("ข้อมูล"), default=list, blank=True)
+    note_th = models.TextField(
+        _("หมายเหตุ/ที่มา"), blank=True, help_text=_("เช่น ที่มา : ระบบ DMC ณ วันที่ ๑๐ มิถุนายน ๒๕๖๕")
+    )
+
+    class Meta:
+        verbose_name = _("ตารางข้อมูลพื้นฐาน")
+        verbose_name_plural = _("ตารางข้อมูลพื้นฐาน")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="contexttable_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"ตารางที่ {self.number} {self.caption_th}"
+
+
+class PlanAppendix(models.Model):
+    """An appendix (ภาคผนวก) printed at the end of the plan book."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="appendices")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    title_th = models.CharField(_("ชื่อภาคผนวก"), max_length=255)
+    body_th = models.TextField(_("ข้อความ"), blank=True)
+
+    class Meta:
+        verbose_name = _("ภาคผนวก")
+        verbose_name_plural = _("ภาคผนวก")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_th
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("รอคิว")
+    RUNNING = "running", _("กำลังจัดทำ")
+    DONE = "done", _("เสร็จแล้ว")
+    FAILED = "failed", _("ไม่สำเร็จ")
+
+
+class PlanRender(models.Model):
+    """One rendering of a plan book: its version key, progress and the cached PDF file."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
+    version_key = models.CharField(_("รุ่นของเนื้อหา"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("ความคืบหน้า (%)"), default=0)
+    message = models.CharField(_("ข้อความสถานะ"), max_length=255, blank=True)
+    file = models.FileField(_("ไฟล์ PDF"), upload_to="plan-books/", blank=True)
+    pages = models.PositiveIntegerField(_("จำนวนหน้า"), null=True, blank=True)
+    seconds = models.FloatField(_("เวลาที่ใช้ (วินาที)"), null=True, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การจัดทำไฟล์แผน")
+        verbose_name_plural = _("การจัดทำไฟล์แผน")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="planrender_progress_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} ({self.get_status_display()} {self.progress}%)"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {RenderStatus.DONE, RenderStatus.FAILED}

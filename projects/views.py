@@ -1,18 +1,412 @@
-"""Views for planners: the project list and the project pages."""
+"""Views for planners: the project list, the editor, the read-only document and copy-forward."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from projects.models import Project
+from actionplan.models import Plan, Role
+from actionplan.services import DomainError
+from projects import checks, services
+from projects.forms import (
+    ActivityFormSet,
+    CopyProjectForm,
+    EditorChoices,
+    IndicatorFormSet,
+    LineFormSet,
+    PersonFormSet,
+    ProjectForm,
+)
+from projects.models import Project, ProjectStatus
+
+UNIT_CHOOSERS = {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+def _office_plans(user):
+    return Plan.objects.filter(office_id=user.office_id).select_related("fiscal_year", "office")
+
+
+def _current_plan(request: HttpRequest) -> Plan | None:
+    """The plan chosen with ?year=, else the newest plan of the user's office."""
+    plans = _office_plans(request.user).order_by("-fiscal_year__year_be")
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        return plans.filter(fiscal_year__year_be=int(year)).first()
+    return plans.first()
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    """The projects the user may see, newest fiscal year first."""
-    projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("plan__fiscal_year", "strategy", "lead_unit")
-        .order_by("-plan__fiscal_year__year_be", "strategy__number", "pk")
+    """The projects the user may see in one fiscal year, with filters and computed totals."""
+    plan = _current_plan(request)
+    projects = Project.objects.none()
+    if plan is not None:
+        projects = (
+            Project.objects.visible_to(request.user)
+            .filter(plan=plan)
+            .select_related("strategy", "lead_unit", "updated_by__person")
+            .with_budget()
+            .order_by("strategy__number", "pk")
+        )
+        f = request.GET
+        if f.get("strategy", "").isdigit():
+            projects = projects.filter(strategy_id=int(f["strategy"]))
+        if f.get("group", "").isdigit():
+            projects = projects.filter(
+                Q(lead_unit_id=int(f["group"])) | Q(co_units=int(f["group"]))
+            )
+        if f.get("status") in ProjectStatus.values:
+            projects = projects.filter(status=f["status"])
+        if f.get("q", "").strip():
+            projects = projects.filter(name_th__icontains=f["q"].strip())
+    context = {
+        "plan": plan,
+        "plans": list(_office_plans(request.user).order_by("-fiscal_year__year_be")),
+        "projects": list(projects),
+        "strategies": list(plan.strategies.all()) if plan else [],
+        "units": list(request.user.office.units.all()) if request.user.office_id else [],
+        "statuses": ProjectStatus.choices,
+        "filters": request.GET,
+        "can_create": plan is not None
+        and request.user.role in {*UNIT_CHOOSERS, Role.PLANNER, Role.GROUP_DIRECTOR},
+    }
+    return render(request, "projects/project_list.html", context)
+
+
+def _visible_project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "plan__fiscal_year",
+            "plan__office",
+            "strategy",
+            "lead_unit",
+            "programme",
+            "updated_by__person",
+        ),
+        pk=pk,
     )
-    return render(request, "projects/project_list.html", {"projects": projects})
+
+
+def _editable_project(request: HttpRequest, pk: int) -> Project:
+    project = _visible_project(request, pk)
+    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
+    return project
+
+
+def _initial_rows(project: Project | None):
+    """Initial data of the four formsets, from prefetched rows."""
+    if project is None:
+        return [], [], [], []
+    people = [
+        {"id": p.pk, "person": p.person_id, "name_th": p.name_th, "position_th": p.position_th}
+        for p in project.people.all()
+    ]
+    activities, lines = [], []
+    ordered = sorted(
+        project.activities.all(),
+        key=lambda a: (
+            a.parent.order if a.parent_id else a.order,
+            a.parent_id is not None,
+            a.order,
+        ),
+    )
+    for index, a in enumerate(ordered):
+        quarters = a.quarter_amounts()
+        activities.append(
+            {
+                "id": a.pk,
+                "is_sub": a.parent_id is not None,
+                "title_th": a.title_th,
+                "steps_th": a.steps_th,
+                "period_th": a.period_th,
+                "location_th": a.location_th,
+                "responsible_th": a.responsible_th,
+                "target_group_th": a.target_group_th,
+                "months": a.months,
+                **{f"q{q}": quarters[q - 1] or None for q in (1, 2, 3, 4)},
+            }
+        )
+        for line in a.budget_lines.all():
+            lines.append(
+                {
+                    "id": line.pk,
+                    "activity_ref": index,
+                    "description_th": line.description_th,
+                    "formula": line.formula_text
+                    + (
+                        f" = {line.declared_amount:,.2f}"
+                        if line.has_formula
+                        and line.declared_amount is not None
+                        and line.declared_amount != line.amount
+                        else ""
+                    ),
+                    "plain_amount": None if line.has_formula else line.plain_amount,
+                    "category": line.category_id,
+                    "fund_source": line.fund_source_id,
+                }
+            )
+    indicators = [
+        {
+            f: getattr(i, f)
+            for f in (
+                "id",
+                "result_level",
+                "measure_type",
+                "text_th",
+                "comparator",
+                "target_value",
+                "target_unit_th",
+                "target_text_th",
+                "method_th",
+                "tool_th",
+            )
+        }
+        for i in project.indicators.all()
+    ]
+    return people, activities, lines, indicators
+
+
+def _editor_forms(request, plan, project, choices):
+    data = request.POST if request.method == "POST" else None
+    people, activities, lines, indicators = _initial_rows(project)
+    user = request.user
+    initial = {}
+    if project is None:
+        initial = {"lead_unit": user.org_unit_id}
+    form = ProjectForm(
+        data,
+        instance=project,
+        initial=initial,
+        choices=choices,
+        plan=plan,
+        can_choose_unit=user.role in UNIT_CHOOSERS,
+    )
+    if project is None and user.role not in UNIT_CHOOSERS:
+        form.fields["lead_unit"].initial = user.org_unit_id
+    return services.EditorData(
+        form=form,
+        people=PersonFormSet(data, initial=people, prefix="people", choices=choices),
+        activities=ActivityFormSet(data, initial=activities, prefix="activities"),
+        lines=LineFormSet(data, initial=lines, prefix="lines", choices=choices),
+        indicators=IndicatorFormSet(data, initial=indicators, prefix="indicators"),
+    )
+
+
+def _all_valid(data: services.EditorData) -> bool:
+    return all(
+        [
+            data.form.is_valid(),
+            data.people.is_valid(),
+            data.activities.is_valid(),
+            data.lines.is_valid(),
+            data.indicators.is_valid(),
+        ]
+    )
+
+
+def _prefetched(pk: int) -> Project:
+    return (
+        Project.objects.select_related(
+            "plan__fiscal_year",
+            "plan__office",
+            "strategy",
+            "lead_unit",
+            "programme",
+            "updated_by__person",
+        )
+        .with_budget()
+        .prefetch_related(
+            "people", "items", "indicators", "alignments", "co_units", "activities__parent"
+        )
+        .get(pk=pk)
+    )
+
+
+def _render_editor(request, plan, project, data, choices, *, conflict=None, status=200):
+    findings = []
+    if project is not None and request.method == "GET":
+        findings = checks.check_project(project, choices.categories)
+    by_activity, by_line, general = {}, {}, []
+    for finding in findings:
+        if finding.line_id:
+            by_line.setdefault(finding.line_id, []).append(finding)
+        elif finding.activity_id:
+            by_activity.setdefault(finding.activity_id, []).append(finding)
+        else:
+            general.append(finding)
+    context = {
+        "plan": plan,
+        "project": project,
+        "data": data,
+        "conflict": conflict,
+        "findings": general,
+        "activity_blocks": _activity_blocks(data, by_activity, by_line),
+        "activity_empty": data.activities.empty_form,
+        "line_empty": data.lines.empty_form,
+        "people_data": {
+            str(p.pk): {"name": p.full_name, "position": p.position_th} for p in choices.people
+        },
+        "category_names": {str(c.pk): c.name_th for c in choices.categories},
+        "fund_names": {str(s.pk): s.short_th or s.name_th for s in choices.fund_sources},
+    }
+    return render(request, "projects/project_form.html", context, status=status)
+
+
+def _activity_blocks(data, by_activity, by_line):
+    """Each activity form with the line forms that belong to it (by activity_ref)."""
+    lines_by_ref: dict[int, list] = {}
+    for line_form in data.lines.forms:
+        ref = line_form["activity_ref"].value()
+        try:
+            ref = int(ref)
+        except (TypeError, ValueError):
+            ref = 0
+        line_id = line_form["id"].value()
+        findings = by_line.get(int(line_id), []) if str(line_id or "").isdigit() else []
+        lines_by_ref.setdefault(ref, []).append((line_form, findings))
+    blocks = []
+    for index, form in enumerate(data.activities.forms):
+        activity_id = form["id"].value()
+        findings = by_activity.get(int(activity_id), []) if str(activity_id or "").isdigit() else []
+        blocks.append((index, form, lines_by_ref.get(index, []), findings))
+    return blocks
+
+
+def _save(request, plan, project, choices):
+    data = _editor_forms(request, plan, project, choices)
+    if request.method == "POST":
+        if not _all_valid(data):
+            messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีเครื่องหมายเตือนด้านล่าง")
+            return _render_editor(request, plan, project, data, choices, status=400)
+        try:
+            saved = services.save_project(project=project, plan=plan, data=data, by=request.user)
+        except services.EditConflict as exc:
+            return _render_editor(request, plan, project, data, choices, conflict=exc, status=409)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect("projects:project_detail", pk=project.pk)
+        messages.success(request, "บันทึกร่างโครงการแล้ว")
+        return redirect("projects:project_edit", pk=saved.pk)
+    return _render_editor(request, plan, project, data, choices)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A new draft project of the user's group in one of the office's plans."""
+    plan = get_object_or_404(_office_plans(request.user), pk=plan_id)
+    if request.user.role not in {*UNIT_CHOOSERS, Role.PLANNER, Role.GROUP_DIRECTOR}:
+        raise PermissionDenied
+    return _save(request, plan, None, EditorChoices.load(plan))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole project on one page; saving writes everything in one transaction."""
+    _editable_project(request, pk)
+    project = _prefetched(pk)
+    return _save(request, project.plan, project, EditorChoices.load(project.plan))
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project laid out like the official document, with computed totals and findings."""
+    _visible_project(request, pk)
+    project = _prefetched(pk)
+    top = [a for a in project.activities.all() if a.parent_id is None]
+    children = {}
+    for a in project.activities.all():
+        if a.parent_id:
+            children.setdefault(a.parent_id, []).append(a)
+    rows = []
+    for n, a in enumerate(sorted(top, key=lambda a: a.order), start=1):
+        rows.append((str(n), a, False))
+        for m, child in enumerate(sorted(children.get(a.pk, []), key=lambda c: c.order), start=1):
+            rows.append((f"{n}.{m}", child, True))
+    context = {
+        "project": project,
+        "rows": rows,
+        "items": _items_by_kind(project),
+        "findings": checks.check_project(project),
+        "can_edit": Project.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "quarter_labels": project.plan.fiscal_year.quarter_labels(digits="arabic"),
+        "months": _gantt_months(project.plan.fiscal_year.year_be),
+        "signatures": sorted(
+            project.signatures.all(),
+            key=lambda s: ["proposer", "endorser", "approver"].index(s.role),
+        ),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _items_by_kind(project: Project) -> dict[str, list[str]]:
+    items: dict[str, list[str]] = {}
+    for item in project.items.all():
+        items.setdefault(item.kind, []).append(item.text_th)
+    return items
+
+
+def _gantt_months(year_be: int) -> list[str]:
+    from actionplan import thai
+
+    return [thai.MONTHS_ABBR[m] for _, m in thai.fiscal_months(year_be)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_copy(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Copy one of last year's projects into this plan as a continuing project."""
+    plan = get_object_or_404(_office_plans(request.user), pk=plan_id)
+    previous = (
+        _office_plans(request.user)
+        .filter(fiscal_year__year_be__lt=plan.fiscal_year.year_be)
+        .order_by("-fiscal_year__year_be")
+        .first()
+    )
+    sources = []
+    if previous is not None:
+        sources = list(
+            Project.objects.visible_to(request.user)
+            .filter(plan=previous)
+            .select_related("strategy", "lead_unit")
+            .with_budget()
+            .order_by("strategy__number", "pk")
+        )
+    strategies = list(plan.strategies.all())
+    form = CopyProjectForm(request.POST or None, strategies=strategies)
+    if request.method == "POST" and form.is_valid():
+        source = next((p for p in sources if p.pk == form.cleaned_data["source"]), None)
+        if source is None:
+            raise Http404
+        if not Project.objects.visible_to(request.user).filter(pk=source.pk).exists():
+            raise Http404
+        if (
+            request.user.role not in UNIT_CHOOSERS
+            and source.lead_unit_id != request.user.org_unit_id
+        ):
+            raise PermissionDenied
+        copy = services.copy_project(
+            source=source, plan=plan, strategy=form.cleaned_data["strategy"], by=request.user
+        )
+        messages.success(request, "คัดลอกโครงการเป็นโครงการต่อเนื่องแล้ว กรุณาตรวจสอบวันที่และงบประมาณ")
+        return redirect("projects:project_edit", pk=copy.pk)
+    context = {"plan": plan, "previous": previous, "sources": sources, "form": form}
+    return render(request, "projects/project_copy.html", context)
+
+
+@login_required
+@require_POST
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft of one's own group."""
+    project = _editable_project(request, pk)
+    plan_year = project.plan.fiscal_year.year_be
+    project.delete()
+    messages.success(request, "ลบโครงการแล้ว")
+    return redirect(f"{redirect('projects:project_list').url}?year={plan_year}")

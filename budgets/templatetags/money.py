@@ -1,9 +1,10 @@
 """Template filters for money, Thai digits and BE dates (registered as a template builtin)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django import template
 from django.template.defaultfilters import stringfilter
+from django.utils import timezone
 
 from actionplan import thai
 
@@ -49,6 +50,8 @@ def bedate(value, arg: str = ""):
     """BE date "๑ ตุลาคม ๒๕๖๖"; comma-separated options "arabic" and "abbr"."""
     if not isinstance(value, date):
         return value or ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
     options = {option.strip() for option in arg.split(",") if option.strip()}
     if options - _BEDATE_OPTIONS:
         raise template.TemplateSyntaxError(f"unknown bedate options {sorted(options)}")

@@ -1,0 +1,445 @@
+"""Forms of the project editor: the header form and the formsets for the nested rows.
+
+Choice fields resolve their values from lists loaded once per request (`EditorChoices`), so the
+editor costs the same number of queries with 5 or 50 rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from actionplan import thai
+from actionplan.models import OrgUnit, Person, PolicyFramework, PolicyItem, Programme, Strategy
+from budgets.formula import parse_formula
+from budgets.models import BudgetCategory, FundSource
+from budgets.money import quantize
+from indicators.models import Comparator, MeasureType, ResultLevel
+from projects.models import ItemKind, Project
+
+MONTH_CHOICES = [(i, thai.MONTHS_ABBR[m]) for i, (_, m) in enumerate(thai.fiscal_months(2566), 1)]
+
+
+@dataclass
+class EditorChoices:
+    """Everything the editor's select boxes offer, loaded once per request."""
+
+    strategies: list[Strategy]
+    programmes: list[Programme]
+    units: list[OrgUnit]
+    people: list[Person]
+    policy_items: list[PolicyItem]
+    categories: list[BudgetCategory]
+    fund_sources: list[FundSource]
+
+    @classmethod
+    def load(cls, plan) -> EditorChoices:
+        office = plan.office
+        return cls(
+            strategies=list(plan.strategies.all()),
+            programmes=list(
+                Programme.objects.filter(is_active=True).filter(_office_or_national(office))
+            ),
+            units=list(office.units.filter(is_active=True)),
+            people=list(office.people.filter(is_active=True).select_related("org_unit")),
+            policy_items=list(
+                PolicyItem.objects.filter(framework__is_active=True)
+                .filter(framework__in=_office_frameworks(office))
+                .select_related("framework")
+                .order_by("framework__order", "framework_id", "order", "pk")
+            ),
+            categories=list(BudgetCategory.objects.filter(is_active=True)),
+            fund_sources=list(FundSource.objects.filter(is_active=True)),
+        )
+
+
+def _office_or_national(office) -> Q:
+    return Q(office=office) | Q(office__isnull=True)
+
+
+def _office_frameworks(office):
+    return PolicyFramework.objects.filter(_office_or_national(office))
+
+
+class CachedModelChoiceField(forms.ChoiceField):
+    """A model choice field over a list already in memory: no query to render or validate."""
+
+    def __init__(self, objects, *, label_of=str, empty_label="—", **kwargs):
+        self.objects = {str(o.pk): o for o in objects}
+        choices = [("", empty_label), *[(str(o.pk), label_of(o)) for o in objects]]
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+    def prepare_value(self, value):
+        return str(getattr(value, "pk", value) or "")
+
+
+class CachedModelMultipleChoiceField(forms.MultipleChoiceField):
+    """Several objects from a list already in memory."""
+
+    def __init__(self, objects, *, label_of=str, **kwargs):
+        self.objects = {str(o.pk): o for o in objects}
+        super().__init__(choices=[(str(o.pk), label_of(o)) for o in objects], **kwargs)
+
+    def clean(self, value):
+        return [self.objects[v] for v in super().clean(value)]
+
+    def prepare_value(self, value):
+        return [str(getattr(v, "pk", v)) for v in (value or [])]
+
+
+class ThaiDecimalField(forms.DecimalField):
+    """A money field that accepts what people type: "1,500", "๑,๕๐๐", "1500.-", "-"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return quantize(thai.parse_number(str(value)))
+        except ValueError as exc:
+            raise ValidationError(
+                _("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,500 หรือ ๑,๕๐๐"), code="invalid"
+            ) from exc
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+ITEM_FIELDS = {
+    "objectives": ItemKind.OBJECTIVE,
+    "targets_quant": ItemKind.TARGET_QUANTITATIVE,
+    "targets_qual": ItemKind.TARGET_QUALITATIVE,
+    "outcomes": ItemKind.EXPECTED_OUTCOME,
+}
+
+
+class ProjectForm(forms.ModelForm):
+    """The header and narrative sections, in the order of the official project form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    objectives = forms.CharField(
+        label=_("วัตถุประสงค์"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("บรรทัดละหนึ่งข้อ ระบบใส่เลขข้อให้เอง"),
+    )
+    targets_quant = forms.CharField(
+        label=_("เป้าหมายเชิงปริมาณ"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("บรรทัดละหนึ่งข้อ"),
+    )
+    targets_qual = forms.CharField(
+        label=_("เป้าหมายเชิงคุณภาพ"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("บรรทัดละหนึ่งข้อ"),
+    )
+    outcomes = forms.CharField(
+        label=_("ผลที่คาดว่าจะได้รับ"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("บรรทัดละหนึ่งข้อ"),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name_th",
+            "code",
+            "programme",
+            "strategy",
+            "alignments",
+            "lead_unit",
+            "co_units",
+            "project_type",
+            "start_date",
+            "end_date",
+            "location_th",
+            "rationale_th",
+            "target_groups_th",
+            "allow_reallocation",
+        ]
+        widgets = {
+            "name_th": forms.TextInput(attrs={"class": "wide"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "location_th": forms.Textarea(attrs={"rows": 2}),
+            "rationale_th": forms.Textarea(attrs={"rows": 8}),
+            "target_groups_th": forms.Textarea(attrs={"rows": 2}),
+            "project_type": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, choices: EditorChoices, plan, can_choose_unit: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        f = self.fields
+        f["programme"] = CachedModelChoiceField(
+            choices.programmes, label=_("แผนงาน"), required=False
+        )
+        f["strategy"] = CachedModelChoiceField(
+            choices.strategies,
+            label=_("กลยุทธ์ที่สนอง"),
+            required=True,
+            empty_label=_("— เลือกกลยุทธ์ —"),
+        )
+        f["lead_unit"] = CachedModelChoiceField(
+            choices.units, label=_("กลุ่มที่รับผิดชอบ"), required=True
+        )
+        if not can_choose_unit:
+            f["lead_unit"].disabled = True
+        f["co_units"] = CachedModelMultipleChoiceField(
+            choices.units,
+            label=_("กลุ่มที่ร่วมรับผิดชอบ"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        f["alignments"] = CachedModelMultipleChoiceField(
+            choices.policy_items,
+            label=_("ความสอดคล้อง (สนอง)"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.alignment_groups = _group_by_framework(choices.policy_items)
+        f["start_date"].input_formats = ["%Y-%m-%d"]
+        f["end_date"].input_formats = ["%Y-%m-%d"]
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+            items = {field: [] for field in ITEM_FIELDS}
+            kind_to_field = {kind: field for field, kind in ITEM_FIELDS.items()}
+            for item in self.instance.items.all():
+                items[kind_to_field[item.kind]].append(item.text_th)
+            for field, texts in items.items():
+                self.initial[field] = "\n".join(texts)
+            self.initial["alignments"] = list(self.instance.alignments.all())
+            self.initial["co_units"] = list(self.instance.co_units.all())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("วันสิ้นสุดต้องไม่มาก่อนวันเริ่มต้น"))
+        lead, co_units = data.get("lead_unit"), data.get("co_units") or []
+        if lead and lead in co_units:
+            data["co_units"] = [u for u in co_units if u != lead]
+        return data
+
+    def item_texts(self) -> dict[str, list[str]]:
+        return {
+            kind: _lines(self.cleaned_data.get(field, "")) for field, kind in ITEM_FIELDS.items()
+        }
+
+
+def _group_by_framework(items: list[PolicyItem]) -> list[tuple[str, list[PolicyItem]]]:
+    groups: dict[int, tuple[str, list]] = {}
+    for item in items:
+        groups.setdefault(item.framework_id, (item.framework.title_th, []))[1].append(item)
+    return list(groups.values())
+
+
+class PersonForm(forms.Form):
+    """A responsible person: picked from the office's staff, position text editable per project."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    person = forms.Field(required=False)
+    name_th = forms.CharField(label=_("ชื่อ-สกุล"), max_length=255)
+    position_th = forms.CharField(label=_("ตำแหน่ง"), max_length=255, required=False)
+
+    def __init__(self, *args, choices: EditorChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = CachedModelChoiceField(
+            choices.people,
+            label=_("เลือกจากบุคลากร"),
+            required=False,
+            label_of=lambda p: f"{p.full_name} — {p.position_th}",
+        )
+
+
+class ActivityForm(forms.Form):
+    """An activity with its steps, Gantt months and quarterly spending plan."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    is_sub = forms.BooleanField(label=_("เป็นกิจกรรมย่อยของกิจกรรมหลักก่อนหน้า"), required=False)
+    title_th = forms.CharField(label=_("ชื่อกิจกรรม"), widget=forms.Textarea(attrs={"rows": 2}))
+    steps_th = forms.CharField(
+        label=_("ขั้นตอนดำเนินการ"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("บรรทัดละหนึ่งขั้นตอน ระบบใส่เลขให้เอง"),
+    )
+    period_th = forms.CharField(label=_("ระยะเวลา"), max_length=255, required=False)
+    location_th = forms.CharField(label=_("สถานที่"), max_length=255, required=False)
+    responsible_th = forms.CharField(label=_("ผู้รับผิดชอบ"), max_length=255, required=False)
+    target_group_th = forms.CharField(label=_("กลุ่มเป้าหมาย"), max_length=255, required=False)
+    months = forms.TypedMultipleChoiceField(
+        label=_("เดือนที่ดำเนินการ"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    q1 = ThaiDecimalField(
+        label=_("ไตรมาสที่ 1"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    q2 = ThaiDecimalField(
+        label=_("ไตรมาสที่ 2"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    q3 = ThaiDecimalField(
+        label=_("ไตรมาสที่ 3"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    q4 = ThaiDecimalField(
+        label=_("ไตรมาสที่ 4"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+
+    def quarters(self) -> list[Decimal]:
+        return [self.cleaned_data.get(f"q{q}") or Decimal("0") for q in (1, 2, 3, 4)]
+
+
+class LineForm(forms.Form):
+    """A budget line: a formula ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    activity_ref = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    description_th = forms.CharField(label=_("รายการ"), max_length=500)
+    formula = forms.CharField(
+        label=_("สูตรคำนวณ"),
+        max_length=500,
+        required=False,
+        help_text=_("เช่น 32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง"),
+    )
+    plain_amount = ThaiDecimalField(
+        label=_("จำนวนเงิน (ถ้าไม่มีสูตร)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    category = forms.Field()
+    fund_source = forms.Field()
+
+    def __init__(self, *args, choices: EditorChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = CachedModelChoiceField(
+            choices.categories, label=_("หมวดรายจ่าย"), empty_label=_("— หมวด —")
+        )
+        self.fields["fund_source"] = CachedModelChoiceField(
+            choices.fund_sources, label=_("แหล่งงบประมาณ"), empty_label=_("— แหล่งงบ —")
+        )
+        if not self.is_bound and not self.initial.get("fund_source") and choices.fund_sources:
+            self.initial["fund_source"] = choices.fund_sources[0]
+
+    def clean(self):
+        data = super().clean()
+        formula, plain = data.get("formula", "").strip(), data.get("plain_amount")
+        if formula:
+            parsed = parse_formula(formula)
+            if parsed.ambiguous or not parsed.factors:
+                self.add_error(
+                    "formula", parsed.message or _("อ่านสูตรไม่ได้ กรุณาเขียนเป็น จำนวน หน่วย x จำนวน หน่วย")
+                )
+            elif plain is not None:
+                self.add_error(
+                    "plain_amount", _("มีสูตรคำนวณแล้ว ไม่ต้องกรอกจำนวนเงินซ้ำ (ระบบคำนวณจากสูตร)")
+                )
+            data["parsed"] = parsed
+        elif plain is None:
+            self.add_error("plain_amount", _("กรุณากรอกสูตรคำนวณหรือจำนวนเงิน"))
+        return data
+
+
+class IndicatorForm(forms.Form):
+    """A success indicator: output or outcome, target with its comparison, method and tool."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    result_level = forms.ChoiceField(label=_("ด้าน"), choices=ResultLevel.choices)
+    measure_type = forms.ChoiceField(label=_("ประเภท"), choices=MeasureType.choices)
+    text_th = forms.CharField(label=_("ตัวชี้วัดความสำเร็จ"), widget=forms.Textarea(attrs={"rows": 2}))
+    comparator = forms.ChoiceField(
+        label=_("เงื่อนไข"), choices=Comparator.choices, initial=Comparator.GTE
+    )
+    target_value = ThaiDecimalField(
+        label=_("ค่าเป้าหมาย"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    target_unit_th = forms.CharField(label=_("หน่วย"), max_length=50, required=False)
+    target_text_th = forms.CharField(label=_("เป้าหมาย (ข้อความ)"), max_length=255, required=False)
+    method_th = forms.CharField(label=_("วิธีการประเมิน"), max_length=255, required=False)
+    tool_th = forms.CharField(label=_("เครื่องมือที่ใช้"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("comparator") == Comparator.TEXT:
+            if not data.get("target_text_th"):
+                self.add_error("target_text_th", _("กรุณาระบุเป้าหมายเป็นข้อความ"))
+        elif data.get("target_value") is None:
+            self.add_error("target_value", _("กรุณาระบุค่าเป้าหมาย"))
+        elif (
+            data.get("target_unit_th", "").strip() in {"ร้อยละ", "%"} and data["target_value"] > 100
+        ):
+            self.add_error("target_value", _("ค่าร้อยละต้องไม่เกิน 100"))
+        return data
+
+
+class EditorFormSet(BaseFormSet):
+    """A formset whose forms share the request's choice lists."""
+
+    def __init__(self, *args, choices: EditorChoices | None = None, **kwargs):
+        self.choices = choices
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.form in (PersonForm, LineForm):
+            kwargs["choices"] = self.choices
+        return kwargs
+
+    @property
+    def empty_form(self):
+        kwargs = {"choices": self.choices} if self.form in (PersonForm, LineForm) else {}
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            renderer=self.renderer,
+            **kwargs,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def live_forms(self):
+        """Forms that are filled in and not marked for deletion, in page order."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or form.cleaned_data.get("id")
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+def _formset(form, **kwargs):
+    return formset_factory(form, formset=EditorFormSet, extra=0, can_delete=True, **kwargs)
+
+
+PersonFormSet = _formset(PersonForm, max_num=20, validate_max=True)
+ActivityFormSet = _formset(ActivityForm, max_num=100, validate_max=True)
+LineFormSet = _formset(LineForm, max_num=500, validate_max=True)
+IndicatorFormSet = _formset(IndicatorForm, max_num=50, validate_max=True)
+
+
+class CopyProjectForm(forms.Form):
+    """Copy last year's project into this year's plan as a continuing project."""
+
+    source = forms.IntegerField(widget=forms.HiddenInput)
+    strategy = forms.Field()
+
+    def __init__(self, *args, strategies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"] = CachedModelChoiceField(
+            strategies, label=_("กลยุทธ์ในแผนปีนี้"), empty_label=_("— เลือกกลยุทธ์ —")
+        )

@@ -1,0 +1,405 @@
+"""Services that write projects: create, save the whole editor in one transaction, copy forward.
+
+Every write of the editor is a fixed number of bulk queries, whatever the number of rows, and
+is guarded by a version check that works the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from actionplan.services import DomainError
+from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
+from indicators.models import ProjectIndicator
+from projects.models import (
+    Activity,
+    Project,
+    ProjectItem,
+    ProjectPerson,
+    ProjectStatus,
+    ProjectType,
+)
+
+
+class EditConflict(DomainError):
+    """Somebody saved the project after this editor was opened."""
+
+    def __init__(self, *, changed_by: str, changed_at: datetime | None):
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        when = timezone.localtime(changed_at).strftime("%d/%m/%Y %H:%M") if changed_at else ""
+        super().__init__(
+            f"โครงการนี้ถูกแก้ไขโดย {changed_by} เมื่อ {when} น. หลังจากที่ท่านเปิดหน้านี้ "
+            "ระบบจึงยังไม่บันทึกข้อมูลของท่าน ข้อมูลที่ท่านกรอกยังอยู่บนหน้าจอ "
+            "กรุณาเปิดโครงการในแท็บใหม่เพื่อดูฉบับล่าสุด แล้วนำการแก้ไขของท่านไปใส่อีกครั้ง"
+        )
+
+
+@dataclass
+class EditorData:
+    """The validated editor: the header form and the four formsets."""
+
+    form: object
+    people: object
+    activities: object
+    lines: object
+    indicators: object
+
+    @property
+    def formsets(self) -> list:
+        return [self.people, self.activities, self.lines, self.indicators]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(fs.total_error_count() for fs in self.formsets)
+
+
+HEADER_FIELDS = [
+    "name_th",
+    "code",
+    "programme",
+    "strategy",
+    "lead_unit",
+    "project_type",
+    "start_date",
+    "end_date",
+    "location_th",
+    "rationale_th",
+    "target_groups_th",
+    "allow_reallocation",
+]
+
+
+@transaction.atomic
+def save_project(*, project: Project | None, plan, data: EditorData, by) -> Project:
+    """Create or update a draft project and all its rows from the validated editor."""
+    cleaned = data.form.cleaned_data
+    if project is None:
+        project = Project(plan=plan, status=ProjectStatus.DRAFT, version=1)
+    else:
+        _claim_version(project, expected=cleaned.get("version"), by=by)
+        project.version = (cleaned.get("version") or 0) + 1
+    for field in HEADER_FIELDS:
+        # A disabled field (a planner's own group) is set on creation and never changed.
+        if field in cleaned and (project.pk is None or not data.form.fields[field].disabled):
+            setattr(project, field, cleaned[field])
+    project.updated_by = by
+    project.save()
+    project.alignments.set(cleaned.get("alignments") or [])
+    project.co_units.set(cleaned.get("co_units") or [])
+    _save_items(project, data.form.item_texts())
+    _save_people(project, data.people)
+    activities = _save_activities(project, data.activities)
+    _save_lines(project, data.lines, activities)
+    _save_indicators(project, data.indicators)
+    return project
+
+
+def _claim_version(project: Project, *, expected: int | None, by) -> None:
+    """Bump the version only if nobody saved since the editor was opened (optimistic lock)."""
+    claimed = Project.objects.filter(
+        pk=project.pk, version=expected, status=ProjectStatus.DRAFT
+    ).update(version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+    if claimed:
+        return
+    current = Project.objects.select_related("updated_by__person").get(pk=project.pk)
+    if current.status != ProjectStatus.DRAFT:
+        raise DomainError(f"โครงการนี้อยู่ในสถานะ “{current.get_status_display()}” แล้ว จึงแก้ไขไม่ได้")
+    who = current.updated_by.display_name if current.updated_by else "ผู้ใช้อื่น"
+    raise EditConflict(changed_by=who, changed_at=current.updated_at)
+
+
+def _save_items(project: Project, texts: dict[str, list[str]]) -> None:
+    ProjectItem.objects.filter(project=project).delete()
+    ProjectItem.objects.bulk_create(
+        ProjectItem(project=project, kind=kind, order=i, text_th=text)
+        for kind, lines in texts.items()
+        for i, text in enumerate(lines, start=1)
+    )
+
+
+def _save_people(project: Project, formset) -> None:
+    ProjectPerson.objects.filter(project=project).delete()
+    ProjectPerson.objects.bulk_create(
+        ProjectPerson(
+            project=project,
+            person=form.cleaned_data.get("person"),
+            order=i,
+            name_th=form.cleaned_data["name_th"],
+            position_th=form.cleaned_data.get("position_th", ""),
+        )
+        for i, form in enumerate(formset.live_forms(), start=1)
+    )
+
+
+def _sync(model, existing: dict, rows: list, fields: list[str], keep_ids: set) -> None:
+    """Create new rows, update kept ones and delete the rest: three queries at most."""
+    model.objects.filter(pk__in=set(existing) - keep_ids).delete()
+    new = [row for row in rows if row.pk is None]
+    old = [row for row in rows if row.pk is not None]
+    if new:
+        model.objects.bulk_create(new)
+    if old:
+        model.objects.bulk_update(old, fields)
+
+
+def _save_activities(project: Project, formset) -> list[Activity]:
+    existing = {a.pk: a for a in Activity.objects.filter(project=project)}
+    activities, keep = [], set()
+    for i, form in enumerate(formset.forms):
+        if formset.can_delete and formset._should_delete_form(form):
+            activities.append(None)
+            continue
+        cd = form.cleaned_data
+        if not cd:
+            activities.append(None)
+            continue
+        activity = existing.get(cd.get("id")) or Activity(project=project)
+        if activity.pk:
+            keep.add(activity.pk)
+        activity.order = i
+        activity.parent = None
+        for field in (
+            "title_th",
+            "steps_th",
+            "period_th",
+            "location_th",
+            "responsible_th",
+            "target_group_th",
+        ):
+            setattr(activity, field, cd.get(field, ""))
+        activity.months = sorted(cd.get("months") or [])
+        activity.is_sub = cd.get("is_sub", False)
+        activity.quarter_values = form.quarters()
+        activities.append(activity)
+    live = [a for a in activities if a is not None]
+    fields = [
+        "order",
+        "title_th",
+        "steps_th",
+        "period_th",
+        "location_th",
+        "responsible_th",
+        "target_group_th",
+        "months",
+    ]
+    _sync(Activity, existing, live, fields, keep)
+    _assign_parents(live)
+    QuarterAllocation.objects.filter(activity__project=project).delete()
+    QuarterAllocation.objects.bulk_create(
+        QuarterAllocation(activity=a, quarter=q, amount=amount)
+        for a in live
+        for q, amount in enumerate(a.quarter_values, start=1)
+        if amount
+    )
+    return activities
+
+
+def _assign_parents(activities: list[Activity]) -> None:
+    """A sub-activity belongs to the nearest main activity above it; order restarts under it."""
+    parent, top_order, child_order = None, 0, 0
+    for activity in activities:
+        if activity.is_sub and parent is not None:
+            child_order += 1
+            activity.parent, activity.order = parent, child_order
+        else:
+            top_order += 1
+            parent, child_order = activity, 0
+            activity.parent, activity.order = None, top_order
+    Activity.objects.bulk_update(activities, ["parent", "order"])
+
+
+def _save_lines(project: Project, formset, activities: list[Activity | None]) -> None:
+    existing = {line.pk: line for line in BudgetLine.objects.filter(activity__project=project)}
+    lines, keep = [], set()
+    for form in formset.live_forms():
+        cd = form.cleaned_data
+        ref = cd.get("activity_ref")
+        activity = activities[ref] if ref is not None and ref < len(activities) else None
+        if activity is None:
+            continue  # its activity was removed in the same save
+        line = existing.get(cd.get("id")) or BudgetLine()
+        if line.pk:
+            keep.add(line.pk)
+        line.activity = activity
+        line.description_th = cd["description_th"]
+        line.category = cd["category"]
+        line.fund_source = cd["fund_source"]
+        parsed = cd.get("parsed")
+        line.plain_amount = None if parsed else cd.get("plain_amount")
+        line.declared_amount = parsed.declared if parsed else None
+        line.formula_note_th = ""
+        line.parsed = parsed
+        lines.append(line)
+    for order, line in enumerate(lines, start=1):
+        line.order = order
+    fields = [
+        "activity",
+        "order",
+        "description_th",
+        "category",
+        "fund_source",
+        "plain_amount",
+        "declared_amount",
+        "formula_note_th",
+    ]
+    _sync(BudgetLine, existing, lines, fields, keep)
+    BudgetLineFactor.objects.filter(line__activity__project=project).delete()
+    BudgetLineFactor.objects.bulk_create(
+        BudgetLineFactor(line=line, order=i, quantity=factor.quantity, unit_th=factor.unit)
+        for line in lines
+        if line.parsed
+        for i, factor in enumerate(line.parsed.factors, start=1)
+    )
+
+
+def _save_indicators(project: Project, formset) -> None:
+    existing = {i.pk: i for i in ProjectIndicator.objects.filter(project=project)}
+    rows, keep = [], set()
+    fields = [
+        "result_level",
+        "measure_type",
+        "text_th",
+        "comparator",
+        "target_value",
+        "target_unit_th",
+        "target_text_th",
+        "method_th",
+        "tool_th",
+    ]
+    for order, form in enumerate(formset.live_forms(), start=1):
+        cd = form.cleaned_data
+        row = existing.get(cd.get("id")) or ProjectIndicator(project=project)
+        if row.pk:
+            keep.add(row.pk)
+        row.order = order
+        for field in fields:
+            setattr(row, field, cd.get(field) if field == "target_value" else cd.get(field, ""))
+        rows.append(row)
+    _sync(ProjectIndicator, existing, rows, ["order", *fields], keep)
+
+
+def _shift_years(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def copy_project(*, source: Project, plan, strategy, by) -> Project:
+    """Copy a project into another year's plan as a continuing draft, dates moved by the years."""
+    years = plan.fiscal_year.year_be - source.plan.fiscal_year.year_be
+    copy = Project.objects.create(
+        plan=plan,
+        name_th=source.name_th,
+        code="",
+        programme=source.programme,
+        strategy=strategy,
+        lead_unit=source.lead_unit,
+        project_type=ProjectType.CONTINUING,
+        start_date=_shift_years(source.start_date, years),
+        end_date=_shift_years(source.end_date, years),
+        location_th=source.location_th,
+        rationale_th=source.rationale_th,
+        target_groups_th=source.target_groups_th,
+        allow_reallocation=source.allow_reallocation,
+        copied_from=source,
+        updated_by=by,
+    )
+    copy.co_units.set(source.co_units.all())
+    copy.alignments.set(source.alignments.all())
+    ProjectItem.objects.bulk_create(
+        ProjectItem(project=copy, kind=i.kind, order=i.order, text_th=i.text_th)
+        for i in source.items.all()
+    )
+    ProjectPerson.objects.bulk_create(
+        ProjectPerson(
+            project=copy,
+            person=p.person,
+            order=p.order,
+            name_th=p.name_th,
+            position_th=p.position_th,
+        )
+        for p in source.people.all()
+    )
+    ProjectIndicator.objects.bulk_create(
+        ProjectIndicator(
+            project=copy,
+            order=i.order,
+            result_level=i.result_level,
+            measure_type=i.measure_type,
+            text_th=i.text_th,
+            comparator=i.comparator,
+            target_value=i.target_value,
+            target_unit_th=i.target_unit_th,
+            target_text_th=i.target_text_th,
+            method_th=i.method_th,
+            tool_th=i.tool_th,
+        )
+        for i in source.indicators.all()
+    )
+    _copy_activities(source, copy)
+    return copy
+
+
+def _copy_activities(source: Project, copy: Project) -> None:
+    old = list(
+        Activity.objects.filter(project=source)
+        .prefetch_related("budget_lines__factors", "quarters")
+        .order_by("parent_id", "order")
+    )
+    new_by_old = {}
+    for activity in sorted(old, key=lambda a: a.parent_id is not None):
+        new_by_old[activity.pk] = Activity(
+            project=copy,
+            order=activity.order,
+            title_th=activity.title_th,
+            steps_th=activity.steps_th,
+            period_th=activity.period_th,
+            location_th=activity.location_th,
+            responsible_th=activity.responsible_th,
+            target_group_th=activity.target_group_th,
+            months=list(activity.months),
+        )
+    Activity.objects.bulk_create(new_by_old.values())
+    children = []
+    for activity in old:
+        if activity.parent_id:
+            new_by_old[activity.pk].parent = new_by_old[activity.parent_id]
+            children.append(new_by_old[activity.pk])
+    Activity.objects.bulk_update(children, ["parent"])
+    QuarterAllocation.objects.bulk_create(
+        QuarterAllocation(activity=new_by_old[a.pk], quarter=q.quarter, amount=q.amount)
+        for a in old
+        for q in a.quarters.all()
+    )
+    line_pairs = [
+        (
+            line,
+            BudgetLine(
+                activity=new_by_old[a.pk],
+                order=line.order,
+                description_th=line.description_th,
+                category_id=line.category_id,
+                fund_source_id=line.fund_source_id,
+                plain_amount=line.plain_amount,
+                formula_note_th=line.formula_note_th,
+            ),
+        )
+        for a in old
+        for line in a.budget_lines.all()
+    ]
+    BudgetLine.objects.bulk_create(new for _, new in line_pairs)
+    BudgetLineFactor.objects.bulk_create(
+        BudgetLineFactor(line=new, order=f.order, quantity=f.quantity, unit_th=f.unit_th)
+        for old_line, new in line_pairs
+        for f in old_line.factors.all()
+    )

@@ -1,0 +1,177 @@
+/* Project editor: live totals, formula preview, adding/removing rows, quarter helpers.
+   Plain JS, no dependencies. The server recomputes everything on save; this only shows it early. */
+(function () {
+  "use strict";
+  const form = document.getElementById("editor");
+  if (!form) return;
+  const THAI = "๐๑๒๓๔๕๖๗๘๙";
+  const json = (id) => JSON.parse(document.getElementById(id)?.textContent || "{}");
+  const categoryNames = json("category-names");
+  const fundNames = json("fund-names");
+  const people = json("people-data");
+
+  const arabic = (s) => String(s || "").replace(/[๐-๙]/g, (d) => String(THAI.indexOf(d)));
+  const cents = (x) => Math.round(x * 100);
+  const fmt = (c) => (c / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+  function parseAmount(text) {
+    const t = arabic(text).replace(/บาท|\.-|,|\s/g, "");
+    if (t === "" || /^-+$/.test(t)) return null;
+    const n = Number(t);
+    return Number.isFinite(n) ? cents(n) : NaN;
+  }
+
+  function formulaCents(text) {
+    let t = arabic(text).trim();
+    if (!t) return null;
+    if (t.startsWith("=")) t = t.slice(1);
+    else if (t.includes("=")) t = t.slice(0, t.lastIndexOf("="));
+    const numbers = (t.match(/\d[\d,]*(?:\.\d+)?/g) || []).map((n) => Number(n.replace(/,/g, "")));
+    if (!numbers.length) return NaN;
+    return cents(numbers.reduce((a, b) => a * b, 1));
+  }
+
+  const field = (root, name) => root.querySelector(`[name$="-${name}"]`);
+  const isDeleted = (row) => field(row, "DELETE")?.checked;
+
+  function lineCents(row) {
+    const formula = field(row, "formula").value;
+    return formula.trim() ? formulaCents(formula) : parseAmount(field(row, "plain_amount").value);
+  }
+
+  function recalc() {
+    let project = 0;
+    const byCategory = {}, byFund = {}, quarters = [0, 0, 0, 0];
+    let top = 0, sub = 0;
+    form.querySelectorAll("[data-activity]").forEach((card) => {
+      if (isDeleted(card)) return;
+      const isSub = field(card, "is_sub").checked;
+      card.classList.toggle("sub", isSub);
+      if (isSub && top > 0) { sub += 1; card.querySelector("[data-activity-number]").textContent = `${top}.${sub}`; }
+      else { top += 1; sub = 0; card.querySelector("[data-activity-number]").textContent = String(top); }
+      let total = 0;
+      card.querySelectorAll("[data-line]").forEach((row) => {
+        const out = row.querySelector("[data-line-amount]");
+        if (isDeleted(row)) return;
+        const c = lineCents(row);
+        if (c === null) { out.textContent = "–"; return; }
+        if (Number.isNaN(c)) { out.textContent = "?"; return; }
+        out.textContent = fmt(c);
+        total += c;
+        const cat = categoryNames[field(row, "category").value] || "ไม่ระบุหมวด";
+        const fund = fundNames[field(row, "fund_source").value] || "ไม่ระบุแหล่ง";
+        byCategory[cat] = (byCategory[cat] || 0) + c;
+        byFund[fund] = (byFund[fund] || 0) + c;
+      });
+      card.querySelector("[data-activity-total]").textContent = fmt(total);
+      let qsum = 0;
+      [1, 2, 3, 4].forEach((q) => {
+        const v = parseAmount(field(card, `q${q}`).value) || 0;
+        quarters[q - 1] += v; qsum += v;
+      });
+      const warning = card.querySelector("[data-quarter-warning]");
+      warning.hidden = qsum === total;
+      warning.textContent = qsum === total ? "" :
+        `แผนรายไตรมาสรวม ${fmt(qsum)} บาท ยังไม่เท่ากับงบประมาณของกิจกรรม ${fmt(total)} บาท`;
+      project += total;
+    });
+    const list = (obj) => Object.entries(obj).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ");
+    form.querySelector("[data-project-total]").textContent = fmt(project);
+    form.querySelector("[data-category-totals]").textContent = list(byCategory);
+    form.querySelector("[data-fund-totals]").textContent = list(byFund);
+    form.querySelector("[data-quarter-totals]").textContent =
+      quarters.map((v, i) => `ไตรมาส ${i + 1}: ${fmt(v)}`).join(" · ");
+  }
+
+  function addFromTemplate(templateId, prefix, container) {
+    const total = form.querySelector(`[name="${prefix}-TOTAL_FORMS"]`);
+    const index = Number(total.value);
+    const html = document.getElementById(templateId).innerHTML.replace(/__prefix__/g, String(index));
+    container.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    const added = container.lastElementChild?.matches("tr, section, fieldset")
+      ? container.lastElementChild : container.querySelector(`[data-index="${index}"]`);
+    hideDeleteBoxes(added || container);
+    return { index, element: added };
+  }
+
+  function hideDeleteBoxes(root) {
+    root.querySelectorAll('input[name$="-DELETE"]').forEach((box) => {
+      box.hidden = true;
+      const label = root.querySelector(`label[for="${box.id}"]`);
+      if (label) label.hidden = true;
+    });
+  }
+
+  function removeRow(row, focusAfter) {
+    const box = field(row, "DELETE");
+    if (box) box.checked = true;
+    row.hidden = true;
+    const next = row.nextElementSibling;
+    if (next && next.matches("tr") && !next.hasAttribute("data-line")) next.hidden = true;
+    focusAfter?.focus();
+    recalc();
+  }
+
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const card = button.closest("[data-activity]");
+    if (button.matches("[data-add-line]")) {
+      const { element } = addFromTemplate("line-template", "lines", card.querySelector("[data-lines]"));
+      field(element, "activity_ref").value = card.dataset.index;
+      field(element, "description_th").focus();
+    } else if (button.matches("[data-remove-line]")) {
+      removeRow(button.closest("[data-line]"), card.querySelector("[data-add-line]"));
+    } else if (button.matches("[data-add-activity]")) {
+      const { element } = addFromTemplate("activity-template", "activities", form.querySelector("[data-activities]"));
+      field(element, "title_th").focus();
+    } else if (button.matches("[data-remove-activity]")) {
+      removeRow(card, form.querySelector("[data-add-activity]"));
+    } else if (button.matches("[data-add-person]")) {
+      const { element } = addFromTemplate("person-template", "people", form.querySelector("[data-people]"));
+      field(element, "person").focus();
+    } else if (button.matches("[data-add-indicator]")) {
+      const { element } = addFromTemplate("indicator-template", "indicators", form.querySelector("[data-indicators]"));
+      field(element, "text_th").focus();
+    } else if (button.matches("[data-remove-row]")) {
+      removeRow(button.closest("[data-person], [data-indicator]"), button.closest("section").querySelector("button[data-add-person], button[data-add-indicator]"));
+    } else if (button.matches("[data-spread]")) {
+      const total = parseAmount(card.querySelector("[data-activity-total]").textContent) || 0;
+      const quarter = Math.floor(total / 4);
+      [1, 2, 3, 4].forEach((q) => { field(card, `q${q}`).value = fmt(q < 4 ? quarter : total - 3 * quarter); });
+      recalc();
+    } else return;
+    event.preventDefault();
+  });
+
+  form.addEventListener("change", (event) => {
+    const select = event.target;
+    if (select.matches("[data-all-in]") && select.value) {
+      const card = select.closest("[data-activity]");
+      const total = parseAmount(card.querySelector("[data-activity-total]").textContent) || 0;
+      [1, 2, 3, 4].forEach((q) => { field(card, `q${q}`).value = String(q) === select.value ? fmt(total) : ""; });
+      select.value = "";
+    }
+    if (select.matches('select[name$="-person"]') && people[select.value]) {
+      const row = select.closest("[data-person]");
+      field(row, "name_th").value = people[select.value].name;
+      field(row, "position_th").value = people[select.value].position;
+    }
+    recalc();
+  });
+  form.addEventListener("input", recalc);
+
+  let dirty = false;
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("submit", () => { dirty = false; });
+  window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
+
+  hideDeleteBoxes(form);
+  form.querySelectorAll('input[name$="-DELETE"]:checked').forEach((box) => {
+    const row = box.closest("[data-line], [data-activity], [data-person], [data-indicator]");
+    if (row) row.hidden = true;
+  });
+  recalc();
+  document.getElementById("error-summary")?.focus();
+})();
