@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from budgets.formula import Factor, format_formula, product_of
-from budgets.money import ZERO, quantize
+from budgets.money import ZERO, RoundedDecimalField, quantize
 
 
 class BudgetCategory(models.Model):
@@ -76,7 +76,7 @@ class BudgetLine(models.Model):
     fund_source = models.ForeignKey(
         FundSource, on_delete=models.PROTECT, related_name="lines", verbose_name=_("แหล่งงบ")
     )
-    plain_amount = models.DecimalField(
+    plain_amount = RoundedDecimalField(
         _("จำนวนเงิน (ไม่มีสูตร)"),
         max_digits=14,
         decimal_places=2,
@@ -84,7 +84,7 @@ class BudgetLine(models.Model):
         blank=True,
         help_text=_("ใช้เมื่อไม่มีสูตรคำนวณ เช่น ค่าวัสดุ 1,500 บาท"),
     )
-    declared_amount = models.DecimalField(
+    declared_amount = RoundedDecimalField(
         _("จำนวนเงินที่ระบุในเอกสาร"),
         max_digits=14,
         decimal_places=2,
@@ -142,7 +142,7 @@ class BudgetLineFactor(models.Model):
 
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="factors")
     order = models.PositiveSmallIntegerField(default=0)
-    quantity = models.DecimalField(_("จำนวน"), max_digits=14, decimal_places=2)
+    quantity = RoundedDecimalField(_("จำนวน"), max_digits=14, decimal_places=2)
     unit_th = models.CharField(_("หน่วย"), max_length=50, blank=True)
 
     class Meta:
@@ -166,7 +166,7 @@ class QuarterAllocation(models.Model):
         "projects.Activity", on_delete=models.CASCADE, related_name="quarters"
     )
     quarter = models.PositiveSmallIntegerField(_("ไตรมาส"))
-    amount = models.DecimalField(_("จำนวนเงิน"), max_digits=14, decimal_places=2, default=ZERO)
+    amount = RoundedDecimalField(_("จำนวนเงิน"), max_digits=14, decimal_places=2, default=ZERO)
 
     class Meta:
         verbose_name = _("แผนการใช้จ่ายรายไตรมาส")

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from budgets.money import RoundedDecimalField
+
 
 class ResultLevel(models.TextChoices):
     OUTPUT = "output", "ด้านผลผลิต (Output)"
@@ -43,7 +45,7 @@ class ProjectIndicator(models.Model):
     comparator = models.CharField(
         _("เงื่อนไข"), max_length=5, choices=Comparator.choices, default=Comparator.GTE
     )
-    target_value = models.DecimalField(
+    target_value = RoundedDecimalField(
         _("ค่าเป้าหมาย"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     target_unit_th = models.CharField(_("หน่วย"), max_length=50, blank=True)

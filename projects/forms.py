@@ -100,6 +100,8 @@ class CachedModelMultipleChoiceField(forms.MultipleChoiceField):
 class ThaiDecimalField(forms.DecimalField):
     """A money field that accepts what people type: "1,500", "๑,๕๐๐", "1500.-", "-"."""
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import OrgUnit, Person, Plan, PolicyItem, Programme, Role, Strategy
-from budgets.money import ZERO, quantize
+from budgets.money import ZERO, RoundedDecimalField, quantize
 
 
 class ProjectType(models.TextChoices):
@@ -108,7 +108,7 @@ class Project(models.Model):
     status = models.CharField(
         _("สถานะ"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
-    declared_total = models.DecimalField(
+    declared_total = RoundedDecimalField(
         _("งบประมาณที่ระบุในเอกสารเดิม"),
         max_digits=14,
         decimal_places=2,
