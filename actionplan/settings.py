@@ -192,3 +192,4 @@ LOGGING = {
 }
 
 AUTH_USER_MODEL = "actionplan.User"
+AUTHENTICATION_BACKENDS = ["actionplan.backends.UserBackend"]

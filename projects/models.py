@@ -47,20 +47,18 @@ class ProjectQuerySet(models.QuerySet):
             return qs.filter(lead_unit_id=user.org_unit_id)
         return qs.none()
 
-    def with_budget(self) -> ProjectQuerySet:
+    def with_budget(self, *, quarters: bool = True) -> ProjectQuerySet:
         """Prefetch everything the totals need, in a fixed number of queries."""
         from budgets.models import BudgetLine
 
         lines = BudgetLine.objects.select_related("category", "fund_source").prefetch_related(
             "factors"
         )
+        children = [Prefetch("budget_lines", queryset=lines)]
+        if quarters:
+            children.append("quarters")
         return self.prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.prefetch_related(
-                    Prefetch("budget_lines", queryset=lines), "quarters"
-                ),
-            )
+            Prefetch("activities", queryset=Activity.objects.prefetch_related(*children))
         )
 
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionplan.models import Plan, Role
+from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
 from projects import checks, services
 from projects.forms import (
@@ -31,26 +31,26 @@ def _office_plans(user):
     return Plan.objects.filter(office_id=user.office_id).select_related("fiscal_year", "office")
 
 
-def _current_plan(request: HttpRequest) -> Plan | None:
+def _current_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
     """The plan chosen with ?year=, else the newest plan of the user's office."""
-    plans = _office_plans(request.user).order_by("-fiscal_year__year_be")
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        return plans.filter(fiscal_year__year_be=int(year)).first()
-    return plans.first()
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        return next((p for p in plans if p.fiscal_year.year_be == int(year)), None)
+    return plans[0] if plans else None
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The projects the user may see in one fiscal year, with filters and computed totals."""
-    plan = _current_plan(request)
+    plans = list(_office_plans(request.user).order_by("-fiscal_year__year_be"))
+    plan = _current_plan(request, plans)
     projects = Project.objects.none()
     if plan is not None:
         projects = (
             Project.objects.visible_to(request.user)
             .filter(plan=plan)
             .select_related("strategy", "lead_unit", "updated_by__person")
-            .with_budget()
+            .with_budget(quarters=False)
             .order_by("strategy__number", "pk")
         )
         f = request.GET
@@ -66,10 +66,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
             projects = projects.filter(name_th__icontains=f["q"].strip())
     context = {
         "plan": plan,
-        "plans": list(_office_plans(request.user).order_by("-fiscal_year__year_be")),
+        "plans": plans,
         "projects": list(projects),
         "strategies": list(plan.strategies.all()) if plan else [],
-        "units": list(request.user.office.units.all()) if request.user.office_id else [],
+        "units": list(OrgUnit.objects.filter(office_id=request.user.office_id)),
         "statuses": ProjectStatus.choices,
         "filters": request.GET,
         "can_create": plan is not None

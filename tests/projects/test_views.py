@@ -352,3 +352,20 @@ class TestCopy:
         )
         assert copy.budget_total() == Decimal("6820.00")
         assert copy.status == ProjectStatus.DRAFT
+
+
+def test_project_list_costs_at_most_10_queries_whatever_the_number_of_projects(
+    client, planner_a1, plan_a
+):
+    counts = []
+    for target in (5, 20):
+        while plan_a.projects.count() < target:
+            activity = f.make_activity(f.make_project(plan_a, unit=planner_a1.org_unit))
+            f.make_line(activity, "ค่าวัสดุ", amount="1000", category_code="materials")
+        client.force_login(planner_a1)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("projects:project_list"))
+        assert response.status_code == 200
+        assert response.content.decode().count("1,000.00") == target
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] and counts[1] <= 10, counts
