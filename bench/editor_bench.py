@@ -93,7 +93,7 @@ def post_data(project):
         }
         for k in project.indicators.all()
     ]
-    data = editor_post(
+    return editor_post(
         project,
         strategy=project.strategy_id,
         activities=activities,
@@ -101,7 +101,6 @@ def post_data(project):
         start_date="2023-10-01",
         end_date="2024-09-30",
     )
-    return data
 
 
 def measure(method, url, data_fn=None, runs=5):
