@@ -11,13 +11,23 @@ from actionplan.models import StandardGroup
 from projects.models import Project
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
+def ensure_reference_data():
+    """Transactional tests flush the tables the data migration filled; put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("budgets.migrations.0002_reference_data").create(apps, None)
+
+
 @pytest.fixture
-def setup(db):
+def setup(transactional_db):
+    ensure_reference_data()
     office = f.make_office("PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2")
     plan = f.make_plan(office, 2566)
     f.make_strategy(plan, 5, "พัฒนาประสิทธิภาพการบริหารจัดการองค์กรแห่งนวัตกรรม")
