@@ -65,6 +65,10 @@ def test_sql_sum_of_plain_amounts_equals_the_python_total():
     activity = f.make_activity(f.make_project(plan))
     for amount in ("0.10", "0.20", "1234.565", "0.005"):
         f.make_line(activity, "ค่าวัสดุ", amount=amount, category_code="materials")
-    sql = quantize(BudgetLine.objects.filter(activity__project__plan=plan).aggregate(s=Sum("plain_amount"))["s"])
+    sql = quantize(
+        BudgetLine.objects.filter(activity__project__plan=plan).aggregate(s=Sum("plain_amount"))[
+            "s"
+        ]
+    )
     python = f.reload_project(activity.project).budget_total()
     assert sql == python

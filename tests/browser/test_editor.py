@@ -28,11 +28,17 @@ def ensure_reference_data():
 @pytest.fixture
 def setup(transactional_db):
     ensure_reference_data()
-    office = f.make_office("PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2")
+    office = f.make_office(
+        "PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2"
+    )
     plan = f.make_plan(office, 2566)
     f.make_strategy(plan, 5, "พัฒนาประสิทธิภาพการบริหารจัดการองค์กรแห่งนวัตกรรม")
     unit = f.group(office, StandardGroup.ADMIN)
-    return plan, f.make_user(office, unit=unit, username="planner"), f.make_user(office, unit=unit, username="colleague")
+    return (
+        plan,
+        f.make_user(office, unit=unit, username="planner"),
+        f.make_user(office, unit=unit, username="colleague"),
+    )
 
 
 def login(page, live_server, user):
@@ -65,7 +71,9 @@ def test_planner_enters_the_seed_000_project_and_sees_6820_live(page, live_serve
     page.get_by_role("button", name="+ เพิ่มกิจกรรม").click()
     card = page.locator("[data-activity]").first
     card.get_by_label("ชื่อกิจกรรม").fill("จัดกิจกรรม ส่งเสริมความร่วมมือในการพัฒนาการศึกษา")
-    card.get_by_label("ขั้นตอนดำเนินการ").fill("ประชุมผู้บริหารการศึกษา\nแต่งตั้งคณะทำงาน\nจัดกิจกรรม\nสรุปผลการดำเนินงาน")
+    card.get_by_label("ขั้นตอนดำเนินการ").fill(
+        "ประชุมผู้บริหารการศึกษา\nแต่งตั้งคณะทำงาน\nจัดกิจกรรม\nสรุปผลการดำเนินงาน"
+    )
     card.locator("label", has_text="เม.ย.").click()
     for description, formula, amount, category in [
         ("ค่าอาหารว่างและเครื่องดื่ม", "32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง", "", "ค่าใช้สอย"),
