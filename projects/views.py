@@ -174,7 +174,9 @@ def _initial_rows(project: Project | None):
 
 def _editor_forms(request, plan, project, choices):
     data = request.POST if request.method == "POST" else None
-    people, activities, lines, indicators = _initial_rows(project)
+    # A bound formset gets no initial rows: rows are identified by their hidden id, and a row
+    # must never be taken for "unchanged, so empty" by comparing it with the database.
+    people, activities, lines, indicators = _initial_rows(project if data is None else None)
     user = request.user
     initial = {}
     if project is None:

@@ -369,3 +369,64 @@ def test_project_list_costs_at_most_10_queries_whatever_the_number_of_projects(
         assert response.content.decode().count("1,000.00") == target
         counts.append(len(ctx))
     assert counts[0] == counts[1] and counts[1] <= 10, counts
+
+
+def resubmit_data(project):
+    """The editor's data for an existing project, as a browser sends it back unchanged."""
+    project = f.reload_project(project)
+    activities = [
+        (
+            {"id": a.pk, "title_th": a.title_th, "q2": str(a.quarter_total())},
+            [
+                {
+                    "id": line.pk,
+                    "description_th": line.description_th,
+                    "formula": line.formula_text,
+                    "category": line.category_id,
+                    "fund_source": line.fund_source_id,
+                }
+                for line in a.budget_lines.all()
+            ],
+        )
+        for a in project.activities.all()
+    ]
+    indicators = [
+        {
+            "id": k.pk,
+            "result_level": "output",
+            "measure_type": "quantitative",
+            "text_th": k.text_th,
+            "comparator": "gte",
+            "target_value": "80",
+            "target_unit_th": "ร้อยละ",
+        }
+        for k in project.indicators.all()
+    ]
+    return editor_post(
+        project,
+        strategy=project.strategy_id,
+        activities=activities,
+        indicators=indicators,
+        start_date="2023-10-01",
+        end_date="2024-09-30",
+    )
+
+
+def test_saving_the_editor_costs_the_same_queries_at_two_sizes(client, planner_a1, plan_a):
+    counts = []
+    for size in (2, 6):
+        project = f.make_project(plan_a, unit=planner_a1.org_unit)
+        for _ in range(size):
+            activity = f.make_activity(project)
+            for _ in range(4):
+                f.make_line(activity, "ค่าอาหารว่าง", "10 คน x 35 บาท")
+            f.set_quarters(activity, 0, 1400)
+            f.make_indicator(project)
+        client.force_login(planner_a1)
+        data = resubmit_data(project)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(reverse("projects:project_edit", args=[project.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:1500]
+        assert f.reload_project(project).budget_total() == Decimal(1400 * size)
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
