@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from actionplan import models
+from actionplan import models, services
 
 
 class OrgUnitInline(admin.TabularInline):
@@ -69,6 +69,12 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("สำนักงานและบทบาท"), {"fields": ["office", "org_unit", "role", "person"]}),
     ]
+    actions = ["end_all_sessions"]
+
+    @admin.action(description=_("ออกจากระบบทุกอุปกรณ์ (ยุติทุก session ของผู้ใช้ที่เลือก)"))
+    def end_all_sessions(self, request, queryset):
+        ended = sum(services.end_sessions(user=user) for user in queryset)
+        self.message_user(request, _("ยุติ session แล้ว %(n)d รายการ") % {"n": ended})
 
 
 @admin.register(models.FiscalYear)

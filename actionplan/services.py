@@ -36,3 +36,17 @@ def get_fiscal_year(year_be: int) -> FiscalYear:
     """The fiscal year named year_be (BE), created on first use."""
     fiscal_year, _ = FiscalYear.objects.get_or_create(year_be=year_be)
     return fiscal_year
+
+
+def end_sessions(*, user) -> int:
+    """Log a user out everywhere: delete every live server-side session of theirs."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "template_partials",
     "import_export",
+    "axes",
     "actionplan",
     "projects",
     "budgets",
@@ -81,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "actionplan.middleware.ContentSecurityPolicyMiddleware",
+    "actionplan.middleware.SessionLimitsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the Thai lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "actionplan.urls"
@@ -159,7 +164,13 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Sessions (ASVS V7.3): the cookie lives at most as long as the absolute limit; the middleware
+# ends a session after 60 idle minutes or 10 hours after login, whichever comes first, and when
+# an administrator ends every session of a user (admin action on users). Logout deletes the
+# session on the server; Django rotates the session key at login.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -192,4 +203,25 @@ LOGGING = {
 }
 
 AUTH_USER_MODEL = "actionplan.User"
-AUTHENTICATION_BACKENDS = ["actionplan.backends.UserBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username+address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "actionplan.backends.UserBackend",
+]
+
+# Login throttling: 5 failures for one username from one address lock that pair for 15 minutes.
+# The pair, not the address alone, so a whole office behind one NAT address is never locked out
+# by one person; the same message is shown for an unknown user and a wrong password.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
