@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "actionplan",
     "projects",
     "budgets",
@@ -191,6 +193,11 @@ if not DEBUG:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background jobs (plan-book PDFs): django-tasks with its database backend; run one
+# `python manage.py db_worker` per core. Tests switch to the ImmediateBackend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or None  # default MEDIA_ROOT/pdf-cache
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "actionplan@localhost")

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -44,6 +44,13 @@ from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    StreamObject,
+)
 from weasyprint import CSS, HTML
 from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
@@ -53,6 +60,7 @@ from actionplan import thai
 from actionplan.models import (
     DirectionKind,
     OfficePrintSettings,
+    Plan,
     PlanStatus,
     PlanType,
     PolicyItem,
@@ -72,7 +80,7 @@ from projects.rollup import plan_projects, strategy_sentence, summarize_plan
 logger = logging.getLogger(__name__)
 
 # Bump when templates or CSS change in a way the chunk HTML does not show (it is hashed anyway).
-RENDERER_VERSION = "pdf-1"
+RENDERER_VERSION = "pdf-6"
 FONT_DIR = "fonts/thsarabunpsk"
 FONT_FILES = {
     ("normal", "normal"): "THSarabun-Regular.ttf",
@@ -150,21 +158,23 @@ def font_faces() -> list[dict]:
 # --- Formatting ----------------------------------------------------------------------------
 
 _TEXT_NODE = re.compile(r">([^<]+)<")
-_DIGIT_OR_ENTITY = re.compile(r"&#?\w+;|[0-9]")
+_DIGIT_OR_ENTITY = re.compile(r"&#?\w+;|[0-9๐-๙]")
+_TO_THAI = str.maketrans(thai.ARABIC_DIGITS, thai.THAI_DIGITS)
+_TO_ARABIC = str.maketrans(thai.THAI_DIGITS, thai.ARABIC_DIGITS)
 
 
 def localise_digits(html: str, digits: str) -> str:
     """Every digit of the text (never of tags, attributes or entities) in the office's style.
 
     One pass at the end guarantees a document is never mixed (domain.md §6.1), whatever the
-    user typed: "พ.ศ. 2560" prints "พ.ศ. ๒๕๖๐" in a Thai-digit document.
+    user typed: "พ.ศ. 2560" prints "พ.ศ. ๒๕๖๐" in a Thai-digit document and "๒๕๖๐" prints
+    "2560" in an Arabic-digit one.
     """
-    if digits != "thai":
-        return html
+    table = _TO_THAI if digits == "thai" else _TO_ARABIC
 
     def digit(match: re.Match) -> str:
         token = match.group()
-        return token if len(token) > 1 else thai.THAI_DIGITS[int(token)]
+        return token if len(token) > 1 else token.translate(table)
 
     return _TEXT_NODE.sub(lambda m: ">" + _DIGIT_OR_ENTITY.sub(digit, m.group(1)) + "<", html)
 
@@ -188,7 +198,7 @@ def period_text(start: date | None, end: date | None) -> str:
     if not start:
         return ""
     end = end or start
-    whole_months = start.day == 1 and (end + _one_day()).day == 1
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
     if whole_months:
         first = thai.format_month_year(start.year, start.month, digits="arabic")
         if (start.year, start.month) == (end.year, end.month):
@@ -200,12 +210,6 @@ def period_text(start: date | None, end: date | None) -> str:
         f"{thai.format_thai_date(start, digits='arabic')} - "
         f"{thai.format_thai_date(end, digits='arabic')}"
     )
-
-
-def _one_day():
-    from datetime import timedelta
-
-    return timedelta(days=1)
 
 
 @dataclass
@@ -260,8 +264,8 @@ def print_queryset():
 
 def fetch_project(pk: int) -> Project:
     """One project prefetched for printing (the same queries as one project of a plan)."""
-    project = print_queryset().select_related("plan__office", "plan__fiscal_year").get(pk=pk)
-    return plan_projects(project.plan, print_queryset().filter(pk=pk))[0]
+    plan = Plan.objects.select_related("office", "fiscal_year").get(projects=pk)
+    return plan_projects(plan, print_queryset().filter(pk=pk))[0]
 
 
 @dataclass
@@ -698,7 +702,7 @@ def plan_context(plan) -> dict:
         },
         "strategy_sections": strategy_sections,
         "quarter_labels": plan.fiscal_year.quarter_labels(digits=digits),
-        "management": paragraphs(plan.management_th),
+        "management": paragraphs(plan.management_th or default_management_text(plan)),
         "calendar": [
             {"title": row.get("title", ""), "months": set(row.get("months") or [])}
             for row in (plan.calendar_rows or [])
@@ -710,6 +714,25 @@ def plan_context(plan) -> dict:
             for a in plan.appendices.all()
         ],
     }
+
+
+def default_management_text(plan) -> str:
+    """Part 4 when the plan admin has written none: the standard clauses and report rounds."""
+    year = plan.fiscal_year.year_be
+    rounds = [thai.report_round(year, n, digits="arabic") for n in (1, 2, 3, 4)]
+    lines = [
+        "1. การบริหารแผนสู่การปฏิบัติ",
+        f"{plan.office.name_th} ดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} "
+        "โดยกลุ่ม/หน่วยที่รับผิดชอบโครงการขออนุมัติดำเนินโครงการตามระยะเวลาที่กำหนดไว้ในแผน "
+        "ใช้จ่ายงบประมาณตามแผนการใช้จ่ายรายไตรมาส และถัวจ่ายได้ภายในวงเงินของโครงการ",
+        "2. การติดตามและประเมินผล",
+        "กลุ่มนโยบายและแผนกำกับ ติดตาม และประเมินผลการดำเนินงานตามแผนเป็น 3 ระยะ คือ "
+        "ก่อนดำเนินการ ระหว่างดำเนินการ และหลังการดำเนินการ เปรียบเทียบผลกับตัวชี้วัดและค่าเป้าหมาย",
+        "3. การรายงานผล",
+        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส ดังนี้",
+    ]
+    lines += [f"- {r.label} {r.period_label}" for r in rounds]
+    return "\n".join(lines)
 
 
 def _logo_url(plan) -> str:
@@ -744,14 +767,15 @@ class Chunk:
 
 @dataclass
 class RenderedChunk:
-    path: Path
+    path: Path  # the batch PDF the chunk's pages are in
     pages: int
-    anchors: dict[str, int]
+    anchors: dict[str, int]  # toc-* anchor -> page offset within the chunk
     landscape: list[bool]
+    first: int = 0  # index of the chunk's first page in the batch PDF
 
 
-def _stylesheet_text() -> str:
-    return render_to_string("pdf/print.css", {"faces": font_faces(), "family": FONT_FAMILY})
+def _stylesheet_text(name: str = "pdf/print.css") -> str:
+    return render_to_string(name, {"faces": font_faces(), "family": FONT_FAMILY})
 
 
 def _chunk(template: str, context: dict, digits: str, toc=(), bookmark: str = "") -> Chunk:
@@ -796,20 +820,23 @@ def plan_chunks(context: dict) -> list[Chunk]:
         toc += [TocEntry(1, s["title"], s["anchor"]) for s in context["strategies"]]
         chunks.append(_chunk("pdf/part2.html", context, digits, toc, "ส่วนที่ 2 ทิศทางการพัฒนา"))
     if settings_.include_projects:
+        # The overview and every strategy's summary table flow in one chunk (a strategy with
+        # no project needs no page of its own); the project documents follow, strategy by
+        # strategy, and the contents lists each under its strategy.
         toc = [TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3")]
-        chunks.append(_chunk("pdf/part3.html", context, digits, toc, "ส่วนที่ 3 รายละเอียดโครงการ"))
+        projects = []
         for section in context["strategy_sections"]:
-            chunks.append(
-                _chunk(
-                    "pdf/strategy.html",
-                    {**context, "section": section},
-                    digits,
-                    [TocEntry(1, section["title"], section["anchor"])],
-                    section["title"],
-                )
-            )
+            toc.append(TocEntry(1, section["title"], section["anchor"]))
             if settings_.include_project_documents:
-                chunks += [project_chunk(p) for p in section["projects"]]
+                for project in section["projects"]:
+                    chunk = project_chunk(project)
+                    toc += chunk.toc
+                    chunk.toc = []
+                    projects.append(chunk)
+        part3 = _chunk("pdf/part3.html", context, digits, [], "ส่วนที่ 3 รายละเอียดโครงการ")
+        part3.toc = toc
+        chunks.append(part3)
+        chunks += projects
     if settings_.include_management:
         toc = [TocEntry(0, "ส่วนที่ 4 การบริหารแผนสู่การปฏิบัติ", "toc-part-4")]
         if context["calendar"]:
@@ -832,43 +859,73 @@ def cache_root() -> Path:
 
 
 class ChunkCache:
-    """Rendered chunks on disk, one PDF and one JSON (pages, anchors) per content hash."""
+    """Rendered chunks on disk: the PDFs of the batches they were laid out in (`batches/`) and
+    one JSON per chunk content hash naming its batch file, first page, page count, anchors.
+
+    A batch's PDF is written once by WeasyPrint and its chunks point into it, so the fonts of a
+    batch are subset and stored once (writing each chunk as its own PDF cost a font subsetting
+    per chunk: a third of a 150-project render)."""
 
     def __init__(self, root: Path | None = None):
         self.root = root or cache_root()
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        folder = self.root / key[:2]
-        return folder / f"{key}.pdf", folder / f"{key}.json"
+    def _meta_path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> RenderedChunk | None:
-        pdf_path, meta_path = self._paths(key)
+        meta_path = self._meta_path(key)
         try:
             meta = json.loads(meta_path.read_text())
-        except (OSError, ValueError):
+            pdf_path = self.root / meta["file"]
+        except (OSError, ValueError, KeyError, TypeError):
             return None
         if not pdf_path.is_file():
             return None
         os.utime(meta_path)  # recently used: kept by prune()
-        return RenderedChunk(pdf_path, meta["pages"], meta["anchors"], meta["landscape"])
+        return RenderedChunk(
+            pdf_path, meta["pages"], meta["anchors"], meta["landscape"], meta["first"]
+        )
 
-    def put(self, key: str, pdf: bytes, anchors: dict, landscape: list[bool]) -> RenderedChunk:
-        pdf_path, meta_path = self._paths(key)
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(pdf_path, pdf)
-        meta = {"pages": len(landscape), "anchors": anchors, "landscape": landscape}
+    def put_batch(self, pdf: bytes) -> Path:
+        """Store a laid-out batch; returns its path (named by the hash of its bytes)."""
+        path = self.root / "batches" / f"{hashlib.sha256(pdf).hexdigest()}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file():
+            _atomic_write(path, pdf)
+        return path
+
+    def put(
+        self, key: str, batch: Path, first: int, anchors: dict, landscape: list[bool]
+    ) -> RenderedChunk:
+        meta_path = self._meta_path(key)
+        meta_path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "file": str(batch.relative_to(self.root)),
+            "first": first,
+            "pages": len(landscape),
+            "anchors": anchors,
+            "landscape": landscape,
+        }
         _atomic_write(meta_path, json.dumps(meta).encode())
-        return RenderedChunk(pdf_path, len(landscape), anchors, landscape)
+        return RenderedChunk(batch, len(landscape), anchors, landscape, first)
 
     def prune(self, max_age_days: int = 30) -> int:
-        """Delete chunks unused for max_age_days; returns how many."""
+        """Forget chunks unused for max_age_days and delete batches no chunk points into."""
         cutoff = time.time() - max_age_days * 86400
         removed = 0
+        used = set()
         for meta_path in self.root.glob("*/*.json"):
             if meta_path.stat().st_mtime < cutoff:
                 meta_path.unlink(missing_ok=True)
-                meta_path.with_suffix(".pdf").unlink(missing_ok=True)
                 removed += 1
+                continue
+            try:
+                used.add(json.loads(meta_path.read_text())["file"])
+            except (OSError, ValueError, KeyError):
+                continue
+        for batch in self.root.glob("batches/*.pdf"):
+            if str(batch.relative_to(self.root)) not in used and batch.stat().st_mtime < cutoff:
+                batch.unlink(missing_ok=True)
         return removed
 
 
@@ -890,15 +947,19 @@ class _Renderer:
         self.font_config = FontConfiguration()
         self.css_text = _stylesheet_text()
         self.css = CSS(string=self.css_text, font_config=self.font_config, url_fetcher=self.fetcher)
+        self.stamp_css_text = _stylesheet_text("pdf/stamp.css")
+        self.stamp_css = CSS(
+            string=self.stamp_css_text, font_config=self.font_config, url_fetcher=self.fetcher
+        )
 
-    def document(self, body: str, title: str = "", lang: str = "th"):
+    def document(self, body: str, title: str = "", lang: str = "th", css=None):
         html = (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{title}</title></head><body>{body}</body></html>"
         )
         try:
             return HTML(string=html, url_fetcher=self.fetcher, base_url="file:///").render(
-                stylesheets=[self.css], font_config=self.font_config
+                stylesheets=[css or self.css], font_config=self.font_config
             )
         except FatalURLFetchingError as exc:
             raise PdfError(f"โหลดไฟล์ประกอบเอกสารไม่ได้: {exc.__cause__ or exc}") from exc
@@ -981,6 +1042,7 @@ def _render_missing(
         for chunk in batch:
             starts.append(_anchor_page(document, f"chunk-{chunk.key}"))
         starts.append(len(document.pages))
+        batch_path = cache.put_batch(document.write_pdf())
         for index, chunk in enumerate(batch):
             pages = document.pages[starts[index] : starts[index + 1]]
             anchors = {}
@@ -989,8 +1051,9 @@ def _render_missing(
                     if name.startswith("toc-") and name not in anchors:
                         anchors[name] = offset
             landscape = [page.width > page.height for page in pages]
-            pdf = document.copy(pages).write_pdf()
-            rendered[chunk.key] = cache.put(chunk.key, pdf, anchors, landscape)
+            rendered[chunk.key] = cache.put(
+                chunk.key, batch_path, starts[index], anchors, landscape
+            )
         done_pages += len(document.pages)
     return rendered
 
@@ -1014,7 +1077,7 @@ WATERMARK_TEXT = "ฉบับร่าง"
 
 
 def watermark_image() -> Path:
-    """The draft watermark as a transparent PNG (drawn once, cached).
+    """The draft watermark as a PNG (drawn once, cached).
 
     A picture, not text: rotated watermark text would be interleaved with the body text by
     copy/paste, search and pdftotext. Pillow shapes Thai with raqm, so the tone mark sits right.
@@ -1030,10 +1093,10 @@ def watermark_image() -> Path:
         (0, 0), WATERMARK_TEXT, font=font
     )
     pad = 40
-    image = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0, 0, 0))
-    ImageDraw.Draw(image).text(
-        (pad - left, pad - top), WATERMARK_TEXT, font=font, fill=(0, 0, 0, 30)
-    )
+    # Opaque (white background, no alpha channel) and drawn beneath the content: poppler drew
+    # a soft-masked picture far too dark once content was painted over it.
+    image = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 255)
+    ImageDraw.Draw(image).text((pad - left, pad - top), WATERMARK_TEXT, font=font, fill=222)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
@@ -1047,9 +1110,31 @@ class StampPage:
     landscape: bool
 
 
+def _render_cached(renderer: _Renderer, cache: ChunkCache, body: str, stamp: bool = False):
+    """A whole small document (front matter, stamp) through the chunk cache."""
+    css_text = renderer.stamp_css_text if stamp else renderer.css_text
+    key = hashlib.sha256((RENDERER_VERSION + css_text + body).encode()).hexdigest()
+    hit = cache.get(key)
+    if hit:
+        return hit
+    document = renderer.document(body, css=renderer.stamp_css if stamp else renderer.css)
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name.startswith("toc-"):
+                anchors.setdefault(name, index)
+    landscape = [page.width > page.height for page in document.pages]
+    return cache.put(key, cache.put_batch(document.write_pdf()), 0, anchors, landscape)
+
+
 def _stamp(
-    renderer: _Renderer, pages: list[StampPage], footer: str, watermark: bool, digits: str
-) -> bytes:
+    renderer: _Renderer,
+    pages: list[StampPage],
+    footer: str,
+    watermark: bool,
+    digits: str,
+    cache: ChunkCache,
+) -> RenderedChunk:
     html = render_to_string(
         "pdf/stamp.html",
         {
@@ -1058,27 +1143,88 @@ def _stamp(
             "watermark_url": watermark_image().as_uri() if watermark else "",
         },
     )
-    return renderer.document(localise_digits(html, digits)).write_pdf()
+    return _render_cached(renderer, cache, localise_digits(html, digits), stamp=True)
 
 
 def _overlay_and_join(
-    parts: list[bytes | Path], stamp: bytes, metadata: dict, outline: list[tuple[str, int]]
+    parts: list[RenderedChunk],
+    stamp: RenderedChunk,
+    metadata: dict,
+    outline: list[tuple[str, int]],
 ) -> bytes:
-    """Join the parts' pages, overlay the stamp page by page, add bookmarks and metadata."""
+    """Join the parts' pages, put each stamp page beneath its page, add bookmarks, metadata.
+
+    The stamp page becomes a form XObject drawn first ("q /GovStamp Do Q"), so no content
+    stream is parsed or rewritten: pypdf's merge_page renames clashing resources by parsing
+    every content stream, which cost more than laying the stamp out.
+    """
     writer = PdfWriter()
+    # Every reader stays referenced until the writer is written: pypdf maps copied objects by
+    # id(reader), and a collected reader's id reused by the next one mixes up their objects.
+    readers: dict[Path, PdfReader] = {}
+    for part in [*parts, stamp]:
+        if part.path not in readers:
+            readers[part.path] = PdfReader(str(part.path))
     for part in parts:
-        reader = PdfReader(io.BytesIO(part) if isinstance(part, bytes) else str(part))
-        for page in reader.pages:
-            writer.add_page(page)
-    stamp_reader = PdfReader(io.BytesIO(stamp))
-    for page, overlay in zip(writer.pages, stamp_reader.pages, strict=True):
-        page.merge_page(overlay)
+        pages = readers[part.path].pages
+        for index in range(part.first, part.first + part.pages):
+            writer.add_page(pages[index])
+    stamp_pages = readers[stamp.path].pages[stamp.first : stamp.first + stamp.pages]
+    call = DecodedStreamObject()
+    call.set_data(b"q /GovStamp Do Q\n")
+    call_ref = writer._add_object(call)
+    for page, overlay in zip(writer.pages, stamp_pages, strict=True):
+        form_ref = writer._add_object(_form_xobject(overlay, writer))
+        _own_resources(page)
+        resources = page["/Resources"]
+        xobjects = resources.get("/XObject")
+        xobjects = DictionaryObject(xobjects.get_object()) if xobjects else DictionaryObject()
+        xobjects[NameObject("/GovStamp")] = form_ref
+        resources[NameObject("/XObject")] = xobjects
+        contents = page.raw_get("/Contents")
+        existing = (
+            list(contents.get_object())
+            if isinstance(contents.get_object(), ArrayObject)
+            else [contents]
+        )
+        page[NameObject("/Contents")] = ArrayObject([call_ref, *existing])
     for title, page_index in outline:
-        writer.add_outline_item(title, page_index)
+        writer.add_outline_item(title=title, page_number=page_index)
     writer.add_metadata(metadata)
     out = io.BytesIO()
     writer.write(out)
+    del readers
     return out.getvalue()
+
+
+def _form_xobject(page, writer) -> StreamObject:
+    """A stamp page as a form XObject owned by the writer."""
+    form = DecodedStreamObject()
+    contents = page["/Contents"]
+    if isinstance(contents, ArrayObject):
+        form.set_data(b"\n".join(part.get_object().get_data() for part in contents))
+    else:
+        form.set_data(contents.get_data())
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(page.mediabox)
+    form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
+    return form.flate_encode()
+
+
+def _own_resources(page) -> None:
+    """Give a page its own resource dictionary before adding to it.
+
+    WeasyPrint shares one /Resources dictionary between all pages of a document; adding the
+    page's stamp to it would add every stamp to every page."""
+    resources = page["/Resources"].get_object()
+    copy = DictionaryObject()
+    for name, value in resources.items():
+        target = value.get_object()
+        copy[NameObject(name)] = (
+            DictionaryObject(target) if isinstance(target, DictionaryObject) else value
+        )
+    page[NameObject("/Resources")] = copy
 
 
 # --- Public API ------------------------------------------------------------------------------
@@ -1132,27 +1278,32 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
     _hash_chunks(chunks, renderer.css_text)
     version_key = _book_key(context, chunks)
     cache = cache or ChunkCache()
-    hits = sum(1 for c in chunks if cache.get(c.key))
+    known = {c.key: cache.get(c.key) for c in chunks}
+    hits = sum(1 for c in chunks if known[c.key])
     report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(chunks)} ส่วน")
-    expected = sum(3 for c in chunks)
+    expected = sum(known[c.key].pages if known[c.key] else 4 for c in chunks)
     rendered = _render_missing(renderer, chunks, cache, progress, expected)
 
     # Body page numbers: chunk by chunk, from the cached page counts and anchors.
-    toc: list[dict] = []
     outline: list[tuple[str, int]] = []
     body_pages: list[StampPage] = []
     starts = []
+    anchor_pages: dict[str, int] = {}
     for chunk in chunks:
         done = rendered[chunk.key]
         start = len(body_pages) + 1
         starts.append(start)
-        for entry in chunk.toc:
-            page = start + done.anchors.get(entry.anchor, 0)
-            toc.append({"level": entry.level, "title": entry.title, "page": str(page)})
+        for name, offset in done.anchors.items():
+            anchor_pages.setdefault(name, start + offset)
         body_pages += [StampPage(str(start + i), land) for i, land in enumerate(done.landscape)]
+    toc = [
+        {"level": e.level, "title": e.title, "page": str(anchor_pages.get(e.anchor, ""))}
+        for chunk in chunks
+        for e in chunk.toc
+    ]
 
     report(88, "กำลังจัดทำปก คำนำ และสารบัญ")
-    front_pdf, front_pages, labels = _render_front(renderer, context, toc)
+    front_pdf, front_pages, labels = _render_front(renderer, context, toc, cache)
     for chunk, start in zip(chunks, starts, strict=True):
         if chunk.bookmark:
             title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
@@ -1161,13 +1312,13 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
     report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
     stamp_pages = front_pages + body_pages
     footer = f"{context['title']} {context['office'].short_name_th}"
-    stamp = _stamp(renderer, stamp_pages, footer, context["is_draft"], digits)
+    stamp = _stamp(renderer, stamp_pages, footer, context["is_draft"], digits, cache)
     metadata = {
         "/Title": localise_digits(f">{context['title']}<", digits)[1:-1],
         "/Author": context["office"].name_th,
         "/Subject": version_key,
     }
-    parts: list[bytes | Path] = [front_pdf] + [rendered[c.key].path for c in chunks]
+    parts = [front_pdf] + [rendered[c.key] for c in chunks]
     pdf = _overlay_and_join(parts, stamp, metadata, outline)
     report(100, "เสร็จแล้ว")
     return BookResult(
@@ -1179,29 +1330,26 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
     )
 
 
-def _render_front(renderer: _Renderer, context: dict, toc: list[dict]):
+def _render_front(renderer: _Renderer, context: dict, toc: list[dict], cache: ChunkCache):
     """Cover, foreword and contents; folios ก, ข … (re-rendered once if the contents grow)."""
     labels = {"foreword": front_folio(0), "contents": front_folio(1 if context["foreword"] else 0)}
     for _attempt in range(3):
         html = render_to_string("pdf/front.html", _front_context(context, toc, labels, "numbers"))
-        document = renderer.document(localise_digits(html, context["digits"]))
-        pages = []
-        found = {}
-        folio_index = 0
-        for index, page in enumerate(document.pages):
-            if index == 0:
-                pages.append(StampPage("", False))  # the cover carries no folio
-                continue
-            label = front_folio(folio_index)
-            folio_index += 1
-            pages.append(StampPage(label, page.width > page.height))
-            for key in ("foreword", "contents"):
-                if f"toc-{key}" in page.anchors and key not in found:
-                    found[key] = label
+        done = _render_cached(renderer, cache, localise_digits(html, context["digits"]))
+        # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
+        pages = [
+            StampPage(front_folio(i - 1) if i else "", land)
+            for i, land in enumerate(done.landscape)
+        ]
+        found = {
+            key: front_folio(done.anchors[f"toc-{key}"] - 1)
+            for key in labels
+            if done.anchors.get(f"toc-{key}")
+        }
         if all(found.get(k, labels[k]) == labels[k] for k in labels):
-            return document.write_pdf(), pages, labels
+            break
         labels.update(found)
-    return document.write_pdf(), pages, labels
+    return done, pages, labels
 
 
 def render_project(project) -> bytes:
@@ -1212,31 +1360,44 @@ def render_project(project) -> bytes:
     chunk = project_chunk(context)
     renderer = _Renderer()
     _hash_chunks([chunk], renderer.css_text)
-    rendered = _render_missing(renderer, [chunk], ChunkCache(), None, 3)[chunk.key]
+    cache = ChunkCache()
+    rendered = _render_missing(renderer, [chunk], cache, None, 3)[chunk.key]
     # Page 1 of a document carries no folio (Thai official style); "- ๒ -" from page 2.
     pages = [StampPage(str(i + 1) if i else "", land) for i, land in enumerate(rendered.landscape)]
-    stamp = _stamp(
-        renderer, pages, "", project.status != ProjectStatus.APPROVED, office.digit_style
-    )
+    draft = project.status != ProjectStatus.APPROVED
+    stamp = _stamp(renderer, pages, "", draft, office.digit_style, cache)
     metadata = {"/Title": project.name_th, "/Author": office.name_th}
-    return _overlay_and_join([rendered.path], stamp, metadata, [])
+    return _overlay_and_join([rendered], stamp, metadata, [])
 
 
 def render_plan_single_pass(plan) -> bytes:
-    """The same book as ONE WeasyPrint document (page numbers by CSS counters, contents by
-    target-counter). No cache, no stamp: the baseline bench/pdf_bench.py compares against."""
+    """The same book as ONE WeasyPrint document: folios and footer in @page margin boxes,
+    the watermark a position:fixed picture, the contents by target-counter(). No cache and no
+    stamp: the baseline bench/pdf_bench.py compares render_plan_book() against."""
     context = plan_context(plan)
+    digits = context["digits"]
     chunks = plan_chunks(context)
     toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
     front = render_to_string("pdf/front.html", _front_context(context, toc, {}, "counters"))
     body = "".join(f'<section class="chunk">{c.html}</section>' for c in chunks)
-    html = localise_digits(front, context["digits"]) + body
+    watermark = ""
+    if context["is_draft"]:
+        watermark = (
+            f'<img src="{watermark_image().as_uri()}" alt="" style="position: fixed; '
+            'top: 9cm; left: 0; width: 15cm; transform: rotate(-40deg); z-index: -1">'
+        )
+    footer = localise_digits(f">{context['title']} {context['office'].short_name_th}<", digits)
+    counter = "thai" if digits == "thai" else "decimal"
     renderer = _Renderer()
     extra = CSS(
-        string="@page { @top-center { content: '- ' counter(page) ' -'; "
-        f"font-family: {FONT_FAMILY}; font-size: 16pt; }} }}",
+        string="@page { "
+        f"@top-center {{ content: '- ' counter(page, {counter}) ' -'; "
+        f"font-family: {FONT_FAMILY}; font-size: 16pt; }} "
+        f"@bottom-left {{ content: '{footer[1:-1]}'; font-family: {FONT_FAMILY}; "
+        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }",
         font_config=renderer.font_config,
     )
+    html = watermark + localise_digits(front, digits) + body
     document = HTML(
         string=f"<html><body>{html}</body></html>", url_fetcher=renderer.fetcher
     ).render(stylesheets=[renderer.css, extra], font_config=renderer.font_config)

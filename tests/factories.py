@@ -170,3 +170,12 @@ def reload_project(project: Project) -> Project:
         .prefetch_related("indicators")
         .get(pk=project.pk)
     )
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests flush the tables the data migrations filled; put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("budgets.migrations.0002_reference_data").create(apps, None)

@@ -16,18 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def ensure_reference_data():
-    """Transactional tests flush the tables the data migration filled; put them back."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("budgets.migrations.0002_reference_data").create(apps, None)
-
-
 @pytest.fixture
 def setup(transactional_db):
-    ensure_reference_data()
+    f.ensure_reference_data()
     office = f.make_office(
         "PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2"
     )

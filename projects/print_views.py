@@ -1,0 +1,216 @@
+"""Printing pages: a project's PDF, the plan book (render, progress, download) and the Part-1
+context-table editor. Objects are fetched through scoped querysets: out of scope is 404."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actionplan.models import ContextTable, Plan, PlanRender, RenderStatus, Role
+from projects import pdf, tasks
+from projects.models import Project
+
+PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+def _plans(request: HttpRequest):
+    """Plans of the user's office (none for a user without an office)."""
+    if not request.user.office_id:
+        return Plan.objects.none()
+    return Plan.objects.filter(office_id=request.user.office_id).select_related(
+        "office", "fiscal_year"
+    )
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def project_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project document, rendered on request (a few pages: well under a second)."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    try:
+        data = pdf.render_project(project)
+    except pdf.PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:project_list")
+    year = project.plan.fiscal_year.year_be
+    return _pdf_response(data, f"project-{year}-{project.pk}.pdf")
+
+
+@login_required
+@require_GET
+def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan book page: the current version's PDF if it exists, else a button to make it."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    version_key = pdf.plan_version_key(plan)
+    context = {
+        "plan": plan,
+        "current": tasks.find_current_render(plan, version_key),
+        "pending": tasks.find_pending_render(plan),
+        "renders": plan.renders.all()[:5],
+        "can_edit_tables": request.user.role in PLAN_ADMIN_ROLES,
+    }
+    return render(request, "print/plan_book.html", context)
+
+
+@login_required
+@require_POST
+def plan_book_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a render of the plan book (or reuse the finished one) and show its progress."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    plan_render = tasks.request_plan_render(plan=plan, by=request.user)
+    return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
+
+
+@login_required
+@require_GET
+def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse:
+    """Progress of one render; the page refreshes itself until the render has finished."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    plan_render = get_object_or_404(PlanRender.objects.filter(plan=plan), pk=render_id)
+    return render(request, "print/render_status.html", {"plan": plan, "render": plan_render})
+
+
+@login_required
+@require_GET
+def render_download(request: HttpRequest, pk: int, render_id: int) -> FileResponse:
+    """The finished PDF from the render cache (never rendered in the request)."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    plan_render = get_object_or_404(
+        PlanRender.objects.filter(plan=plan, status=RenderStatus.DONE), pk=render_id
+    )
+    if not plan_render.file or not plan_render.file.storage.exists(plan_render.file.name):
+        raise Http404("ไม่พบไฟล์")
+    filename = f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
+    response = FileResponse(
+        plan_render.file.open("rb"), content_type="application/pdf", filename=filename
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Part-1 context tables ------------------------------------------------------------------
+
+
+def _grid(text: str) -> list[list[str]]:
+    """Tab-separated lines (as pasted from a spreadsheet) as a list of rows of cells."""
+    lines = [line.rstrip("\r") for line in (text or "").split("\n")]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return [line.split("\t") for line in lines]
+
+
+def _tsv(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(str(cell) for cell in row) for row in rows or [])
+
+
+class ContextTableForm(forms.ModelForm):
+    """A context table typed or pasted as tab-separated lines (one line per row)."""
+
+    header_text = forms.CharField(
+        label="หัวตาราง",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "tsv", "wrap": "off"}),
+        help_text="วางจาก Excel ได้ (คั่นช่องด้วย Tab) ช่องว่างทางขวาของข้อความคือช่องที่ผสานกับช่องซ้าย "
+        "ช่องว่างใต้ข้อความคือช่องที่ผสานลงมา",
+    )
+    rows_text = forms.CharField(
+        label="ข้อมูล",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "tsv", "wrap": "off"}),
+        help_text="หนึ่งบรรทัดต่อหนึ่งแถว แถวที่ขึ้นต้นด้วย “รวม” พิมพ์เป็นตัวหนา",
+    )
+
+    class Meta:
+        model = ContextTable
+        fields = ["number", "caption_th", "note_th"]
+        widgets = {"note_th": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk:
+            self.fields["header_text"].initial = _tsv(self.instance.header_rows)
+            self.fields["rows_text"].initial = _tsv(self.instance.rows)
+        else:
+            taken = plan.context_tables.values_list("number", flat=True)
+            self.fields["number"].initial = max(taken, default=0) + 1
+
+    def clean_header_text(self) -> list[list[str]]:
+        return _grid(self.cleaned_data["header_text"])
+
+    def clean_rows_text(self) -> list[list[str]]:
+        rows = _grid(self.cleaned_data["rows_text"])
+        if len(rows) > 500:
+            raise forms.ValidationError("ตารางหนึ่งมีได้ไม่เกิน 500 แถว")
+        if any(len(row) > 16 for row in rows):
+            raise forms.ValidationError("ตารางหนึ่งมีได้ไม่เกิน 16 คอลัมน์")
+        return rows
+
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        clash = self.plan.context_tables.filter(number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"มีตารางที่ {number} อยู่แล้ว")
+        return number
+
+    def save(self, commit: bool = True) -> ContextTable:
+        table = super().save(commit=False)
+        table.plan = self.plan
+        table.header_rows = self.cleaned_data["header_text"]
+        table.rows = self.cleaned_data["rows_text"]
+        if commit:
+            table.save()
+        return table
+
+
+def _admin_plan(request: HttpRequest, pk: int) -> Plan:
+    plan = get_object_or_404(_plans(request), pk=pk)
+    if request.user.role not in PLAN_ADMIN_ROLES:
+        raise PermissionDenied("เฉพาะผู้ดูแลแผน")
+    return plan
+
+
+@login_required
+@require_GET
+def context_tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's Part-1 tables as they will print, with links to edit them."""
+    plan = _admin_plan(request, pk)
+    tables = [(t, pdf.context_table(t)) for t in plan.context_tables.all()]
+    return render(request, "print/context_tables.html", {"plan": plan, "tables": tables})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def context_table_edit(request: HttpRequest, pk: int, table_id: int | None = None) -> HttpResponse:
+    """Create or edit one context table; POST with "delete" removes it."""
+    plan = _admin_plan(request, pk)
+    table = get_object_or_404(plan.context_tables, pk=table_id) if table_id else None
+    if request.method == "POST" and "delete" in request.POST and table:
+        table.delete()
+        messages.success(request, f"ลบตารางที่ {table.number} แล้ว")
+        return redirect("print:context_tables", pk=plan.pk)
+    form = ContextTableForm(request.POST or None, instance=table, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+        messages.success(request, f"บันทึกตารางที่ {saved.number} แล้ว")
+        return redirect("print:context_tables", pk=plan.pk)
+    preview = pdf.context_table(table) if table else None
+    return render(
+        request,
+        "print/context_table_form.html",
+        {"plan": plan, "form": form, "table": table, "preview": preview},
+    )

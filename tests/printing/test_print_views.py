@@ -1,0 +1,137 @@
+"""Printing pages: permission matrix, PDF responses, plan-book render and download, the
+context-table editor. Background renders run synchronously (django-tasks ImmediateBackend)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from actionplan.models import ContextTable, PlanRender, RenderStatus
+from tests import factories as f
+from tests.printing.conftest import build_small_plan, page_count, pdftotext
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = IMMEDIATE
+
+
+class TestProjectPdf:
+    def test_anonymous_is_sent_to_login(self, client, project_a1):
+        response = client.get(reverse("print:project_pdf", args=[project_a1.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_other_group_and_other_office_get_404(self, client, project_a1, planner_a2, outsider):
+        for user in (planner_a2, outsider):
+            client.force_login(user)
+            response = client.get(reverse("print:project_pdf", args=[project_a1.pk]))
+            assert response.status_code == 404
+
+    def test_own_group_and_director_get_the_pdf(self, client, project_a1, planner_a1, director_a):
+        for user in (planner_a1, director_a):
+            client.force_login(user)
+            response = client.get(reverse("print:project_pdf", args=[project_a1.pk]))
+            assert response.status_code == 200
+            assert response["Content-Type"] == "application/pdf"
+            assert response.content.startswith(b"%PDF")
+            assert "โครงการของกลุ่มอำนวยการ" in pdftotext(response.content)
+
+
+class TestPlanBook:
+    def test_anonymous_is_sent_to_login(self, client, plan_a):
+        response = client.get(reverse("print:plan_book", args=[plan_a.pk]))
+        assert response.status_code == 302
+
+    def test_another_office_gets_404(self, client, plan_a, outsider):
+        client.force_login(outsider)
+        assert client.get(reverse("print:plan_book", args=[plan_a.pk])).status_code == 404
+        response = client.post(reverse("print:plan_book_render", args=[plan_a.pk]))
+        assert response.status_code == 404
+        assert not PlanRender.objects.exists()
+
+    def test_render_progress_download_and_cached_version(self, client, office_a, director_a):
+        plan, _ = build_small_plan(office_a, projects_per_strategy=1)
+        client.force_login(director_a)
+        page = client.get(reverse("print:plan_book", args=[plan.pk]))
+        assert page.status_code == 200
+        assert "จัดทำไฟล์ PDF เล่มแผน" in page.content.decode()
+
+        response = client.post(reverse("print:plan_book_render", args=[plan.pk]))
+        render = PlanRender.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("print:render_status", args=[plan.pk, render.pk])
+        render.refresh_from_db()
+        assert render.status == RenderStatus.DONE
+        assert render.progress == 100
+        assert render.pages and render.pages > 5
+
+        status = client.get(response["Location"])
+        assert status.status_code == 200
+        assert 'http-equiv="refresh"' not in status.content.decode()
+
+        download = client.get(reverse("print:render_download", args=[plan.pk, render.pk]))
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/pdf"
+        data = b"".join(download.streaming_content)
+        assert page_count(data) == render.pages
+
+        # An unchanged plan: the page links the finished file and a new request reuses it.
+        page = client.get(reverse("print:plan_book", args=[plan.pk]))
+        assert reverse("print:render_download", args=[plan.pk, render.pk]) in page.content.decode()
+        client.post(reverse("print:plan_book_render", args=[plan.pk]))
+        assert PlanRender.objects.count() == 1
+
+    def test_download_of_another_offices_render_is_404(self, client, plan_a, outsider):
+        render = PlanRender.objects.create(plan=plan_a, version_key="x", status=RenderStatus.DONE)
+        client.force_login(outsider)
+        url = reverse("print:render_download", args=[plan_a.pk, render.pk])
+        assert client.get(url).status_code == 404
+
+
+class TestContextTableEditor:
+    def test_planners_are_refused_and_outsiders_get_404(self, client, plan_a, planner_a1, outsider):
+        client.force_login(planner_a1)
+        assert client.get(reverse("print:context_tables", args=[plan_a.pk])).status_code == 403
+        client.force_login(outsider)
+        assert client.get(reverse("print:context_tables", args=[plan_a.pk])).status_code == 404
+
+    def test_plan_admin_pastes_a_table_from_a_spreadsheet(self, client, plan_a, plan_admin_a):
+        client.force_login(plan_admin_a)
+        response = client.post(
+            reverse("print:context_table_new", args=[plan_a.pk]),
+            {
+                "number": "1",
+                "caption_th": "แสดงจำนวนนักเรียน",
+                "header_text": "ระดับ\tปีการศึกษา\t\n\t๒๕๖๕\t๒๕๖๖\n",
+                "rows_text": "อนุบาล\t๑๒๐\t๑๓๐\r\nรวม\t๑๒๐\t๑๓๐\r\n",
+                "note_th": "ที่มา : DMC",
+            },
+        )
+        assert response.status_code == 302
+        table = ContextTable.objects.get(plan=plan_a)
+        assert table.header_rows == [["ระดับ", "ปีการศึกษา", ""], ["", "๒๕๖๕", "๒๕๖๖"]]
+        assert table.rows == [["อนุบาล", "๑๒๐", "๑๓๐"], ["รวม", "๑๒๐", "๑๓๐"]]
+        listing = client.get(reverse("print:context_tables", args=[plan_a.pk]))
+        assert 'colspan="2"' in listing.content.decode()
+
+    def test_a_duplicate_number_is_refused(self, client, plan_a, plan_admin_a):
+        ContextTable.objects.create(plan=plan_a, number=1, caption_th="เดิม")
+        client.force_login(plan_admin_a)
+        response = client.post(
+            reverse("print:context_table_new", args=[plan_a.pk]),
+            {"number": "1", "caption_th": "ใหม่", "header_text": "", "rows_text": "ก\t1"},
+        )
+        assert response.status_code == 200
+        assert ContextTable.objects.filter(plan=plan_a).count() == 1
+
+
+def test_a_user_without_office_sees_no_plan(client, plan_a, db):
+    user = f.make_user(plan_a.office)
+    user.office = None
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("print:plan_book", args=[plan_a.pk])).status_code == 404
