@@ -1,8 +1,19 @@
-"""Admin for projects: every section of a project on one page as inlines."""
+"""Admin for projects: every section of a project on one page as inlines.
+
+Admin edits of a project's contents (also budget lines and KPIs, whose admins are re-registered
+here with the audit mixin) are allowed on drafts only and recorded in the project's history;
+history, snapshots and approvals are read-only.
+"""
 
 from django.contrib import admin
+from django.db.models import F
 
-from projects import models
+# Imported first so their admins are registered before they are replaced by audited ones.
+from budgets import admin as budgets_admin
+from budgets.models import BudgetLine
+from indicators import admin as indicators_admin
+from indicators.models import ProjectIndicator
+from projects import audit, models
 
 
 class ProjectPersonInline(admin.TabularInline):
@@ -74,3 +85,168 @@ class IndicatorInline(admin.TabularInline):
 
 
 ProjectAdmin.inlines = [*ProjectAdmin.inlines, IndicatorInline]
+
+
+# --- Audit: every admin change of a project's contents is recorded; history is read-only ------
+
+
+def _project_of(obj):
+    if isinstance(obj, models.Project):
+        return obj
+    if isinstance(obj, BudgetLine):
+        return obj.activity.project
+    return obj.project
+
+
+class AuditedAdminMixin:
+    """Admin edits of a project's contents: drafts only, recorded with a before/after diff, and
+    the project's version bumped so an editor open elsewhere sees the conflict."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _project_of(obj).status != models.ProjectStatus.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _project_of(obj).status != models.ProjectStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        project = _project_of(obj) if change or not isinstance(obj, models.Project) else None
+        request._audit_before = audit.load_document(project.pk) if project else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        project = _project_of(form.instance)
+        models.Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+        audit.record_change(
+            project,
+            by=request.user,
+            before=getattr(request, "_audit_before", None),
+            after=audit.load_document(project.pk),
+            action=models.EventAction.ADMIN,
+        )
+
+    def delete_model(self, request, obj):
+        self._record_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _record_delete(self, request, obj):
+        project = _project_of(obj)
+        before = audit.load_document(project.pk)
+        if isinstance(obj, models.Project):
+            summary = f"ลบโครงการผ่านหน้าผู้ดูแลระบบ งบประมาณ {before['totals']['total']} บาท"
+            changes = audit.diff(before, None)
+        else:
+            summary = f"ลบ{obj._meta.verbose_name} “{obj}” ผ่านหน้าผู้ดูแลระบบ"
+            changes = {}
+        audit.record(
+            project,
+            by=request.user,
+            action=models.EventAction.DELETE
+            if isinstance(obj, models.Project)
+            else models.EventAction.ADMIN,
+            summary_th=summary,
+            changes=changes,
+        )
+
+
+class ReadOnlySignatureInline(SignatureInline):
+    """Signatures are stamped by the workflow services only."""
+
+    readonly_fields = ["role", "person", "name_th", "position_th", "signed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedProjectAdmin(AuditedAdminMixin, ProjectAdmin):
+    inlines = [
+        ReadOnlySignatureInline if inline is SignatureInline else inline
+        for inline in ProjectAdmin.inlines
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.snapshots.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class AuditedActivityAdmin(AuditedAdminMixin, ActivityAdmin):
+    pass
+
+
+class AuditedBudgetLineAdmin(AuditedAdminMixin, budgets_admin.BudgetLineAdmin):
+    pass
+
+
+class AuditedIndicatorAdmin(AuditedAdminMixin, indicators_admin.ProjectIndicatorAdmin):
+    pass
+
+
+for _model, _admin in (
+    (models.Project, AuditedProjectAdmin),
+    (models.Activity, AuditedActivityAdmin),
+    (BudgetLine, AuditedBudgetLineAdmin),
+    (ProjectIndicator, AuditedIndicatorAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History and frozen documents: visible to staff, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ProjectEvent)
+class ProjectEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "project_name_th", "actor_name_th", "summary_th"]
+    list_filter = ["action", "office"]
+    search_fields = ["project_name_th", "actor_name_th", "summary_th", "comment_th"]
+    date_hierarchy = "at"
+
+
+@admin.register(models.ProjectSnapshot)
+class ProjectSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "approved_at", "sha256"]
+    list_select_related = ["project"]
+
+
+@admin.register(models.PlanApproval)
+class PlanApprovalAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "number", "approver_name_th", "approved_at", "sha256"]
+    list_select_related = ["plan__office", "plan__fiscal_year"]
+
+
+@admin.register(models.AmendmentRequest)
+class AmendmentRequestAdmin(ReadOnlyAdmin):
+    list_display = ["project", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["project", "requested_by", "decided_by"]
+
+
+@admin.register(models.DisbursementTarget)
+class DisbursementTargetAdmin(admin.ModelAdmin):
+    list_display = ["office", "fiscal_year", "q1_pct", "q2_pct", "q3_pct", "q4_pct", "updated_at"]
+    list_filter = ["office", "fiscal_year"]

@@ -314,3 +314,270 @@ class ProjectSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name_th}"
+
+
+# --- Audit, notifications, amendments and approval snapshots (issue 4) ----------------------
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", "สร้างโครงการ"
+    UPDATE = "update", "แก้ไขโครงการ"
+    COPY = "copy", "คัดลอกจากปีก่อน"
+    DELETE = "delete", "ลบโครงการ"
+    SUBMIT = "submit", "เสนอโครงการ"
+    ENDORSE = "endorse", "เห็นชอบโครงการ"
+    APPROVE = "approve", "อนุมัติโครงการ"
+    RETURN = "return", "ส่งกลับแก้ไข"
+    AMEND_REQUEST = "amend_request", "ขอปรับแผน"
+    AMEND_APPROVE = "amend_approve", "อนุมัติให้ปรับแผน"
+    AMEND_REJECT = "amend_reject", "ไม่อนุมัติให้ปรับแผน"
+    IMPORT = "import", "นำเข้าจากไฟล์"
+    BULK = "bulk", "แก้ไขหลายโครงการพร้อมกัน"
+    ADMIN = "admin", "แก้ไขผ่านหน้าผู้ดูแลระบบ"
+
+
+TRANSITION_ACTIONS = {
+    EventAction.SUBMIT,
+    EventAction.ENDORSE,
+    EventAction.APPROVE,
+    EventAction.RETURN,
+    EventAction.AMEND_APPROVE,
+}
+
+
+class ProjectEvent(models.Model):
+    """One audit record: who changed a project, when, how (action) and the values before/after.
+
+    Written only by services in the same transaction as the change; never edited or deleted
+    (the admin is read-only). `project_ref` keeps the id when the project itself is deleted.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    project_ref = models.PositiveBigIntegerField(_("รหัสอ้างอิงโครงการ"), db_index=True)
+    project_name_th = models.CharField(_("ชื่อโครงการ"), max_length=500)
+    office = models.ForeignKey(
+        "actionplan.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("สำนักงาน")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้ดำเนินการ"),
+    )
+    actor_name_th = models.CharField(_("ชื่อผู้ดำเนินการ"), max_length=255, blank=True)
+    at = models.DateTimeField(_("เวลา"), db_index=True)
+    action = models.CharField(_("การดำเนินการ"), max_length=20, choices=EventAction.choices)
+    from_status = models.CharField(_("สถานะเดิม"), max_length=20, blank=True)
+    to_status = models.CharField(_("สถานะใหม่"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(_("รุ่นของข้อมูลหลังการเปลี่ยนแปลง"), null=True, blank=True)
+    summary_th = models.TextField(_("สรุป"))
+    comment_th = models.TextField(_("ความเห็น/เหตุผล"), blank=True)
+    changes = models.JSONField(_("รายละเอียดการเปลี่ยนแปลง"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ประวัติการเปลี่ยนแปลงโครงการ")
+        verbose_name_plural = _("ประวัติการเปลี่ยนแปลงโครงการ")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["project_ref", "-at"], name="event_project_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.project_name_th}"
+
+    @property
+    def from_status_label(self) -> str:
+        return ProjectStatus(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return ProjectStatus(self.to_status).label if self.to_status else ""
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def unread_count(self) -> int:
+        """The number in the nav badge (one COUNT query)."""
+        return self.unread().count()
+
+
+class Notification(models.Model):
+    """An in-app message to one user about a project that moved (the bell in the nav)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(
+        ProjectEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message_th = models.CharField(_("ข้อความ"), max_length=500)
+    url = models.CharField(_("ลิงก์"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message_th
+
+
+class ProjectSnapshot(models.Model):
+    """A frozen approved version of a project document (texts, people, figures, signatures).
+
+    Taken when the director approves; an amendment later reopens the live project, but what
+    was approved stays viewable and printable from here.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="snapshots")
+    number = models.PositiveSmallIntegerField(_("ฉบับที่"))
+    version = models.PositiveIntegerField(_("รุ่นของข้อมูล"))
+    approved_at = models.DateTimeField(_("อนุมัติเมื่อ"))
+    data = models.JSONField(_("เอกสารโครงการ"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("ฉบับที่อนุมัติของโครงการ")
+        verbose_name_plural = _("ฉบับที่อนุมัติของโครงการ")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="snapshot_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data.get('name_th', '')} ฉบับที่ {self.number}"
+
+
+class AmendmentStatus(models.TextChoices):
+    PENDING = "pending", _("รอพิจารณา")
+    APPROVED = "approved", _("อนุมัติให้ปรับแผน")
+    REJECTED = "rejected", _("ไม่อนุมัติ")
+
+
+class AmendmentRequest(models.Model):
+    """A request to change an approved project mid-year (ปรับแผน), decided by the director."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="amendments")
+    reason_th = models.TextField(_("เหตุผลการขอปรับแผน"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("ขอเมื่อ"))
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    decision_comment_th = models.TextField(_("ความเห็นของผู้พิจารณา"), blank=True)
+    snapshot = models.ForeignKey(
+        ProjectSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ฉบับที่อนุมัติก่อนปรับแผน"),
+    )
+
+    class Meta:
+        verbose_name = _("คำขอปรับแผน")
+        verbose_name_plural = _("คำขอปรับแผน")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status="pending"),
+                name="amendment_one_pending_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ขอปรับแผน {self.project}"
+
+
+class PlanApproval(models.Model):
+    """The director's approval of a whole plan: a frozen snapshot the official book prints from."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="approvals")
+    number = models.PositiveSmallIntegerField(_("ฉบับที่"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approver_name_th = models.CharField(_("ผู้อนุมัติ"), max_length=255)
+    approver_position_th = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True)
+    approved_at = models.DateTimeField(_("อนุมัติเมื่อ"))
+    data = models.JSONField(_("ข้อมูลแผนที่อนุมัติ"))
+    sha256 = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การอนุมัติแผน")
+        verbose_name_plural = _("การอนุมัติแผน")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="planapproval_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} ฉบับอนุมัติที่ {self.number}"
+
+
+class DisbursementTarget(models.Model):
+    """Cumulative disbursement targets (%) per quarter that an office sets for a fiscal year."""
+
+    office = models.ForeignKey(
+        "actionplan.Office", on_delete=models.CASCADE, related_name="disbursement_targets"
+    )
+    fiscal_year = models.ForeignKey(
+        "actionplan.FiscalYear", on_delete=models.PROTECT, related_name="+"
+    )
+    q1_pct = models.DecimalField(_("ไตรมาสที่ 1 (ร้อยละสะสม)"), max_digits=5, decimal_places=2)
+    q2_pct = models.DecimalField(_("ไตรมาสที่ 2 (ร้อยละสะสม)"), max_digits=5, decimal_places=2)
+    q3_pct = models.DecimalField(_("ไตรมาสที่ 3 (ร้อยละสะสม)"), max_digits=5, decimal_places=2)
+    q4_pct = models.DecimalField(_("ไตรมาสที่ 4 (ร้อยละสะสม)"), max_digits=5, decimal_places=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("เป้าหมายการเบิกจ่ายสะสมรายไตรมาส")
+        verbose_name_plural = _("เป้าหมายการเบิกจ่ายสะสมรายไตรมาส")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "fiscal_year"], name="disbursement_target_unique_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(q1_pct__gte=0)
+                & Q(q2_pct__gte=models.F("q1_pct"))
+                & Q(q3_pct__gte=models.F("q2_pct"))
+                & Q(q4_pct__gte=models.F("q3_pct"))
+                & Q(q4_pct__lte=100),
+                name="disbursement_target_cumulative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.fiscal_year}"
+
+    @property
+    def percents(self) -> list[Decimal]:
+        return [self.q1_pct, self.q2_pct, self.q3_pct, self.q4_pct]

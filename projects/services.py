@@ -1,7 +1,9 @@
-"""Services that write projects: create, save the whole editor in one transaction, copy forward.
+"""Services that write projects: the editor's save, copy forward, the approval workflow,
+amendments (ปรับแผน), plan approval and disbursement targets.
 
-Every write of the editor is a fixed number of bulk queries, whatever the number of rows, and
-is guarded by a version check that works the same on SQLite and PostgreSQL.
+Every write is a fixed number of bulk queries, whatever the number of rows, and is guarded by a
+conditional UPDATE with a version check that works the same on SQLite and PostgreSQL (row locks
+alone do nothing on SQLite). Each service writes its audit record in the same transaction.
 """
 
 from __future__ import annotations
@@ -9,20 +11,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from actionplan.models import PlanStatus, Role
 from actionplan.services import DomainError
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
 from indicators.models import ProjectIndicator
+from projects import audit, checks
 from projects.models import (
     Activity,
+    AmendmentRequest,
+    AmendmentStatus,
+    DisbursementTarget,
+    EventAction,
+    Notification,
+    PlanApproval,
     Project,
+    ProjectEvent,
     ProjectItem,
     ProjectPerson,
+    ProjectSignature,
+    ProjectSnapshot,
     ProjectStatus,
     ProjectType,
+    SignatureRole,
 )
 
 
@@ -80,8 +94,10 @@ def save_project(*, project: Project | None, plan, data: EditorData, by) -> Proj
     """Create or update a draft project and all its rows from the validated editor."""
     cleaned = data.form.cleaned_data
     if project is None:
+        before = None
         project = Project(plan=plan, status=ProjectStatus.DRAFT, version=1)
     else:
+        before = _document_before(project)
         _claim_version(project, expected=cleaned.get("version"), by=by)
         project.version = (cleaned.get("version") or 0) + 1
     for field in HEADER_FIELDS:
@@ -97,7 +113,40 @@ def save_project(*, project: Project | None, plan, data: EditorData, by) -> Proj
     activities = _save_activities(project, data.activities)
     _save_lines(project, data.lines, activities)
     _save_indicators(project, data.indicators)
+    if before is None:
+        _reopen_plan_if_approved(plan)
+    audit.record_change(
+        project,
+        by=by,
+        before=before,
+        after=audit.load_document(project.pk),
+        action=EventAction.CREATE if before is None else EventAction.UPDATE,
+    )
     return project
+
+
+def _document_before(project: Project) -> dict:
+    """The document as the editor loaded it: from its prefetched rows when it has them (the
+    version check below guarantees nobody saved since), else from a fresh fixed-query load."""
+    cache = getattr(project, "_prefetched_objects_cache", {})
+    if not {"activities", "items", "people", "indicators", "co_units", "alignments"} <= set(cache):
+        return audit.load_document(project.pk)
+    # The bound ModelForm has already written the new header values onto `project`; read the
+    # header again and keep the prefetched rows, which the form does not touch.
+    stored = Project.objects.select_related(
+        "plan__fiscal_year", "plan__office", "strategy", "lead_unit", "programme"
+    ).get(pk=project.pk)
+    stored._prefetched_objects_cache = cache
+    return audit.document(stored)
+
+
+def _reopen_plan_if_approved(plan) -> None:
+    """A new project or an amendment puts an approved plan back under revision (new version)."""
+    from actionplan.models import Plan
+
+    Plan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).update(
+        status=PlanStatus.DRAFT, version=F("version") + 1
+    )
 
 
 def _claim_version(project: Project, *, expected: int | None, by) -> None:
@@ -347,7 +396,36 @@ def copy_project(*, source: Project, plan, strategy, by) -> Project:
         for i in source.indicators.all()
     )
     _copy_activities(source, copy)
+    _reopen_plan_if_approved(plan)
+    audit.record(
+        copy,
+        by=by,
+        action=EventAction.COPY,
+        summary_th=(
+            f"คัดลอกจากโครงการ “{source.name_th}” ปีงบประมาณ {source.plan.fiscal_year.year_be} "
+            "เป็นโครงการต่อเนื่อง"
+        ),
+        changes={"source_project": source.pk},
+    )
     return copy
+
+
+@transaction.atomic
+def delete_project(*, project: Project, by) -> None:
+    """Delete a draft that was never approved; the audit record keeps its name and contents."""
+    if project.status != ProjectStatus.DRAFT:
+        raise DomainError("ลบได้เฉพาะโครงการที่อยู่ในสถานะร่าง")
+    if ProjectSnapshot.objects.filter(project=project).exists():
+        raise DomainError("โครงการนี้เคยได้รับอนุมัติแล้ว จึงลบไม่ได้ (เก็บไว้เป็นหลักฐาน)")
+    before = audit.load_document(project.pk)
+    audit.record(
+        project,
+        by=by,
+        action=EventAction.DELETE,
+        summary_th=f"ลบโครงการ “{project.name_th}” งบประมาณ {before['totals']['total']} บาท",
+        changes=audit.diff(before, None),
+    )
+    project.delete()
 
 
 def _copy_activities(source: Project, copy: Project) -> None:
@@ -403,3 +481,582 @@ def _copy_activities(source: Project, copy: Project) -> None:
         for old_line, new in line_pairs
         for f in old_line.factors.all()
     )
+
+
+# --- Approval workflow -----------------------------------------------------------------------
+
+
+class NotAllowed(DomainError):
+    """The user's role or scope does not permit this action (the view answers 403)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition of the approval chain."""
+
+    action: str
+    source: tuple[str, ...]
+    target: str
+    signature: str | None
+    verb_th: str
+    done_th: str
+
+
+STEPS = {
+    EventAction.SUBMIT: Step(
+        EventAction.SUBMIT,
+        (ProjectStatus.DRAFT,),
+        ProjectStatus.SUBMITTED,
+        SignatureRole.PROPOSER,
+        "เสนอ",
+        "โครงการนี้ถูกเสนอไปแล้ว",
+    ),
+    EventAction.ENDORSE: Step(
+        EventAction.ENDORSE,
+        (ProjectStatus.SUBMITTED,),
+        ProjectStatus.ENDORSED,
+        SignatureRole.ENDORSER,
+        "ให้ความเห็นชอบ",
+        "โครงการนี้ได้รับความเห็นชอบไปแล้ว",
+    ),
+    EventAction.APPROVE: Step(
+        EventAction.APPROVE,
+        (ProjectStatus.ENDORSED,),
+        ProjectStatus.APPROVED,
+        SignatureRole.APPROVER,
+        "อนุมัติ",
+        "โครงการนี้ได้รับการอนุมัติไปแล้ว",
+    ),
+    EventAction.RETURN: Step(
+        EventAction.RETURN,
+        (ProjectStatus.SUBMITTED, ProjectStatus.ENDORSED),
+        ProjectStatus.DRAFT,
+        None,
+        "ส่งกลับแก้ไข",
+        "โครงการนี้ถูกส่งกลับแก้ไขไปแล้ว",
+    ),
+}
+
+
+def _same_office(user, project: Project) -> bool:
+    return bool(
+        user.is_authenticated and user.office_id and user.office_id == project.plan.office_id
+    )
+
+
+def _is_proposer(user, project: Project) -> bool:
+    return (
+        user.role == Role.GROUP_DIRECTOR
+        and _same_office(user, project)
+        and user.org_unit_id == project.lead_unit_id
+    )
+
+
+def may_transition(user, project: Project, action: str) -> bool:
+    """Whether the user's role and scope allow the action on this project (state aside)."""
+    if not _same_office(user, project):
+        return False
+    if action == EventAction.SUBMIT:
+        return _is_proposer(user, project)
+    if action == EventAction.ENDORSE:
+        return user.role == Role.DEPUTY_DIRECTOR
+    if action == EventAction.APPROVE:
+        return user.role == Role.DIRECTOR
+    if action == EventAction.RETURN:
+        # The proposer may take back what they sent while it still waits for the deputy.
+        return _is_proposer(user, project) or user.role in {Role.DEPUTY_DIRECTOR, Role.DIRECTOR}
+    return False
+
+
+def available_actions(user, project: Project) -> list[str]:
+    """Transitions the user may perform now (role, scope and state); no queries."""
+    actions = []
+    for action, step in STEPS.items():
+        if project.status not in step.source or not may_transition(user, project, action):
+            continue
+        if action == EventAction.RETURN and _is_proposer(user, project):
+            if project.status != ProjectStatus.SUBMITTED:
+                continue
+        actions.append(action)
+    return actions
+
+
+def _state_error(step: Step, status: str) -> str:
+    if status == step.target:
+        return step.done_th
+    label = ProjectStatus(status).label
+    needs = " หรือ ".join(f"“{ProjectStatus(s).label}”" for s in step.source)
+    return (
+        f"{step.verb_th}ไม่ได้: โครงการนี้อยู่ในสถานะ “{label}” ต้องอยู่ในสถานะ {needs} จึงจะ{step.verb_th}ได้"
+    )
+
+
+def position_for(user, project: Project) -> str:
+    """The position text printed under a signature: the person's own, else from the role."""
+    person = user.person if user.person_id else None
+    if person is not None and person.position_th:
+        return person.position_th
+    office = project.plan.office
+    if user.role == Role.GROUP_DIRECTOR:
+        return f"ผู้อำนวยการ{project.lead_unit.name_th}"
+    if user.role == Role.DEPUTY_DIRECTOR:
+        return f"รองผู้อำนวยการ{office.name_th}"
+    if user.role == Role.DIRECTOR:
+        return f"ผู้อำนวยการ{office.name_th}"
+    return ""
+
+
+def _load_for_transition(pk: int, *, with_checks: bool) -> Project:
+    qs = Project.objects.select_related(
+        "plan__office", "plan__fiscal_year", "lead_unit", "strategy"
+    )
+    if with_checks:
+        qs = qs.with_budget().prefetch_related("indicators")
+    return qs.get(pk=pk)
+
+
+def _transition(
+    *, project: Project, by, action: str, expected_version: int | None, comment: str = ""
+) -> Project:
+    """Guard -> conditional UPDATE (status and version) -> signature -> audit -> notify."""
+    step = STEPS[action]
+    project = _load_for_transition(project.pk, with_checks=action == EventAction.SUBMIT)
+    if not may_transition(by, project, action):
+        raise NotAllowed(f"ท่านไม่มีสิทธิ์{step.verb_th}โครงการนี้")
+    if project.status not in step.source:
+        raise DomainError(_state_error(step, project.status))
+    if (
+        action == EventAction.RETURN
+        and _is_proposer(by, project)
+        and project.status != ProjectStatus.SUBMITTED
+    ):
+        raise DomainError("ส่งกลับไม่ได้: รองผู้อำนวยการให้ความเห็นชอบโครงการนี้แล้ว")
+    if action == EventAction.RETURN and not comment.strip():
+        raise DomainError("กรุณาระบุเหตุผลที่ส่งกลับแก้ไข")
+    if action == EventAction.SUBMIT:
+        errors = [f for f in checks.check_project(project) if f.is_error]
+        if errors:
+            listed = "; ".join(f.message for f in errors[:3])
+            more = f" และอีก {len(errors) - 3} รายการ" if len(errors) > 3 else ""
+            raise DomainError(
+                f"ยังเสนอโครงการไม่ได้ มีข้อผิดพลาด {len(errors)} รายการที่ต้องแก้ก่อน: {listed}{more}"
+            )
+    expected = project.version if expected_version is None else expected_version
+    now = timezone.now()
+    moved = Project.objects.filter(pk=project.pk, status=project.status, version=expected).update(
+        status=step.target, version=F("version") + 1
+    )
+    if not moved:
+        current = Project.objects.only("status", "version").get(pk=project.pk)
+        if current.status not in step.source:
+            raise DomainError(_state_error(step, current.status))
+        raise DomainError(
+            f"{step.verb_th}ไม่ได้: โครงการถูกแก้ไขหลังจากที่ท่านเปิดหน้านี้ "
+            "กรุณาเปิดหน้าโครงการใหม่เพื่อตรวจสอบฉบับล่าสุดก่อน"
+        )
+    from_status = project.status
+    project.status, project.version = step.target, expected + 1
+    if step.signature:
+        ProjectSignature.objects.filter(project=project, role=step.signature).delete()
+        ProjectSignature.objects.create(
+            project=project,
+            role=step.signature,
+            person=by.person if by.person_id else None,
+            name_th=by.display_name,
+            position_th=position_for(by, project),
+            signed_at=now,
+        )
+    else:
+        ProjectSignature.objects.filter(project=project).delete()
+    event = audit.record(
+        project,
+        by=by,
+        action=action,
+        summary_th=(
+            f"{step.verb_th}โครงการ "
+            f"({ProjectStatus(from_status).label} → {ProjectStatus(step.target).label})"
+        ),
+        comment_th=comment.strip(),
+        from_status=from_status,
+        to_status=step.target,
+        changes=audit.status_changes(from_status, step.target),
+        at=now,
+    )
+    if action == EventAction.APPROVE:
+        _freeze_project(project, at=now)
+    notify_event(event, project=project)
+    return project
+
+
+def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
+    """Keep the approved document (texts, people, figures, signatures) as it was approved."""
+    data = audit.load_document(project.pk)
+    number = ProjectSnapshot.objects.filter(project=project).count() + 1
+    return ProjectSnapshot.objects.create(
+        project=project,
+        number=number,
+        version=project.version,
+        approved_at=at,
+        data=data,
+        sha256=audit.digest(data),
+    )
+
+
+@transaction.atomic
+def submit_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+    """The group director proposes a draft of their group (ผู้เสนอโครงการ); errors block it."""
+    return _transition(
+        project=project, by=by, action=EventAction.SUBMIT, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def endorse_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+    """The deputy director endorses a submitted project (ผู้เห็นชอบโครงการ)."""
+    return _transition(
+        project=project, by=by, action=EventAction.ENDORSE, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def approve_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+    """The director approves an endorsed project (ผู้อนุมัติโครงการ) and freezes the document."""
+    return _transition(
+        project=project, by=by, action=EventAction.APPROVE, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def return_project(
+    *, project: Project, by, comment: str, expected_version: int | None = None
+) -> Project:
+    """A reviewer sends a project back to draft with a required comment (ส่งกลับแก้ไข)."""
+    return _transition(
+        project=project,
+        by=by,
+        action=EventAction.RETURN,
+        expected_version=expected_version,
+        comment=comment,
+    )
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
+    from actionplan.models import User
+
+    office_id = project.plan.office_id
+    group = Q(
+        office_id=office_id,
+        org_unit_id=project.lead_unit_id,
+        role__in=[Role.GROUP_DIRECTOR, Role.PLANNER],
+    )
+    wanted = {
+        EventAction.SUBMIT: Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR),
+        EventAction.ENDORSE: Q(office_id=office_id, role=Role.DIRECTOR),
+        EventAction.AMEND_REQUEST: Q(office_id=office_id, role=Role.DIRECTOR),
+    }.get(event.action, group)
+    extra = [pk for pk in extra_ids if pk]
+    if extra:
+        wanted |= Q(pk__in=extra)
+    return list(
+        User.objects.filter(wanted, is_active=True)
+        .exclude(pk=event.actor_id)
+        .only("pk", "email", "username")
+    )
+
+
+def notify_event(event: ProjectEvent, *, project: Project, extra_ids=()) -> None:
+    """In-app notifications for whoever the event concerns, and e-mail after commit."""
+    from django.urls import reverse
+
+    recipients = _recipients(event, project, extra_ids)
+    if not recipients:
+        return
+    message = f"{event.actor_name_th} {event.get_action_display()} “{project.name_th}”"
+    if event.comment_th:
+        message += f": {event.comment_th}"
+    message = message[:500]
+    url = reverse("projects:project_detail", args=[project.pk])
+    Notification.objects.bulk_create(
+        Notification(recipient=u, project=project, event=event, message_th=message, url=url)
+        for u in recipients
+    )
+    emails = [u.email for u in recipients if u.email]
+    if emails:
+        transaction.on_commit(lambda: _send_emails(message, url, emails))
+
+
+def _send_emails(message: str, url: str, emails: list[str]) -> None:
+    """One e-mail per recipient through Django's mail API (the console in development)."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    subject = f"[แผนปฏิบัติการ] {message}"[:150]
+    body = f"{message}\n\nดูรายละเอียด: {url}\n"
+    send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (all, or the given ones) as read."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- Amendments (ปรับแผน) -------------------------------------------------------------------
+
+
+def may_request_amendment(user, project: Project) -> bool:
+    """The lead group's planners and director, or the plan administrator, may ask."""
+    if not _same_office(user, project):
+        return False
+    if user.role in {Role.PLANNER, Role.GROUP_DIRECTOR}:
+        return user.org_unit_id == project.lead_unit_id
+    return user.role == Role.PLAN_ADMIN
+
+
+@transaction.atomic
+def request_amendment(*, project: Project, by, reason: str) -> AmendmentRequest:
+    """Ask the director to reopen an approved project for a mid-year change, with a reason."""
+    project = _load_for_transition(project.pk, with_checks=False)
+    if not may_request_amendment(by, project):
+        raise NotAllowed("ท่านไม่มีสิทธิ์ขอปรับแผนโครงการนี้")
+    if project.status != ProjectStatus.APPROVED:
+        raise DomainError("ขอปรับแผนได้เฉพาะโครงการที่ได้รับอนุมัติแล้ว")
+    if not reason.strip():
+        raise DomainError("กรุณาระบุเหตุผลการขอปรับแผน")
+    if AmendmentRequest.objects.filter(project=project, status=AmendmentStatus.PENDING).exists():
+        raise DomainError("โครงการนี้มีคำขอปรับแผนที่รอการพิจารณาอยู่แล้ว")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            amendment = AmendmentRequest.objects.create(
+                project=project,
+                reason_th=reason.strip(),
+                requested_by=by,
+                requested_at=now,
+                snapshot=ProjectSnapshot.objects.filter(project=project)
+                .order_by("-number")
+                .first(),
+            )
+    except IntegrityError as exc:  # a simultaneous request won
+        raise DomainError("โครงการนี้มีคำขอปรับแผนที่รอการพิจารณาอยู่แล้ว") from exc
+    event = audit.record(
+        project,
+        by=by,
+        action=EventAction.AMEND_REQUEST,
+        summary_th="ขอปรับแผน (รอผู้อำนวยการพิจารณา)",
+        comment_th=amendment.reason_th,
+        at=now,
+    )
+    notify_event(event, project=project)
+    return amendment
+
+
+@transaction.atomic
+def decide_amendment(
+    *, amendment: AmendmentRequest, by, approve: bool, comment: str = ""
+) -> AmendmentRequest:
+    """The director approves (the project reopens as a draft: a new version) or rejects."""
+    project = _load_for_transition(amendment.project_id, with_checks=False)
+    if not (_same_office(by, project) and by.role == Role.DIRECTOR):
+        raise NotAllowed("ผู้อำนวยการเท่านั้นที่พิจารณาคำขอปรับแผนได้")
+    if not approve and not comment.strip():
+        raise DomainError("กรุณาระบุเหตุผลที่ไม่อนุมัติให้ปรับแผน")
+    now = timezone.now()
+    status = AmendmentStatus.APPROVED if approve else AmendmentStatus.REJECTED
+    decided = AmendmentRequest.objects.filter(
+        pk=amendment.pk, status=AmendmentStatus.PENDING
+    ).update(status=status, decided_by=by, decided_at=now, decision_comment_th=comment.strip())
+    if not decided:
+        raise DomainError("คำขอปรับแผนนี้ได้รับการพิจารณาไปแล้ว")
+    from_status = project.status
+    if approve:
+        moved = Project.objects.filter(
+            pk=project.pk, status=ProjectStatus.APPROVED, version=project.version
+        ).update(status=ProjectStatus.DRAFT, version=F("version") + 1)
+        if not moved:
+            raise DomainError("สถานะของโครงการเปลี่ยนไปแล้ว กรุณาเปิดหน้าโครงการใหม่")
+        project.status, project.version = ProjectStatus.DRAFT, project.version + 1
+        ProjectSignature.objects.filter(project=project).delete()
+        _reopen_plan_if_approved(project.plan)
+    event = audit.record(
+        project,
+        by=by,
+        action=EventAction.AMEND_APPROVE if approve else EventAction.AMEND_REJECT,
+        summary_th=(
+            "อนุมัติให้ปรับแผน โครงการกลับเป็นร่างเพื่อแก้ไข (ฉบับที่อนุมัติเดิมยังเปิดดูได้)"
+            if approve
+            else "ไม่อนุมัติให้ปรับแผน"
+        ),
+        comment_th=comment.strip() or amendment.reason_th,
+        from_status=from_status if approve else "",
+        to_status=ProjectStatus.DRAFT if approve else "",
+        changes=audit.status_changes(from_status, ProjectStatus.DRAFT) if approve else {},
+        at=now,
+    )
+    notify_event(event, project=project, extra_ids=[amendment.requested_by_id])
+    amendment.refresh_from_db()
+    return amendment
+
+
+# --- The whole plan --------------------------------------------------------------------------
+
+
+def may_approve_plan(user, plan) -> bool:
+    return bool(
+        user.is_authenticated and user.office_id == plan.office_id and user.role == Role.DIRECTOR
+    )
+
+
+@transaction.atomic
+def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApproval:
+    """The director approves the whole plan: freeze texts, people and figures for printing."""
+    from actionplan.models import Plan
+
+    plan = Plan.objects.select_related("office", "fiscal_year").get(pk=plan.pk)
+    if not may_approve_plan(by, plan):
+        raise NotAllowed("ผู้อำนวยการเท่านั้นที่อนุมัติแผนทั้งฉบับได้")
+    if plan.status == PlanStatus.APPROVED:
+        raise DomainError("แผนนี้ได้รับการอนุมัติแล้ว ไม่มีการเปลี่ยนแปลงหลังการอนุมัติครั้งล่าสุด")
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError("แผนนี้เป็นแผนประวัติ อนุมัติไม่ได้")
+    projects = list(audit.document_queryset().filter(plan=plan).order_by("strategy__number", "pk"))
+    if not projects:
+        raise DomainError("แผนนี้ยังไม่มีโครงการ")
+    waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
+    if waiting:
+        raise DomainError(
+            f"ยังอนุมัติแผนไม่ได้ มีโครงการที่ยังไม่ได้รับอนุมัติ {len(waiting)} โครงการ "
+            f"เช่น “{waiting[0].name_th}” ({waiting[0].get_status_display()})"
+        )
+    if AmendmentRequest.objects.filter(project__plan=plan, status=AmendmentStatus.PENDING).exists():
+        raise DomainError("ยังมีคำขอปรับแผนที่รอการพิจารณา กรุณาพิจารณาให้เสร็จก่อนอนุมัติแผน")
+    expected = plan.version if expected_version is None else expected_version
+    moved = Plan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT, version=expected).update(
+        status=PlanStatus.APPROVED, version=F("version") + 1
+    )
+    if not moved:
+        if Plan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).exists():
+            raise DomainError("แผนนี้ได้รับการอนุมัติไปแล้ว")
+        raise DomainError("แผนถูกเปลี่ยนแปลงหลังจากที่ท่านเปิดหน้านี้ กรุณาตรวจสอบอีกครั้ง")
+    now = timezone.now()
+    data = plan_snapshot(plan, projects, by=by, at=now)
+    return PlanApproval.objects.create(
+        plan=plan,
+        number=PlanApproval.objects.filter(plan=plan).count() + 1,
+        approved_by=by,
+        approver_name_th=by.display_name,
+        approver_position_th=data["approver"]["position"],
+        approved_at=now,
+        data=data,
+        sha256=audit.digest(data),
+        ip_address=audit.current_ip(),
+    )
+
+
+def plan_snapshot(plan, projects: list[Project], *, by, at) -> dict:
+    """Texts, people and figures of a plan as approved: what its official book prints."""
+    from actionplan import thai
+    from projects.rollup import strategy_sentence, summarize_plan
+
+    def money(value) -> str:
+        return thai.format_money(value, zero="0.00")
+
+    summary = summarize_plan(plan, projects)
+    direction: dict[str, list[str]] = {}
+    for item in plan.direction_items.all():
+        direction.setdefault(item.kind, []).append(item.text_th)
+    strategies = [
+        {
+            "number": bucket.key.number if bucket.key else None,
+            "title": str(bucket.key) if bucket.key else bucket.label,
+            "sentence": strategy_sentence(bucket, money),
+            "count": bucket.count,
+            "total": money(bucket.total),
+            "rows": [
+                {
+                    "number": i,
+                    "project_id": p.pk,
+                    "name": p.name_th,
+                    "unit": p.lead_unit.name_th,
+                    "total": money(p.budget_total()),
+                    "funds": {s.name_th: money(v) for s, v in p.totals_by_fund_source().items()},
+                }
+                for i, p in enumerate(bucket.projects, start=1)
+            ],
+        }
+        for bucket in summary.strategies
+    ]
+    office = plan.office
+    position = by.person.position_th if by.person_id and by.person.position_th else ""
+    return {
+        "plan": {
+            "id": plan.pk,
+            "title": plan.display_title,
+            "office": office.name_th,
+            "office_short": office.short_name_th,
+            "fiscal_year": plan.fiscal_year.year_be,
+            "vision": plan.vision_th,
+            "values": plan.values_th,
+            "foreword": plan.foreword_th,
+            "foreword_signatory": plan.foreword_signatory_th,
+            "context_intro": plan.context_intro_th,
+            "management": plan.management_th,
+            "direction": direction,
+        },
+        "approver": {
+            "name": by.display_name,
+            "position": position or f"ผู้อำนวยการ{office.name_th}",
+            "approved_at": at.isoformat(),
+        },
+        "totals": summary.as_json(),
+        "strategies": strategies,
+        "groups": [
+            {
+                "name": b.label,
+                "count": b.count,
+                "total": money(b.total),
+                "ceiling": money(b.key.budget_ceiling) if b.key.budget_ceiling is not None else "",
+            }
+            for b in summary.groups
+        ],
+        "projects": [audit.document(p) for p in projects],
+    }
+
+
+# --- Disbursement targets --------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_disbursement_targets(*, office, fiscal_year, percents: list, by) -> DisbursementTarget:
+    """The plan administrator sets the cumulative disbursement target (%) of each quarter."""
+    if not (
+        by.is_authenticated
+        and by.office_id == office.pk
+        and by.role in {Role.PLAN_ADMIN, Role.SYSADMIN}
+    ):
+        raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่กำหนดเป้าหมายการเบิกจ่ายได้")
+    if len(percents) != 4 or any(p is None or p < 0 or p > 100 for p in percents):
+        raise DomainError("ร้อยละต้องอยู่ระหว่าง 0 ถึง 100 ครบทั้ง 4 ไตรมาส")
+    if any(b < a for a, b in zip(percents, percents[1:], strict=False)):
+        raise DomainError("เป้าหมายเป็นร้อยละสะสม ไตรมาสหลังต้องไม่น้อยกว่าไตรมาสก่อน")
+    target, _ = DisbursementTarget.objects.update_or_create(
+        office=office,
+        fiscal_year=fiscal_year,
+        defaults={
+            "q1_pct": percents[0],
+            "q2_pct": percents[1],
+            "q3_pct": percents[2],
+            "q4_pct": percents[3],
+            "updated_by": by,
+        },
+    )
+    return target

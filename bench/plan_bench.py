@@ -1,0 +1,195 @@
+"""Plan overview (roll-up), validation page, dashboard and inboxes: server time and queries.
+
+Run: DEBUG=1 .venv/bin/python bench/plan_bench.py
+Builds an office of 10 groups on a scratch SQLite file with 15 and then 150 projects (10 budget
+lines, half of them 3-factor formulas, a quarterly plan and a KPI each: 1,500 lines and 2,250
+factors at 150), a third of them submitted and a third endorsed through the workflow services. Prints for each page the median server time of
+15 requests through the test client (session, user and nav included) and the number of
+queries, and for the overview the time of rendering the same template with the data already in
+memory (the floor) and the ratio to it.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DEBUG", "1")
+os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "plan-bench.sqlite3")
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["*"]
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+call_command("migrate", verbosity=0)
+
+from actionplan.models import Role, StandardGroup  # noqa: E402
+from actionplan.views import overview_context, overview_projects  # noqa: E402
+from budgets.models import (  # noqa: E402
+    BudgetCategory,
+    BudgetLine,
+    BudgetLineFactor,
+    FundSource,
+    QuarterAllocation,
+)
+from projects import services  # noqa: E402
+from projects.models import Activity  # noqa: E402
+from tests import factories as f  # noqa: E402
+
+RUNS = 15
+office = f.make_office("BENCH")
+plan = f.make_plan(office, 2567)
+strategies = [f.make_strategy(plan, n, f"กลยุทธ์ที่ {n} เพื่อการทดสอบ") for n in range(1, 7)]
+units = list(office.units.all())
+categories = list(BudgetCategory.objects.order_by("order")[:3])
+funds = list(FundSource.objects.order_by("order")[:3])
+users = {
+    "planner": f.make_user(office, Role.PLANNER, units[0]),
+    "group_director": f.make_user(office, Role.GROUP_DIRECTOR, units[0]),
+    "deputy": f.make_user(office, Role.DEPUTY_DIRECTOR),
+    "director": f.make_user(office, Role.DIRECTOR),
+    "plan_admin": f.make_user(
+        office, Role.PLAN_ADMIN, office.units.get(standard_code=StandardGroup.PLAN)
+    ),
+}
+for unit in units:
+    unit.budget_ceiling = Decimal("500000")
+    unit.save(update_fields=["budget_ceiling"])
+for unit in units[1:]:  # every group has a director who sends its projects
+    f.make_user(office, Role.GROUP_DIRECTOR, unit, username=f"gd-{unit.pk}")
+
+
+def add_projects(count: int) -> None:
+    """count projects of 2 activities x 5 lines; then walk a third to submitted, a third on."""
+    start = plan.projects.count()
+    made = []
+    for i in range(start, start + count):
+        project = f.make_project(
+            plan,
+            unit=units[i % len(units)],
+            strategy=strategies[i % len(strategies)],
+            name_th=f"โครงการพัฒนาคุณภาพการศึกษาและการบริหารจัดการ ที่ {i + 1}",
+        )
+        activities = Activity.objects.bulk_create(
+            Activity(project=project, order=n, title_th=f"กิจกรรมที่ {n}", months=[4, 5, 6])
+            for n in (1, 2)
+        )
+        lines = BudgetLine.objects.bulk_create(
+            BudgetLine(
+                activity=activity,
+                order=n,
+                description_th="ค่าอาหารว่างและเครื่องดื่ม",
+                category=categories[n % 3],
+                fund_source=funds[n % 3],
+                plain_amount=None if n % 2 else Decimal("1120"),
+            )
+            for activity in activities
+            for n in range(5)
+        )
+        # Every other line is a formula, 32 คน x 35 บาท x 1 มื้อ = 1,120 like the plain ones.
+        BudgetLineFactor.objects.bulk_create(
+            BudgetLineFactor(line=line, order=k, quantity=Decimal(q), unit_th=u)
+            for line in lines
+            if line.plain_amount is None
+            for k, (q, u) in enumerate((("32", "คน"), ("35", "บาท"), ("1", "มื้อ")), start=1)
+        )
+        QuarterAllocation.objects.bulk_create(
+            QuarterAllocation(activity=activity, quarter=2, amount=Decimal("5600"))
+            for activity in activities
+        )
+        f.make_indicator(project)
+        made.append(project)
+    directors = {u.org_unit_id: u for u in office.users.filter(role=Role.GROUP_DIRECTOR)}
+    for n, project in enumerate(made):
+        if n % 3 == 0:
+            continue
+        services.submit_project(project=project, by=directors[project.lead_unit_id])
+        if n % 3 == 2:
+            services.endorse_project(project=project, by=users["deputy"])
+
+
+def measure(user, url):
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # warm up
+    times, queries = [], 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+        queries = len(ctx)
+    return statistics.median(times) * 1000, queries
+
+
+def data_only():
+    """The view's data work alone: the projects and the roll-up context, no template."""
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        overview_context(plan, overview_projects(plan))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def template_floor(user):
+    """The overview template rendered from a context built beforehand (no view, no ORM for
+    the data); the nav's unread count is the one query left."""
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = {}
+    context = overview_context(plan, overview_projects(plan))
+    context["split"] = False
+    render_to_string("plans/plan_overview.html", context, request=request)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        render_to_string("plans/plan_overview.html", context, request=request)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+print(f"median of {RUNS} requests; queries per request (session, user and nav included)")
+rows = {}
+for size in (15, 150):
+    add_projects(size - plan.projects.count())
+    lines = BudgetLine.objects.filter(activity__project__plan=plan).count()
+    admin = users["plan_admin"]
+    overview_ms, overview_q = measure(admin, reverse("plans:plan_overview", args=[plan.pk]))
+    floor_ms = template_floor(admin)
+    data_ms = data_only()
+    validation = measure(admin, reverse("plans:plan_validation", args=[plan.pk]))
+    dashboard = measure(users["director"], reverse("plans:plan_dashboard", args=[plan.pk]))
+    inboxes = {role: measure(user, reverse("projects:inbox")) for role, user in users.items()}
+    rows[size] = (overview_q, validation[1], dashboard[1], {r: q for r, (_, q) in inboxes.items()})
+    print(f"\n{size} projects / {lines} budget lines")
+    print(
+        f"  plan overview     {overview_ms:7.1f} ms {overview_q:3d} queries | template only "
+        f"{floor_ms:6.1f} ms | ratio {overview_ms / floor_ms:4.2f}x (target <= 1.5x, <= 10 queries)"
+    )
+    print(f"    of which the data (queries + roll-up, no template) {data_ms:6.1f} ms")
+    print(f"  validation page   {validation[0]:7.1f} ms {validation[1]:3d} queries")
+    print(f"  dashboard         {dashboard[0]:7.1f} ms {dashboard[1]:3d} queries")
+    for role, (ms, q) in inboxes.items():
+        print(f"  inbox {role:14s}{ms:7.1f} ms {q:3d} queries")
+
+same = rows[15] == rows[150]
+print(f"\nquery counts identical at 15 and 150 projects: {'yes' if same else 'NO'}")
