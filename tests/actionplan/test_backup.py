@@ -13,7 +13,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL is covered by ops/restore_drill.sh in CI")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL is covered by ops/restore_drill.sh in CI"
+)
 def test_sqlite_backup_holds_every_row(tmp_path):
     f.ensure_reference_data()
     project = f.make_project(f.make_plan())

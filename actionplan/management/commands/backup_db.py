@@ -41,10 +41,16 @@ class Command(BaseCommand):
     def _postgres(self, out: str) -> None:
         settings = connection.settings_dict
         env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
-        command = ["pg_dump", "--format=custom", "--no-owner", f"--file={out}",
-                   f"--host={settings.get('HOST') or 'localhost'}",
-                   f"--port={settings.get('PORT') or 5432}",
-                   f"--username={settings.get('USER') or 'postgres'}", settings["NAME"]]
+        command = [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            f"--file={out}",
+            f"--host={settings.get('HOST') or 'localhost'}",
+            f"--port={settings.get('PORT') or 5432}",
+            f"--username={settings.get('USER') or 'postgres'}",
+            settings["NAME"],
+        ]
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode:
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
