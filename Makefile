@@ -55,7 +55,7 @@ check: venv
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv
-	DEBUG=1 $(PY) bench/run_all
+	DEBUG=1 $(PY) bench/run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
