@@ -1,19 +1,24 @@
 """Admin for budget reference data and lines."""
 
 from django.contrib import admin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from budgets import models
+from budgets import models, resources
 
 
 @admin.register(models.BudgetCategory)
-class BudgetCategoryAdmin(admin.ModelAdmin):
+class BudgetCategoryAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.BudgetCategoryResource]
+    import_formats = export_formats = resources.FORMATS
     list_display = ["name_th", "short_th", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name_th", "code"]
 
 
 @admin.register(models.FundSource)
-class FundSourceAdmin(admin.ModelAdmin):
+class FundSourceAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.FundSourceResource]
+    import_formats = export_formats = resources.FORMATS
     list_display = ["name_th", "short_th", "code", "money_type", "order", "is_active"]
     list_filter = ["money_type", "is_active"]
     list_editable = ["order", "is_active"]
@@ -46,7 +51,9 @@ class FactorInline(admin.TabularInline):
 
 
 @admin.register(models.BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.BudgetLineResource]
+    export_formats = resources.FORMATS
     list_display = ["description_th", "activity", "category", "fund_source", "amount"]
     list_filter = ["category", "fund_source", "activity__project__plan__office"]
     search_fields = ["description_th", "activity__title_th", "activity__project__name_th"]

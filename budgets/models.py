@@ -36,6 +36,17 @@ class BudgetCategory(models.Model):
         return self.name_th
 
 
+def category_for(description: str, categories) -> BudgetCategory | None:
+    """The category whose keyword appears first in a line's description (domain.md R-B10)."""
+    best, best_pos = None, None
+    for category in categories:
+        for keyword in category.keywords or ():
+            pos = description.find(keyword)
+            if pos != -1 and (best_pos is None or pos < best_pos):
+                best, best_pos = category, pos
+    return best
+
+
 class MoneyType(models.TextChoices):
     IN_BUDGET = "in_budget", "เงินงบประมาณ"
     OFF_BUDGET = "off_budget", "เงินนอกงบประมาณ"

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from actionplan import thai
+from budgets.models import category_for
 from budgets.money import ZERO, quantize
 
 ERROR = "error"
@@ -176,7 +177,7 @@ def _check_line(project, activity, line, categories) -> list[Finding]:
                 **where,
             )
         )
-    expected = _expected_category(line, categories)
+    expected = category_for(line.description_th, categories)
     if expected is not None and expected != line.category:
         findings.append(
             Finding(
@@ -189,18 +190,6 @@ def _check_line(project, activity, line, categories) -> list[Finding]:
             )
         )
     return findings
-
-
-def _expected_category(line, categories):
-    """The category whose keyword appears first in the line's description, if any."""
-    text = line.description_th
-    best, best_pos = None, None
-    for category in categories:
-        for keyword in category.keywords:
-            pos = text.find(keyword)
-            if pos != -1 and (best_pos is None or pos < best_pos):
-                best, best_pos = category, pos
-    return best
 
 
 # --- quarterly plan -------------------------------------------------------------------------

@@ -1,0 +1,231 @@
+"""Import of a 5,000-budget-line workbook: our validate + commit against a raw openpyxl read of the
+same file, and django-import-export's default row-by-row path for comparison.
+
+    DEBUG=1 .venv/bin/python bench/import_bench.py [--lines 5000] [--repeat 3]
+
+Prints figures only (quality.md §3.3 P6: validate + commit ≤ 3× the raw read, ≤ 20 queries).
+Runs on a scratch SQLite file in a temporary directory; nothing touches the project's database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SCRATCH = tempfile.mkdtemp(prefix="import-bench-")
+os.environ.setdefault("DEBUG", "1")
+os.environ["SQLITE_PATH"] = str(Path(SCRATCH) / "bench.sqlite3")
+os.environ["MEDIA_ROOT"] = str(Path(SCRATCH) / "media")
+os.environ.pop("DATABASE_URL", None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "actionplan.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+import tablib  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from actionplan.models import Plan  # noqa: E402
+from actionplan.services import create_office, get_fiscal_year  # noqa: E402
+from budgets.resources import BudgetLineResource, SafeXLSX  # noqa: E402
+from imports import reader, services  # noqa: E402
+from projects.models import Activity, Project  # noqa: E402
+from tests.imports.workbooks import canonical_rows, canonical_workbook, to_bytes  # noqa: E402
+
+
+class QueryCounter:
+    """Counts every statement sent (Django's own query log keeps only the last 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(label, fn, *, repeat: int, memory: bool = True):
+    """Median seconds over `repeat` runs, queries of the last run, peak traced memory (one run)."""
+    times, queries, result = [], 0, None
+    for i in range(repeat):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = fn(i)
+            times.append(time.perf_counter() - started)
+        queries = counter.count
+    peak = None
+    if memory:
+        tracemalloc.start()
+        fn(repeat)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return {
+        "label": label,
+        "seconds": statistics.median(times),
+        "queries": queries,
+        "peak": peak,
+        "result": result,
+    }
+
+
+def raw_read(data: bytes) -> int:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    count = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            count += len(row)
+    book.close()
+    return count
+
+
+def stream_read(data: bytes) -> int:
+    """Our reader alone: openpyxl's row parser, minus the extra pass openpyxl makes to size a
+    sheet whose file has no <dimension> (script-written files, like this one)."""
+    with reader.open_sheets(data, "xlsx") as sheets:
+        return sum(len(values) for sheet in sheets for _, values in sheet.rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-library", action="store_true", help="skip django-import-export")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    office = create_office(
+        code="BENCH", name_th="สำนักงานเขตพื้นที่การศึกษาทดสอบ", short_name_th="สพป.ทดสอบ"
+    )
+    data = canonical_workbook(args.lines)
+    print(f"workbook: {args.lines:,} budget lines, {len(data) / 1024:,.0f} KiB, scratch {SCRATCH}")
+    years = iter(range(2500, 2700))
+
+    def fresh_plan_year() -> int:
+        year = next(years)
+        Plan.objects.create(office=office, fiscal_year=get_fiscal_year(year))
+        return year
+
+    raw = measure("raw openpyxl read-only pass", lambda i: raw_read(data), repeat=args.repeat)
+    stream = measure(
+        "  the same, without openpyxl's size probe", lambda i: stream_read(data), repeat=args.repeat
+    )
+    preview_year = fresh_plan_year()
+    preview = measure(
+        "validate only (preview)",
+        lambda i: services.run_import(
+            name="b.xlsx", data=data, office=office, year_be=preview_year, record=False
+        ),
+        repeat=args.repeat,
+    )
+    commit_years = [fresh_plan_year() for _ in range(args.repeat + 1)]
+    commit = measure(
+        "validate + commit (new plan)",
+        lambda i: services.run_import(
+            name="b.xlsx", data=data, office=office, year_be=commit_years[i], commit=True
+        ),
+        repeat=args.repeat,
+    )
+    assert commit["result"].committed, commit["result"].errors[:3]
+    again = measure(
+        "re-import same file (all unchanged)",
+        lambda i: services.run_import(
+            name="b.xlsx", data=data, office=office, year_be=commit_years[0], commit=True
+        ),
+        repeat=args.repeat,
+    )
+    assert again["result"].count("unchanged") == commit["result"].count("created") > 0
+    rows = [raw, stream, preview, commit, again]
+    if not args.skip_library:
+        rows += library_path(office, args.lines, args.repeat, fresh_plan_year)
+    print()
+    print(f"{'path':44} {'seconds':>8} {'× raw':>6} {'queries':>8} {'peak MiB':>9}")
+    for row in rows:
+        ratio = row["seconds"] / raw["seconds"]
+        peak = f"{row['peak'] / 2**20:9.1f}" if row["peak"] is not None else f"{'':>9}"
+        print(f"{row['label']:44} {row['seconds']:8.2f} {ratio:6.1f} {row['queries']:8,} {peak}")
+    print()
+    print(
+        f"target: validate + commit ≤ 3× raw and ≤ 20 queries → "
+        f"{commit['seconds'] / raw['seconds']:.1f}× the raw pass "
+        f"({commit['seconds'] / stream['seconds']:.1f}× the probe-free parse), "
+        f"{commit['queries']} queries"
+    )
+
+
+def library_path(office, lines: int, repeat: int, fresh_plan_year):
+    """django-import-export's default admin flow: dry run, then the real run, row by row."""
+    year = fresh_plan_year()
+    plan = Plan.objects.get(office=office, fiscal_year__year_be=year)
+    unit = office.units.first()
+    projects = Project.objects.bulk_create(
+        Project(plan=plan, lead_unit=unit, name_th=f"โครงการ {n}") for n in range(lines // 50 or 1)
+    )
+    activities = Activity.objects.bulk_create(
+        Activity(project=p, order=k + 1, title_th=f"กิจกรรม {k + 1}")
+        for p in projects
+        for k in range(10)
+    )
+    _, source = canonical_rows(lines)
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("lines")
+    ws.append(
+        [
+            "activity",
+            "order",
+            "description_th",
+            "category",
+            "fund_source",
+            "plain_amount",
+            "declared_amount",
+            "formula_note_th",
+        ]
+    )
+    for i, row in enumerate(source):
+        ws.append(
+            [
+                activities[i // 5 % len(activities)].pk,
+                row[6],
+                row[7],
+                "services" if row[8] else "materials",
+                "esa",
+                row[12],
+                None,
+                row[8] or "",
+            ]
+        )
+    xlsx = to_bytes(book)
+
+    def flow(dry_run: bool):
+        def run(i):
+            dataset: tablib.Dataset = SafeXLSX().create_dataset(xlsx)
+            result = BudgetLineResource().import_data(dataset, dry_run=dry_run, raise_errors=False)
+            assert not result.has_errors(), result.row_errors()[:1]
+            return result
+
+        return run
+
+    dry = measure("django-import-export default: dry run", flow(True), repeat=1)
+    real = measure("django-import-export default: confirm", flow(False), repeat=1, memory=False)
+    total = {
+        "label": "django-import-export default: both",
+        "seconds": dry["seconds"] + real["seconds"],
+        "queries": dry["queries"] + real["queries"],
+        "peak": dry["peak"],
+    }
+    return [dry, real, total]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Stream the rows of an .xlsx (openpyxl read-only, cached values) or a .csv, within the caps.
+
+Rows come out as (excel_row, values) with values indexed from column A and blank rows skipped.
+A formula cell whose file holds no computed value comes out as UNCOMPUTED, never as None or 0
+(openpyxl's data_only mode would silently drop it: files written by scripts have no cache).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+from imports.safety import MAX_COLUMNS, MAX_ROWS, RejectedFile
+
+
+class _Uncomputed:
+    """A formula cell without a cached value."""
+
+    def __repr__(self) -> str:
+        return "<สูตรที่ยังไม่คำนวณ>"
+
+
+UNCOMPUTED = _Uncomputed()
+
+
+class CellError(str):
+    """An Excel error value such as #REF! or #DIV/0!."""
+
+
+_SKIP_ROWS_AFTER_CAP = 5_000  # styled empty rows tolerated past the cap before giving up
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: Iterator[tuple[int, list]]
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's sheet parser, telling a formula without a cached value apart from an empty cell."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCOMPUTED
+        elif cell["data_type"] == "e":
+            cell["value"] = CellError(cell["value"])
+        return cell
+
+
+def _capped(sheet: str, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """Enforce the row and column caps while streaming; trailing formatted blank rows are fine."""
+    for excel_row, values in rows:
+        if len(values) > MAX_COLUMNS:
+            raise RejectedFile(
+                f"ชีต “{sheet}” แถว {excel_row} มีข้อมูลถึงคอลัมน์ {get_column_letter(len(values))}"
+                f" เกิน {MAX_COLUMNS} คอลัมน์"
+            )
+        if excel_row > MAX_ROWS:
+            if values:
+                raise RejectedFile(f"ชีต “{sheet}” มีข้อมูลเกิน {MAX_ROWS:,} แถว")
+            if excel_row > MAX_ROWS + _SKIP_ROWS_AFTER_CAP:
+                raise RejectedFile(f"ชีต “{sheet}” มีแถวเกิน {MAX_ROWS:,} แถว")
+            continue
+        if values:
+            yield excel_row, values
+
+
+def _xlsx_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list]]:
+    # ReadOnlyWorksheet._cells_by_row, minus the padding to the declared dimension: a bogus
+    # <dimension ref="A1:XFD1048576"> must not make us materialise empty cells (FI-5).
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = _Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for excel_row, cells in parser.parse():
+            values: list = []
+            for cell in cells:
+                value = cell["value"]
+                if value is None or value == "":
+                    continue
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    values.extend([None] * (column - len(values)))
+                    break
+                if column > len(values):
+                    values.extend([None] * (column - 1 - len(values)))
+                    values.append(value)
+                else:
+                    values[column - 1] = value
+            yield excel_row, values
+
+
+class _LazySheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its size: openpyxl reads a whole sheet once
+    just for that when the file has no <dimension> (files written by scripts), and we stream."""
+
+    def _get_size(self):
+        return None
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's read-only loader, creating _LazySheet worksheets and skipping chart sheets."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _LazySheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+@contextmanager
+def open_sheets(data: bytes, kind: str) -> Iterator[list[RawSheet]]:
+    """The sheets of a checked file, each a lazy row stream; closes the workbook afterwards."""
+    if kind == "csv":
+        yield [RawSheet("CSV", _capped("CSV", _csv_rows(data)))]
+        return
+    try:
+        reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        reader.read()
+        wb = reader.wb
+    except RejectedFile:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged or hostile file
+        raise RejectedFile("เปิดไฟล์ .xlsx ไม่ได้ ไฟล์อาจเสียหายหรือมีเนื้อหาที่ไม่ปลอดภัย") from exc
+    try:
+        yield [
+            RawSheet(ws.title, _capped(ws.title, _xlsx_rows(ws)))
+            for ws in wb.worksheets
+            if isinstance(ws, ReadOnlyWorksheet)
+        ]
+    finally:
+        wb.close()
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM), else the Thai Windows code page."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp874", errors="replace")
+
+
+_CSV_ESCAPED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    text = decode_csv(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    for excel_row, row in enumerate(reader, start=1):
+        values = [_csv_cell(v) for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        yield excel_row, values
+
+
+def _csv_cell(value: str):
+    if value.strip() == "":
+        return None
+    if value.startswith(_CSV_ESCAPED):
+        return value[1:]  # undo the OWASP prefix our own CSV export adds to formula-like text
+    return value

@@ -1,0 +1,109 @@
+"""Checks an upload must pass before any parser sees it (quality.md §2.4, FI-1 … FI-5).
+
+An .xlsx is a zip: its central directory states every entry's compressed and uncompressed size,
+so a bomb is refused from those few hundred bytes, before anything is inflated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+MAX_BYTES = 10 * 1024 * 1024  # upload size (FI-1)
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # all zip entries together (FI-2)
+MAX_RATIO = 100  # per entry, uncompressed : compressed
+RATIO_FLOOR = 256 * 1024  # entries smaller than this cannot bomb, whatever their ratio
+MAX_ENTRIES = 200
+MAX_ROWS = 20_000  # per sheet, enforced while streaming (FI-5)
+MAX_COLUMNS = 60
+
+_SPREADSHEET_MAIN = b"spreadsheetml.sheet.main+xml"
+
+
+class RejectedFile(Exception):
+    """The file is refused as a whole; the message is Thai and shown to the user."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    data: bytes
+    kind: str  # "xlsx" or "csv"
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_file(name: str, data: bytes) -> CheckedFile:
+    """Accept an .xlsx or .csv within the limits, or raise RejectedFile with a Thai reason."""
+    kind = check_file_name(name)
+    if len(data) > MAX_BYTES:
+        raise RejectedFile(f"ไฟล์ใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise RejectedFile("ไฟล์ว่างเปล่า")
+    if kind == "xlsx":
+        check_xlsx_container(data)
+    elif data[:4] == b"PK\x03\x04" or b"\x00" in data[:4096]:
+        raise RejectedFile("ไฟล์ .csv นี้ไม่ใช่ข้อความ (อาจเป็นไฟล์ Excel ที่เปลี่ยนนามสกุล)")
+    return CheckedFile(name=name, data=data, kind=kind, sha256=sha256_of(data))
+
+
+def check_file_name(name: str) -> str:
+    """ "xlsx" or "csv" from the file name, or RejectedFile (.xls: "please save as .xlsx")."""
+    lower = (name or "").lower().strip()
+    if lower.endswith(".xlsx"):
+        return "xlsx"
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith((".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods")):
+        raise RejectedFile(
+            "ไม่รองรับไฟล์ชนิดนี้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx "
+            "(แฟ้ม > บันทึกเป็น > เวิร์กบุ๊ก Excel (*.xlsx))"
+        )
+    raise RejectedFile("รองรับเฉพาะไฟล์ .xlsx และ .csv")
+
+
+def check_xlsx_container(data: bytes) -> None:
+    """Magic bytes, central-directory sizes and ratios, and the spreadsheet content type (FI-2, FI-4)."""
+    if data[:4] != b"PK\x03\x04":
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง กรุณาบันทึกใหม่จาก Excel เป็น .xlsx")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise RejectedFile("ไฟล์ .xlsx เสียหาย เปิดอ่านไม่ได้") from exc
+    if len(entries) > MAX_ENTRIES:
+        raise RejectedFile(f"ไฟล์มีส่วนประกอบมากผิดปกติ ({len(entries)} ส่วน)")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size >= RATIO_FLOOR and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise RejectedFile(
+                "ไฟล์ถูกบีบอัดมากผิดปกติ (อาจเป็นไฟล์อันตราย) จึงไม่เปิดอ่าน"
+                f" [{entry.filename}: {entry.file_size:,} ไบต์]"
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise RejectedFile(
+            f"ข้อมูลในไฟล์เมื่อคลายออกใหญ่เกิน {MAX_UNCOMPRESSED // (1024 * 1024)} MB จึงไม่เปิดอ่าน"
+        )
+    try:
+        content_types = archive.getinfo("[Content_Types].xml")
+    except KeyError as exc:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง") from exc
+    if content_types.file_size > 1024 * 1024:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง")
+    declared = archive.read(content_types)
+    if b"macroEnabled" in declared:
+        raise RejectedFile("ไฟล์นี้มีแมโคร กรุณาบันทึกเป็น .xlsx (ไม่มีแมโคร) แล้วนำเข้าอีกครั้ง")
+    if _SPREADSHEET_MAIN not in declared:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่เวิร์กบุ๊ก Excel (.xlsx)")

@@ -1,0 +1,390 @@
+"""Import a plan from a spreadsheet: check the file, read it, compare it with the database
+(imports/planning.py), report, and on confirmation write everything in one transaction.
+
+One function, `run_import`, serves the upload preview, the confirm step, `manage.py import_plan`
+and the benchmark. A fixed number of queries whatever the row count: references and the plan's
+existing projects are loaded once, every write is a bulk insert/update (docs/decisions/
+import-pipeline.md). Only this module writes Plan.status/Project.status during an import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
+from actionplan.services import get_fiscal_year
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    BudgetLineFactor,
+    FundSource,
+    QuarterAllocation,
+)
+from imports import parse, reader
+from imports.headers import Vocabulary
+from imports.models import GroupAlias, ImportBatch, ImportMode, ImportStatus
+from imports.planning import ImportPlan, PlannedProject, Planner, load_context
+from imports.records import Issue, Loc, Parsed, Report
+from imports.safety import CheckedFile, RejectedFile, check_file, sha256_of
+from indicators.models import ProjectIndicator
+from projects import audit
+from projects.models import Activity, EventAction, Project
+
+
+class ImportRefused(Exception):
+    """A confirm that cannot go ahead (the previewed file is gone or changed); Thai message."""
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _sqlite_batch_limit():
+    """Django 5.2 assumes SQLite's historic 999-variable limit and splits a 5,000-row insert into
+    ~40 statements; ask the library for its real limit for the duration (as Django 6 does)."""
+    features = connection.features
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    had = "max_query_params" in vars(features)
+    previous = features.max_query_params
+    features.max_query_params = max(previous, min(limit, 100_000))
+    try:
+        yield
+    finally:
+        if had:
+            features.max_query_params = previous
+        else:
+            del features.max_query_params
+
+
+def _write(result: ImportPlan, *, user) -> Plan:
+    ctx = result.context
+    now = timezone.now()
+    plan = ctx.plan
+    if plan is None:
+        plan = Plan.objects.create(
+            office=ctx.office,
+            fiscal_year=get_fiscal_year(ctx.year_be),
+            plan_type=PlanType.ACTION_PLAN,
+            status=result.plan_status or PlanStatus.DRAFT,
+        )
+    elif result.plan_status and plan.status != result.plan_status:
+        plan.status = result.plan_status
+        plan.save(update_fields=["status"])
+    strategies = dict(ctx.strategies)
+    if result.new_strategies:
+        for strategy in result.new_strategies.values():
+            strategy.plan = plan
+        Strategy.objects.bulk_create(result.new_strategies.values())
+        strategies.update(result.new_strategies)
+    if result.choices_used:
+        GroupAlias.objects.bulk_create(
+            [
+                GroupAlias(
+                    office=ctx.office, raw_key=key[:255], raw_text=raw[:255], org_unit_id=unit
+                )
+                for key, (raw, unit) in result.choices_used.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["office", "raw_key"],
+            update_fields=["org_unit", "raw_text"],
+        )
+    new, changed, header_fields = [], [], set()
+    for planned in result.projects:
+        action = planned.outcome.action
+        strategy = strategies.get(planned.strategy_number) if planned.strategy_number else None
+        if action == "created":
+            planned.obj = Project(
+                plan=plan,
+                name_th=planned.incoming.name,
+                lead_unit_id=planned.unit_id,
+                strategy=strategy,
+                updated_by=user,
+                **planned.header,
+            )
+            new.append(planned.obj)
+        elif action == "updated":
+            obj = planned.existing
+            obj.lead_unit_id = planned.unit_id
+            if strategy is not None:
+                obj.strategy = strategy
+            for key, value in planned.header.items():
+                setattr(obj, key, value)
+                header_fields.add(key)
+            obj.version += 1
+            obj.updated_at, obj.updated_by = now, user
+            planned.obj = obj
+            changed.append(obj)
+    Project.objects.bulk_create(new)
+    if changed:
+        fields = {"lead_unit", "strategy", "version", "updated_at", "updated_by", *header_fields}
+        Project.objects.bulk_update(changed, sorted(fields))
+    rewrite = [p for p in result.projects if p.obj is not None and p.activities is not None]
+    reindex = [p for p in result.projects if p.obj is not None and p.indicators is not None]
+    replaced = [p.obj.pk for p in rewrite if p.existing is not None]
+    if replaced:
+        Activity.objects.filter(project_id__in=replaced).delete()
+    replaced = [p.obj.pk for p in reindex if p.existing is not None]
+    if replaced:
+        ProjectIndicator.objects.filter(project_id__in=replaced).delete()
+    _write_activities(rewrite)
+    ProjectIndicator.objects.bulk_create(
+        ProjectIndicator(
+            project_id=p.obj.pk,
+            order=i.order,
+            result_level=i.result_level,
+            measure_type=i.measure_type,
+            text_th=i.text,
+            comparator=i.comparator,
+            target_value=i.target_value,
+            target_unit_th=i.unit,
+            target_text_th=i.target_text,
+            method_th=i.method,
+            tool_th=i.tool,
+        )
+        for p in reindex
+        for i in p.indicators
+    )
+    return plan
+
+
+def _write_activities(projects: list[PlannedProject]) -> None:
+    """Activities level by level (a child needs its parent's id), then lines, factors, quarters."""
+    pending = [(p.obj, a) for p in projects for a in p.activities]
+    while pending:
+        ready = [(o, a) for o, a in pending if a.parent is None or a.parent.obj is not None]
+        if not ready:
+            raise RuntimeError("activity parents form a cycle")
+        for project, activity in ready:
+            activity.obj = Activity(
+                project_id=project.pk,
+                parent_id=activity.parent.obj.pk if activity.parent else None,
+                order=activity.order,
+                title_th=activity.title,
+                period_th=activity.period,
+                responsible_th=activity.responsible,
+                steps_th=activity.steps,
+                location_th=activity.location,
+                target_group_th=activity.target_group,
+                months=activity.months,
+            )
+        Activity.objects.bulk_create([a.obj for _, a in ready])
+        done = {id(a) for _, a in ready}
+        pending = [(o, a) for o, a in pending if id(a) not in done]
+    activities = [a for p in projects for a in p.activities]
+    lines = []
+    for activity in activities:
+        for planned in activity.lines:
+            line = BudgetLine(
+                activity_id=activity.obj.pk,
+                order=planned.order,
+                description_th=planned.description,
+                category_id=planned.category_id,
+                fund_source_id=planned.fund_id,
+                plain_amount=planned.plain_amount,
+                declared_amount=planned.declared_amount,
+                formula_note_th=planned.formula_note,
+            )
+            lines.append((line, planned))
+    BudgetLine.objects.bulk_create([line for line, _ in lines])
+    BudgetLineFactor.objects.bulk_create(
+        BudgetLineFactor(line_id=line.pk, order=n, quantity=quantity, unit_th=unit)
+        for line, planned in lines
+        for n, (quantity, unit) in enumerate(planned.factors, start=1)
+    )
+    QuarterAllocation.objects.bulk_create(
+        QuarterAllocation(activity_id=a.obj.pk, quarter=q, amount=value)
+        for a in activities
+        for q, value in enumerate(a.quarters or (), start=1)
+        if value
+    )
+
+
+# --- the one entry point ----------------------------------------------------------------------
+
+
+def read_file(checked: CheckedFile, categories, funds) -> Parsed:
+    vocab = Vocabulary.build(categories, funds)
+    with reader.open_sheets(checked.data, checked.kind) as sheets:
+        return parse.parse_sheets(sheets, vocab)
+
+
+def run_import(
+    *,
+    name: str,
+    data: bytes,
+    office: Office,
+    year_be: int,
+    mode: str = ImportMode.DRAFT,
+    user=None,
+    choices: dict[str, int] | None = None,
+    commit: bool = False,
+    batch: ImportBatch | None = None,
+    record: bool = True,
+) -> Report:
+    """Check, read and compare a file; with commit=True also write it, all or nothing.
+
+    The preview (commit=False) writes nothing. With `record`, the outcome is kept in an
+    ImportBatch (the audit history): a new one, or `batch` when confirming a preview.
+    """
+    try:
+        checked = check_file(name, data)
+    except RejectedFile as exc:
+        report = Report(file_name=name, sha256=sha256_of(data), size=len(data))
+        report.add_error(Issue(Loc(), str(exc)))
+        if record:
+            _record(
+                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=None
+            )
+        return report
+    report = Report(
+        file_name=checked.name, sha256=checked.sha256, size=checked.size, kind=checked.kind
+    )
+    categories = list(BudgetCategory.objects.filter(is_active=True))
+    funds = list(FundSource.objects.filter(is_active=True))
+    try:
+        parsed = read_file(checked, categories, funds)
+    except RejectedFile as exc:
+        report.add_error(Issue(Loc(), str(exc)))
+        if record:
+            _record(
+                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=None
+            )
+        return report
+    report.sheets = parsed.sheets
+    if not commit:
+        ctx = load_context(
+            office=office, year_be=year_be, mode=mode, categories=categories, funds=funds
+        )
+        Planner(parsed, ctx, report, choices).run()
+        if record:
+            _record(
+                report,
+                office=office,
+                year_be=year_be,
+                mode=mode,
+                user=user,
+                batch=batch,
+                plan=ctx.plan,
+            )
+        return report
+    with _sqlite_batch_limit(), transaction.atomic():
+        ctx = load_context(
+            office=office, year_be=year_be, mode=mode, categories=categories, funds=funds, lock=True
+        )
+        result = Planner(parsed, ctx, report, choices).run()
+        plan = ctx.plan
+        if report.ok:
+            changing = any(p.outcome.action in {"created", "updated"} for p in result.projects)
+            if changing or result.plan_status:
+                plan = _write(result, user=user)
+            report.committed = True
+        if record:
+            batch = _record(
+                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=plan
+            )
+        if report.committed:
+            _record_project_events(result, report, user=user, batch=batch)
+    return report
+
+
+def _record_project_events(result, report: Report, *, user, batch) -> None:
+    """One history record per created or updated project, in the import's own transaction."""
+    changed = [p.obj for p in result.projects if p.outcome.action in {"created", "updated"}]
+    audit.record_bulk(
+        changed,
+        by=user,
+        action=EventAction.IMPORT,
+        summary_th=f"นำเข้าจากไฟล์ {report.file_name} (SHA-256 {report.sha256[:12]}…)",
+        details={
+            "file_sha256": report.sha256,
+            "batch": batch.pk if batch else None,
+            "counts": report.counts,
+        },
+    )
+
+
+def _record(report: Report, *, office, year_be, mode, user, batch, plan) -> ImportBatch:
+    """Keep the outcome in the audit history (a new batch, or the previewed one on confirm)."""
+    if report.committed:
+        status = ImportStatus.COMMITTED
+    elif report.error_count:
+        status = ImportStatus.REJECTED
+    else:
+        status = ImportStatus.PREVIEWED  # clean, or waiting only for group choices
+    values = {
+        "office": office,
+        "year_be": year_be,
+        "plan": plan,
+        "file_name": report.file_name[:255],
+        "sha256": report.sha256,
+        "size": report.size,
+        "kind": report.kind,
+        "mode": mode,
+        "status": status,
+        "counts": report.counts,
+        "committed_at": timezone.now() if report.committed else None,
+    }
+    if batch is None:
+        batch = ImportBatch(user=user, **values)
+    else:
+        for key, value in values.items():
+            setattr(batch, key, value)
+        batch.user = user or batch.user
+    batch.report = report.as_json()
+    batch.save()
+    report.batch_id = batch.pk
+    return batch
+
+
+# --- pending uploads ------------------------------------------------------------------------------
+
+
+def pending_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "pending"
+
+
+def store_pending(checked_name: str, data: bytes) -> str:
+    """Keep an upload until it is confirmed, under MEDIA_ROOT (shared by every app instance)."""
+    sha = sha256_of(data)
+    suffix = ".csv" if checked_name.lower().endswith(".csv") else ".xlsx"
+    folder = pending_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sha}{suffix}"
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return sha
+
+
+def load_pending(batch: ImportBatch) -> bytes:
+    """The bytes previewed for this batch; refused if they are gone or no longer match."""
+    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
+    path = pending_dir() / f"{batch.sha256}{suffix}"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused("ไม่พบไฟล์ที่ตรวจไว้ กรุณาอัปโหลดอีกครั้ง") from exc
+    if sha256_of(data) != batch.sha256:
+        raise ImportRefused("ไฟล์ที่ตรวจไว้ถูกเปลี่ยน กรุณาอัปโหลดอีกครั้ง")
+    return data
+
+
+def discard_pending(batch: ImportBatch) -> None:
+    still_needed = ImportBatch.objects.filter(
+        sha256=batch.sha256, status=ImportStatus.PREVIEWED
+    ).exclude(pk=batch.pk)
+    if still_needed.exists():
+        return
+    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
+    (pending_dir() / f"{batch.sha256}{suffix}").unlink(missing_ok=True)
