@@ -137,3 +137,20 @@ def test_no_template_has_an_inline_script():
             if "src=" not in tag and "application/json" not in tag:
                 offenders.append(f"{path.relative_to(ROOT)}: {tag}")
     assert offenders == []
+
+
+def test_pdf_and_spreadsheet_downloads_carry_the_same_security_headers(
+    client, plan_admin_a, project_a1, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(plan_admin_a)
+    for url in (
+        reverse("print:project_pdf", args=[project_a1.pk]),
+        reverse("imports:plan_export_xlsx", args=[project_a1.plan_id]),
+        reverse("imports:plan_export_csv", args=[project_a1.plan_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"], url
+        assert response.headers["X-Content-Type-Options"] == "nosniff", url
+        assert response.headers["X-Frame-Options"] == "DENY", url
