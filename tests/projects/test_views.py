@@ -382,6 +382,7 @@ def resubmit_data(project):
                     "id": line.pk,
                     "description_th": line.description_th,
                     "formula": line.formula_text,
+                    "plain_amount": "" if line.has_formula else str(line.plain_amount or ""),
                     "category": line.category_id,
                     "fund_source": line.fund_source_id,
                 }
