@@ -70,3 +70,18 @@ def _stamp_session(sender, request, user, **kwargs) -> None:
     now = int(time.time())
     request.session[AUTH_AT] = now
     request.session[SEEN_AT] = now
+
+
+class ThaiFirstMiddleware:
+    """Thai unless the user chose another language (the language cookie or a session).
+
+    Many office PCs run English browsers; without this, LocaleMiddleware would follow their
+    Accept-Language header and show English to people who never asked for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

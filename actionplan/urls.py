@@ -29,5 +29,6 @@ urlpatterns = [
     path("plans/", include((plan_urlpatterns, "plans"))),
     path("print/", include("projects.print_urls")),
     path("imports/", include("imports.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
