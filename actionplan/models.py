@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import FileExtensionValidator
@@ -288,6 +289,16 @@ class Plan(models.Model):
         blank=True,
         help_text=_('[{"title": "...", "months": [1, 2]}] เดือนในปีงบประมาณ 1 = ต.ค. … 12 = ก.ย.'),
     )
+    # Monitoring (issue 7): when a round's reports are due and when spending counts as behind.
+    report_due_days = models.PositiveSmallIntegerField(
+        _("กำหนดส่งรายงานผล (จำนวนวันหลังสิ้นไตรมาส)"), default=15
+    )
+    spending_margin_pct = models.DecimalField(
+        _("ยอมให้ผลการใช้จ่ายต่ำกว่าแผนได้ไม่เกิน (ร้อยละของแผนสะสม)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+    )
 
     class Meta:
         verbose_name = _("แผนปฏิบัติการ")
@@ -302,6 +313,13 @@ class Plan(models.Model):
                 | Q(horizon_end_be__isnull=True)
                 | Q(horizon_end_be__gte=models.F("horizon_start_be")),
                 name="plan_horizon_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(spending_margin_pct__gte=0) & Q(spending_margin_pct__lte=100),
+                name="plan_spending_margin_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due_days__lte=90), name="plan_report_due_days_range"
             ),
         ]
 
@@ -627,17 +645,34 @@ class RenderStatus(models.TextChoices):
     FAILED = "failed", _("ไม่สำเร็จ")
 
 
+def plan_render_path(render: PlanRender, filename: str) -> str:
+    """A live render is a cache (plan-books/); an approval's official book is kept (approved/)."""
+    return f"{'approved/plans' if render.approval_id else 'plan-books'}/{filename}"
+
+
 class PlanRender(models.Model):
-    """One rendering of a plan book: its version key, progress and the cached PDF file."""
+    """One rendering of a plan book: its version key, progress and the cached PDF file.
+
+    With `approval` set it is that approval's official book, laid out from the print source
+    frozen with the approval (never from live rows), so later edits cannot change it.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
+    approval = models.ForeignKey(
+        "projects.PlanApproval",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="renders",
+        verbose_name=_("ฉบับอนุมัติ"),
+    )
     version_key = models.CharField(_("รุ่นของเนื้อหา"), max_length=64, db_index=True)
     status = models.CharField(
         _("สถานะ"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("ความคืบหน้า (%)"), default=0)
     message = models.CharField(_("ข้อความสถานะ"), max_length=255, blank=True)
-    file = models.FileField(_("ไฟล์ PDF"), upload_to="plan-books/", blank=True)
+    file = models.FileField(_("ไฟล์ PDF"), upload_to=plan_render_path, blank=True)
     pages = models.PositiveIntegerField(_("จำนวนหน้า"), null=True, blank=True)
     seconds = models.FloatField(_("เวลาที่ใช้ (วินาที)"), null=True, blank=True)
     error = models.TextField(_("ข้อผิดพลาด"), blank=True)

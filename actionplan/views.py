@@ -238,7 +238,7 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error),
         "project_count": len(projects),
         "waiting": waiting,
-        "approvals": list(plan.approvals.order_by("-number")),
+        "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),
         "can_approve": services.may_approve_plan(request.user, plan),
     }
     return render(request, "plans/plan_validation.html", context)
@@ -367,9 +367,9 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_approval(request: HttpRequest, pk: int) -> HttpResponse:
     """A frozen approval of a whole plan: the texts, people and figures as approved."""
     approval = get_object_or_404(
-        PlanApproval.objects.filter(plan__office_id=request.user.office_id).select_related(
-            "plan__fiscal_year"
-        ),
+        PlanApproval.objects.filter(plan__office_id=request.user.office_id)
+        .select_related("plan__fiscal_year")
+        .defer("print_source"),
         pk=pk,
     )
     if request.user.role not in PLAN_REVIEWERS:

@@ -193,3 +193,40 @@ class QuarterAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"Q{self.quarter}: {self.amount}"
+
+
+class ActualSpending(models.Model):
+    """Actual spending of one activity in one category, cumulative to the end of a report round
+    (ผลการเบิกจ่ายสะสม): the 6-month figure includes the 3-month one, and never goes down.
+
+    Never touches the plan: the approved lines and quarterly plan stay as approved. The
+    activity's title is kept so the money stays reported if an amendment removes the activity.
+    """
+
+    report = models.ForeignKey(
+        "projects.ProjectReport", on_delete=models.CASCADE, related_name="spending"
+    )
+    activity = models.ForeignKey(
+        "projects.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    activity_title_th = models.TextField(_("กิจกรรม"))
+    category = models.ForeignKey(
+        BudgetCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("หมวด")
+    )
+    amount = RoundedDecimalField(_("ผลการเบิกจ่ายสะสม (บาท)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ผลการเบิกจ่ายสะสม")
+        verbose_name_plural = _("ผลการเบิกจ่ายสะสม")
+        ordering = ["report_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "activity", "category"], name="actualspending_unique_cell"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="actualspending_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_title_th[:60]} {self.category}: {self.amount}"

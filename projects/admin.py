@@ -231,12 +231,17 @@ class ProjectEventAdmin(ReadOnlyAdmin):
 class ProjectSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["project", "number", "approved_at", "sha256"]
     list_select_related = ["project"]
+    exclude = ["print_source"]  # the document's HTML: its PDF (the `pdf` field) shows it
 
 
 @admin.register(models.PlanApproval)
 class PlanApprovalAdmin(ReadOnlyAdmin):
     list_display = ["plan", "number", "approver_name_th", "approved_at", "sha256"]
     list_select_related = ["plan__office", "plan__fiscal_year"]
+    exclude = ["print_source"]  # the whole book's HTML (megabytes); its render is the PDF
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("print_source")
 
 
 @admin.register(models.AmendmentRequest)

@@ -152,8 +152,13 @@ def _header(project) -> list[dict]:
 
 def _ordered_activities(project) -> list[tuple[str, object]]:
     """(number, activity) depth first: "1", "1.1", "1.2", "2" … from prefetched rows."""
+    return numbered(project.activities.all())
+
+
+def numbered(activities) -> list[tuple[str, object]]:
+    """(number, activity) depth first for any rows with pk, parent_id and order."""
     children: dict = {}
-    for activity in project.activities.all():
+    for activity in activities:
         children.setdefault(activity.parent_id, []).append(activity)
     ordered: list[tuple[str, object]] = []
 

@@ -101,6 +101,7 @@ class ThaiDecimalField(forms.DecimalField):
     """A money field that accepts what people type: "1,500", "๑,๕๐๐", "1500.-", "-"."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {"invalid": _("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,500 หรือ ๑,๕๐๐")}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -108,9 +109,7 @@ class ThaiDecimalField(forms.DecimalField):
         try:
             return quantize(thai.parse_number(str(value)))
         except ValueError as exc:
-            raise ValidationError(
-                _("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,500 หรือ ๑,๕๐๐"), code="invalid"
-            ) from exc
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
 def _lines(text: str) -> list[str]:

@@ -47,6 +47,13 @@ class ProjectQuerySet(models.QuerySet):
             return qs.filter(lead_unit_id=user.org_unit_id)
         return qs.none()
 
+    def monitored(self) -> ProjectQuerySet:
+        """Projects that are reported on each quarter: approved ones, and any that already has
+        a report (an amendment puts an approved project back to draft for a while)."""
+        return self.filter(
+            Q(status=ProjectStatus.APPROVED) | Q(pk__in=ProjectReport.objects.values("project_id"))
+        )
+
     def with_budget(self, *, quarters: bool = True) -> ProjectQuerySet:
         """Prefetch everything the totals need, in a fixed number of queries."""
         from budgets.models import BudgetLine
@@ -334,6 +341,11 @@ class EventAction(models.TextChoices):
     IMPORT = "import", "นำเข้าจากไฟล์"
     BULK = "bulk", "แก้ไขหลายโครงการพร้อมกัน"
     ADMIN = "admin", "แก้ไขผ่านหน้าผู้ดูแลระบบ"
+    REPORT_SAVE = "report_save", "บันทึกรายงานผลการดำเนินงาน"
+    REPORT_SUBMIT = "report_submit", "ส่งรายงานผลการดำเนินงาน"
+    REPORT_ACCEPT = "report_accept", "รับรายงานผลการดำเนินงาน"
+    REPORT_RETURN = "report_return", "ส่งรายงานผลกลับให้แก้ไข"
+    ROUND_CLOSE = "round_close", "ปิดรอบรายงานผล"
 
 
 TRANSITION_ACTIONS = {
@@ -439,7 +451,9 @@ class ProjectSnapshot(models.Model):
     """A frozen approved version of a project document (texts, people, figures, signatures).
 
     Taken when the director approves; an amendment later reopens the live project, but what
-    was approved stays viewable and printable from here.
+    was approved stays viewable and printable from here. Its official PDF is laid out after
+    the approval commits from `print_source` (the document's final HTML, frozen in the same
+    transaction) and stored in `pdf`, like an issued invoice (docs/decisions/approved-pdfs.md).
     """
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="snapshots")
@@ -448,6 +462,9 @@ class ProjectSnapshot(models.Model):
     approved_at = models.DateTimeField(_("อนุมัติเมื่อ"))
     data = models.JSONField(_("เอกสารโครงการ"))
     sha256 = models.CharField(max_length=64)
+    print_source = models.JSONField(_("ต้นฉบับสำหรับพิมพ์"), default=dict, blank=True)
+    pdf = models.FileField(_("ไฟล์ PDF ฉบับที่อนุมัติ"), upload_to="approved/projects/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 ของไฟล์ PDF"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("ฉบับที่อนุมัติของโครงการ")
@@ -527,6 +544,8 @@ class PlanApproval(models.Model):
     data = models.JSONField(_("ข้อมูลแผนที่อนุมัติ"))
     sha256 = models.CharField(max_length=64)
     ip_address = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    # The book's final HTML frozen with the approval; its PDF is a PlanRender with approval set.
+    print_source = models.JSONField(_("ต้นฉบับเล่มแผนสำหรับพิมพ์"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("การอนุมัติแผน")
@@ -581,3 +600,131 @@ class DisbursementTarget(models.Model):
     @property
     def percents(self) -> list[Decimal]:
         return [self.q1_pct, self.q2_pct, self.q3_pct, self.q4_pct]
+
+
+# --- Monitoring: quarterly report rounds and project reports (issue 7) ----------------------
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("เปิดรับรายงาน")
+    CLOSED = "closed", _("ปิดรอบแล้ว")
+
+
+class ReportRound(models.Model):
+    """A quarterly report round of a plan (ไตรมาสที่ n รอบ 3n เดือน), created when first used.
+
+    Its months, labels and due date are derived (thai.report_round, Plan.report_due_days); the
+    row holds only what people decide: that the plan administrator closed it, who and when.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_rounds")
+    number = models.PositiveSmallIntegerField(_("รอบที่"))
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("ปิดรอบเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("รอบรายงานผล")
+        verbose_name_plural = _("รอบรายงานผล")
+        ordering = ["plan_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="reportround_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=4), name="reportround_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} รอบที่ {self.number}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("ร่างรายงาน")
+    SUBMITTED = "submitted", _("ส่งแล้ว รอตรวจ")
+    ACCEPTED = "accepted", _("รับรายงานแล้ว")
+
+
+class ProjectReport(models.Model):
+    """A project's report for one round: activity states, cumulative spending, KPI results,
+    problems and suggestions. The lead group writes and sends it; the plan admin reviews it."""
+
+    round = models.ForeignKey(ReportRound, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    problems_th = models.TextField(_("ปัญหา อุปสรรค"), blank=True)
+    suggestions_th = models.TextField(_("ข้อเสนอแนะ"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("ตรวจเมื่อ"), null=True, blank=True)
+    review_comment_th = models.TextField(_("ความเห็นของผู้ตรวจ"), blank=True)
+
+    class Meta:
+        verbose_name = _("รายงานผลการดำเนินงานโครงการ")
+        verbose_name_plural = _("รายงานผลการดำเนินงานโครงการ")
+        ordering = ["round_id", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="projectreport_unique_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} รอบที่ {self.round.number}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status in {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}
+
+
+class ActivityState(models.TextChoices):
+    NOT_STARTED = "not_started", "ยังไม่ดำเนินการ"
+    IN_PROGRESS = "in_progress", "อยู่ระหว่างดำเนินการ"
+    DONE = "done", "ดำเนินการแล้วเสร็จ"
+    CANCELLED = "cancelled", "ยกเลิก"
+    POSTPONED = "postponed", "เลื่อนการดำเนินการ"
+
+
+FINISHED_STATES = {ActivityState.DONE, ActivityState.CANCELLED}
+
+
+class ActivityProgress(models.Model):
+    """Where one activity stood at the end of a round (ดำเนินการแล้ว / ยังไม่ได้ดำเนินการ …)."""
+
+    report = models.ForeignKey(
+        ProjectReport, on_delete=models.CASCADE, related_name="activity_progress"
+    )
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress")
+    state = models.CharField(
+        _("สถานะกิจกรรม"),
+        max_length=15,
+        choices=ActivityState.choices,
+        default=ActivityState.NOT_STARTED,
+    )
+    note_th = models.CharField(_("หมายเหตุ"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ความก้าวหน้าของกิจกรรม")
+        verbose_name_plural = _("ความก้าวหน้าของกิจกรรม")
+        ordering = ["report_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "activity"], name="activityprogress_unique_activity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.get_state_display()}"

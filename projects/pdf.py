@@ -1241,25 +1241,76 @@ class BookResult:
 
 def plan_version_key(plan, context: dict | None = None) -> str:
     """Content hash of a plan book: equal keys print identical books (used as cache key)."""
-    context = context or plan_context(plan)
-    chunks = plan_chunks(context)
-    css_text = _stylesheet_text()
-    _hash_chunks(chunks, css_text)
-    return _book_key(context, chunks)
+    return source_version_key(book_source(plan, context))
 
 
-def _book_key(context: dict, chunks: list[Chunk]) -> str:
-    front = render_to_string("pdf/front.html", _front_context(context, [], {}, "probe"))
+def source_version_key(source: dict) -> str:
+    """Content hash of a book's print source (see book_source)."""
+    chunks = _source_chunks(source)
+    _hash_chunks(chunks, _stylesheet_text())
+    return _book_key(source, chunks)
+
+
+def _book_key(source: dict, chunks: list[Chunk]) -> str:
+    front = render_to_string("pdf/front.html", _front_context(source["front"], [], {}, "probe"))
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     digest.update(front.encode())
-    digest.update(str(context["is_draft"]).encode())
+    digest.update(str(source["is_draft"]).encode())
     for chunk in chunks:
         digest.update(chunk.key.encode())
     return digest.hexdigest()
 
 
-def _front_context(context: dict, toc: list, labels: dict, mode: str) -> dict:
-    return {**context, "toc": toc, "labels": labels, "mode": mode}
+def _front_context(front: dict, toc: list, labels: dict, mode: str) -> dict:
+    return {**front, "toc": toc, "labels": labels, "mode": mode}
+
+
+def _front_source(context: dict) -> dict:
+    """What the cover, foreword and contents print, as plain data."""
+    office = context["office"]
+    return {
+        "title": context["title"],
+        "logo_url": context["logo_url"],
+        "office": {
+            "name_th": office.name_th,
+            "parent_agency_th": office.parent_agency_th,
+            "ministry_th": office.ministry_th,
+        },
+        "foreword": [{"text": p.text, "indent": p.indent} for p in context["foreword"]],
+        "foreword_signatory": list(context["foreword_signatory"]),
+    }
+
+
+def book_source(plan, context: dict | None = None, *, draft: bool | None = None) -> dict:
+    """The plan book as print-ready data: every chunk's final HTML, the front matter's texts
+    and the stamp's footer (templates only, no layout). JSON-able: a plan approval keeps it,
+    so its official book can be laid out again at any time exactly as it was approved."""
+    context = context or plan_context(plan)
+    office = context["office"]
+    return {
+        "renderer": RENDERER_VERSION,
+        "digits": context["digits"],
+        "title": context["title"],
+        "author": office.name_th,
+        "footer": f"{context['title']} {office.short_name_th}",
+        "is_draft": context["is_draft"] if draft is None else draft,
+        "front": _front_source(context),
+        "chunks": [
+            {
+                "html": c.html,
+                "toc": [[e.level, e.title, e.anchor] for e in c.toc],
+                "bookmark": c.bookmark,
+            }
+            for c in plan_chunks(context)
+        ],
+    }
+
+
+def _source_chunks(source: dict) -> list[Chunk]:
+    return [
+        Chunk(html=c["html"], toc=[TocEntry(*e) for e in c["toc"]], bookmark=c["bookmark"])
+        for c in source["chunks"]
+    ]
 
 
 def render_plan(plan, progress: Progress | None = None, cache: ChunkCache | None = None):
@@ -1268,15 +1319,20 @@ def render_plan(plan, progress: Progress | None = None, cache: ChunkCache | None
 
 
 def render_plan_book(plan, progress: Progress | None = None, cache=None) -> BookResult:
-    """Render the plan book: cached chunks reused, the rest laid out, front matter, stamp."""
+    """Render the plan book from live rows (see render_book)."""
+    (progress or (lambda percent, message: None))(1, "กำลังรวบรวมข้อมูลแผน")
+    return render_book(book_source(plan), progress=progress, cache=cache)
+
+
+def render_book(source: dict, progress: Progress | None = None, cache=None) -> BookResult:
+    """Lay out a book's print source: cached chunks reused, the rest laid out, front matter,
+    stamp. The source is a live plan's (book_source) or the one an approval froze."""
     report = progress or (lambda percent, message: None)
-    report(1, "กำลังรวบรวมข้อมูลแผน")
-    context = plan_context(plan)
-    digits = context["digits"]
-    chunks = plan_chunks(context)
+    digits = source["digits"]
+    chunks = _source_chunks(source)
     renderer = _Renderer()
     _hash_chunks(chunks, renderer.css_text)
-    version_key = _book_key(context, chunks)
+    version_key = _book_key(source, chunks)
     cache = cache or ChunkCache()
     known = {c.key: cache.get(c.key) for c in chunks}
     hits = sum(1 for c in chunks if known[c.key])
@@ -1303,7 +1359,7 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
     ]
 
     report(88, "กำลังจัดทำปก คำนำ และสารบัญ")
-    front_pdf, front_pages, labels = _render_front(renderer, context, toc, cache)
+    front_pdf, front_pages, labels = _render_front(renderer, source, toc, cache)
     for chunk, start in zip(chunks, starts, strict=True):
         if chunk.bookmark:
             title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
@@ -1311,11 +1367,10 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
 
     report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
     stamp_pages = front_pages + body_pages
-    footer = f"{context['title']} {context['office'].short_name_th}"
-    stamp = _stamp(renderer, stamp_pages, footer, context["is_draft"], digits, cache)
+    stamp = _stamp(renderer, stamp_pages, source["footer"], source["is_draft"], digits, cache)
     metadata = {
-        "/Title": localise_digits(f">{context['title']}<", digits)[1:-1],
-        "/Author": context["office"].name_th,
+        "/Title": localise_digits(f">{source['title']}<", digits)[1:-1],
+        "/Author": source["author"],
         "/Subject": version_key,
     }
     parts = [front_pdf] + [rendered[c.key] for c in chunks]
@@ -1330,12 +1385,13 @@ def render_plan_book(plan, progress: Progress | None = None, cache=None) -> Book
     )
 
 
-def _render_front(renderer: _Renderer, context: dict, toc: list[dict], cache: ChunkCache):
+def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: ChunkCache):
     """Cover, foreword and contents; folios ก, ข … (re-rendered once if the contents grow)."""
-    labels = {"foreword": front_folio(0), "contents": front_folio(1 if context["foreword"] else 0)}
+    front = source["front"]
+    labels = {"foreword": front_folio(0), "contents": front_folio(1 if front["foreword"] else 0)}
     for _attempt in range(3):
-        html = render_to_string("pdf/front.html", _front_context(context, toc, labels, "numbers"))
-        done = _render_cached(renderer, cache, localise_digits(html, context["digits"]))
+        html = render_to_string("pdf/front.html", _front_context(front, toc, labels, "numbers"))
+        done = _render_cached(renderer, cache, localise_digits(html, source["digits"]))
         # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
         pages = [
             StampPage(front_folio(i - 1) if i else "", land)
@@ -1354,19 +1410,37 @@ def _render_front(renderer: _Renderer, context: dict, toc: list[dict], cache: Ch
 
 def render_project(project) -> bytes:
     """One project document as PDF bytes (draft watermark unless the project is approved)."""
+    return render_project_source(project_source(project))
+
+
+def project_source(project, *, draft: bool | None = None) -> dict:
+    """One project document as print-ready data: its final HTML and what the stamp prints
+    (templates only, no layout). JSON-able: an approved version (ProjectSnapshot) keeps it,
+    so its PDF can be laid out again at any time exactly as it was approved."""
     project = fetch_project(project.pk)
     office = project.plan.office
     context = project_context(project, office.digit_style, print_settings_for(office))
-    chunk = project_chunk(context)
+    return {
+        "renderer": RENDERER_VERSION,
+        "html": project_chunk(context).html,
+        "digits": office.digit_style,
+        "title": project.name_th,
+        "author": office.name_th,
+        "is_draft": project.status != ProjectStatus.APPROVED if draft is None else draft,
+    }
+
+
+def render_project_source(source: dict) -> bytes:
+    """Lay out a project document from its print source (see project_source)."""
+    chunk = Chunk(html=source["html"])
     renderer = _Renderer()
     _hash_chunks([chunk], renderer.css_text)
     cache = ChunkCache()
     rendered = _render_missing(renderer, [chunk], cache, None, 3)[chunk.key]
     # Page 1 of a document carries no folio (Thai official style); "- ๒ -" from page 2.
     pages = [StampPage(str(i + 1) if i else "", land) for i, land in enumerate(rendered.landscape)]
-    draft = project.status != ProjectStatus.APPROVED
-    stamp = _stamp(renderer, pages, "", draft, office.digit_style, cache)
-    metadata = {"/Title": project.name_th, "/Author": office.name_th}
+    stamp = _stamp(renderer, pages, "", source["is_draft"], source["digits"], cache)
+    metadata = {"/Title": source["title"], "/Author": source["author"]}
     return _overlay_and_join([rendered], stamp, metadata, [])
 
 
@@ -1378,7 +1452,8 @@ def render_plan_single_pass(plan) -> bytes:
     digits = context["digits"]
     chunks = plan_chunks(context)
     toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
-    front = render_to_string("pdf/front.html", _front_context(context, toc, {}, "counters"))
+    front_context = _front_context(_front_source(context), toc, {}, "counters")
+    front = render_to_string("pdf/front.html", front_context)
     body = "".join(f'<section class="chunk">{c.html}</section>' for c in chunks)
     watermark = ""
     if context["is_draft"]:
@@ -1432,3 +1507,178 @@ def render_slot(wait_seconds: float = 3600) -> Iterator[int]:
         if time.monotonic() > deadline:
             raise PdfError("เครื่องกำลังจัดทำเอกสารอื่นอยู่ครบทุกหน่วยประมวลผล กรุณาลองใหม่ภายหลัง")
         time.sleep(0.5)
+
+
+# --- Quarterly report (รายงานผลการดำเนินงาน รอบ ๓/๖/๙/๑๒ เดือน, issue 7) --------------------
+
+
+def _pct(value) -> str:
+    return f"{value:,.2f}" if value is not None else "-"
+
+
+def _report_figures(f) -> dict:
+    """One row of a report table (monitoring.Figures), formatted for print."""
+    return {
+        "label": f.label,
+        "count": f.count,
+        "budget": amount(f.budget, zero="0"),
+        "planned": amount(f.planned, zero="0"),
+        "actual": amount(f.actual, zero="0"),
+        "target": amount(f.target, zero="0") if f.target is not None else "-",
+        "pct_of_budget": _pct(f.pct_of_budget),
+        "pct_of_plan": _pct(f.pct_of_plan),
+        "sent": f.sent,
+        "kpis": f"{f.kpis_met}/{f.kpis}",
+        "activities": f"{f.activities_done}/{f.activities}",
+    }
+
+
+def report_context(plan, n: int, today: date | None = None) -> dict:
+    """รายงานผลการดำเนินงาน of one round as prepared data (a fixed number of queries): the
+    plan's figures, per strategy and group, every project's row, then per strategy each
+    project's activities, KPI results, problems and suggestions as of the round."""
+    from projects import monitoring
+    from projects.models import ActivityState
+
+    plan = (
+        Plan.objects.select_related("office", "fiscal_year")
+        .prefetch_related("strategies")
+        .get(pk=plan.pk)
+    )
+    today = today or date.today()
+    progress = monitoring.load_progress(plan)
+    current = progress.round(n)
+    now = progress.at(n, today)
+    office = plan.office
+    sections: dict = {}
+    counter = 0
+    for entry, figures in zip(progress.projects, now["projects"], strict=True):
+        project = entry.project
+        key = project.strategy_id
+        if key not in sections:
+            strategy = project.strategy
+            sections[key] = {
+                "title": str(strategy) if strategy else "ไม่ระบุกลยุทธ์",
+                "anchor": f"toc-report-strategy-{key or 0}",
+                "projects": [],
+            }
+        sent = entry.sent_report(n)
+        own = entry.reports.get(n)
+        counter += 1
+        sections[key]["projects"].append(
+            {
+                "number": counter,
+                "name": project.name_th,
+                "unit": project.lead_unit.name_th,
+                "figures": _report_figures(figures),
+                "status": own.status_label if own else "ยังไม่ได้รายงาน",
+                "late": bool(figures.late),
+                "source_round": sent.number if sent and sent.number != n else None,
+                "reported": sent is not None,
+                "activities": [
+                    {
+                        "number": a.number,
+                        "title": a.title,
+                        "state": ActivityState(state).label if state else "ยังไม่ได้รายงาน",
+                        "note": note,
+                        "spent": amount(
+                            sum(
+                                (v for (act, _), v in sent.cells.items() if act == a.pk),
+                                ZERO,
+                            )
+                        )
+                        if sent
+                        else "-",
+                    }
+                    for a, state, note in entry.activity_states(n)
+                ],
+                "kpis": [
+                    {
+                        "text": indicator.text_th,
+                        "target": indicator.target_display,
+                        "actual": (
+                            number(result.actual_value)
+                            if result and result.actual_value is not None
+                            else (result.actual_text if result else "")
+                        )
+                        or "-",
+                        "pct": _pct(assessment.pct),
+                        "met": {True: "บรรลุ", False: "ไม่บรรลุ"}.get(assessment.met, "-"),
+                    }
+                    for indicator, result, assessment in entry.assessments(n)
+                ],
+                "problems": paragraphs(sent.problems) if sent else [],
+                "suggestions": paragraphs(sent.suggestions) if sent else [],
+            }
+        )
+    total = now["total"]
+    return {
+        "digits": office.digit_style,
+        "office": office,
+        "plan_title": book_title(plan),
+        "title": f"รายงานผลการดำเนินงาน {current.label}",
+        "year": plan.fiscal_year.year_be,
+        "round": current,
+        "as_of": thai.format_thai_date(today, digits="arabic"),
+        "is_draft": not current.is_closed,
+        "total": _report_figures(total),
+        "has_targets": progress.targets is not None,
+        "missing": total.count - total.sent,
+        "strategies": [_report_figures(s) for s in now["strategies"]],
+        "groups": [_report_figures(g) for g in now["groups"]],
+        "sections": list(sections.values()),
+        "strategy_kpis": [
+            {
+                "strategy": k.indicator.strategy.number,
+                "text": k.indicator.text_th,
+                "unit": k.indicator.unit_th,
+                "target": number(k.target) or "-",
+                "actual": number(k.result.actual_value) if k.result else "-",
+                "met": {True: "บรรลุ", False: "ไม่บรรลุ"}.get(k.assessment.met, "-"),
+            }
+            for k in monitoring.strategy_kpis(plan)
+        ]
+        if n == 4
+        else [],
+    }
+
+
+def report_chunks(context: dict) -> list[Chunk]:
+    """The summary, then one chunk per strategy's project details (each cached on its own)."""
+    digits = context["digits"]
+    chunks = [_chunk("pdf/report.html", context, digits, bookmark="สรุปผลการดำเนินงาน")]
+    for section in context["sections"]:
+        chunks.append(
+            _chunk(
+                "pdf/report_projects.html",
+                {**context, "section": section},
+                digits,
+                bookmark=section["title"],
+            )
+        )
+    return chunks
+
+
+def render_report(plan, number: int, today: date | None = None) -> bytes:
+    """The round's report as PDF bytes: the plan book's typography, folios from page 2, and the
+    draft watermark until the plan administrator closes the round."""
+    context = report_context(plan, number, today)
+    digits = context["digits"]
+    chunks = report_chunks(context)
+    renderer = _Renderer()
+    _hash_chunks(chunks, renderer.css_text)
+    cache = ChunkCache()
+    rendered = _render_missing(renderer, chunks, cache, None, 3 * len(chunks))
+    pages: list[StampPage] = []
+    outline = []
+    for chunk in chunks:
+        outline.append((localise_digits(f">{chunk.bookmark}<", digits)[1:-1], len(pages)))
+        for land in rendered[chunk.key].landscape:
+            pages.append(StampPage(str(len(pages) + 1) if pages else "", land))
+    footer = f"{context['title']} {context['office'].short_name_th}"
+    stamp = _stamp(renderer, pages, footer, context["is_draft"], digits, cache)
+    metadata = {
+        "/Title": localise_digits(f">{context['title']}<", digits)[1:-1],
+        "/Author": context["office"].name_th,
+    }
+    return _overlay_and_join([rendered[c.key] for c in chunks], stamp, metadata, outline)

@@ -8,8 +8,18 @@ app_name = "print"
 
 urlpatterns = [
     path("projects/<int:pk>/pdf/", print_views.project_pdf, name="project_pdf"),
+    path(
+        "projects/<int:pk>/versions/<int:number>/pdf/",
+        print_views.project_version_pdf,
+        name="project_version_pdf",
+    ),
     path("plans/<int:pk>/", print_views.plan_book, name="plan_book"),
     path("plans/<int:pk>/render/", print_views.plan_book_render, name="plan_book_render"),
+    path(
+        "plans/<int:pk>/approvals/<int:number>/pdf/",
+        print_views.approval_pdf,
+        name="approval_pdf",
+    ),
     path(
         "plans/<int:pk>/renders/<int:render_id>/",
         print_views.render_status,

@@ -1,5 +1,8 @@
 """Printing pages: a project's PDF, the plan book (render, progress, download) and the Part-1
-context-table editor. Objects are fetched through scoped querysets: out of scope is 404."""
+context-table editor. Objects are fetched through scoped querysets: out of scope is 404.
+
+Approved documents are served from the PDFs stored with their approval (ProjectSnapshot,
+PlanApproval's render), never from live rows; drafts render live with the ฉบับร่าง watermark."""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan.models import ContextTable, Plan, PlanRender, RenderStatus, Role
+from actionplan.models import ContextTable, Plan, PlanRender, PlanStatus, RenderStatus, Role
 from projects import pdf, tasks
-from projects.models import Project
+from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
 
@@ -38,28 +41,65 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def project_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """One project document, rendered on request (a few pages: well under a second)."""
+    """One project document: an approved project's stored PDF of its latest approved version;
+    any other state rendered live on request with the watermark (well under a second)."""
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    snapshot = None
+    if project.status == ProjectStatus.APPROVED:
+        snapshot = ProjectSnapshot.objects.filter(project=project).order_by("-number").first()
     try:
-        data = pdf.render_project(project)
+        data = tasks.snapshot_pdf(snapshot) if snapshot else pdf.render_project(project)
     except pdf.PdfError as exc:
         messages.error(request, str(exc))
-        return redirect("projects:project_list")
+        return redirect("projects:project_detail", pk=project.pk)
     year = project.plan.fiscal_year.year_be
-    return _pdf_response(data, f"project-{year}-{project.pk}.pdf")
+    suffix = f"-v{snapshot.number}" if snapshot else ""
+    return _pdf_response(data, f"project-{year}-{project.pk}{suffix}.pdf")
+
+
+@login_required
+@require_GET
+def project_version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The stored PDF of one approved version (ฉบับที่อนุมัติ ครั้งที่ n), as it was approved."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    snapshot = get_object_or_404(ProjectSnapshot, project=project, number=number)
+    try:
+        data = tasks.snapshot_pdf(snapshot)
+    except pdf.PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:project_version", pk=project.pk, number=number)
+    year = project.plan.fiscal_year.year_be
+    return _pdf_response(data, f"project-{year}-{project.pk}-v{number}.pdf")
+
+
+def _approvals(plan: Plan):
+    """The plan's approvals, newest first, without their (large) frozen data."""
+    return PlanApproval.objects.filter(plan=plan).defer("data", "print_source")
 
 
 @login_required
 @require_GET
 def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan book page: the current version's PDF if it exists, else a button to make it."""
+    """The plan book page: an approved plan offers the official book of its latest approval
+    (frozen); a draft the current version's PDF (watermarked) if it exists, else a button to
+    make it. Every approval's official book stays downloadable."""
     plan = get_object_or_404(_plans(request), pk=pk)
-    version_key = pdf.plan_version_key(plan)
+    approvals = list(_approvals(plan))
+    books = tasks.approval_renders(plan)
+    approval = approvals[0] if approvals and plan.status == PlanStatus.APPROVED else None
+    if approval:
+        current = books.get(approval.pk)
+    else:
+        current = tasks.find_current_render(plan, pdf.plan_version_key(plan))
     context = {
         "plan": plan,
-        "current": tasks.find_current_render(plan, version_key),
-        "pending": tasks.find_pending_render(plan),
-        "renders": plan.renders.all()[:5],
+        "approval": approval,
+        "current": current,
+        "pending": tasks.find_pending_render(plan, approval=approval),
+        "approvals": [(a, books.get(a.pk)) for a in approvals],
+        "renders": plan.renders.select_related("approval").defer(
+            "approval__data", "approval__print_source"
+        )[:5],
         "can_edit_tables": request.user.role in PLAN_ADMIN_ROLES,
     }
     return render(request, "print/plan_book.html", context)
@@ -68,10 +108,38 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_book_render(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue a render of the plan book (or reuse the finished one) and show its progress."""
+    """Queue a render of the plan book (or reuse the finished one) and show its progress: the
+    official book of an approval (the one posted, else an approved plan's latest), else the
+    live plan's."""
     plan = get_object_or_404(_plans(request), pk=pk)
-    plan_render = tasks.request_plan_render(plan=plan, by=request.user)
+    number = request.POST.get("approval", "")
+    if number:
+        approval = get_object_or_404(_approvals(plan), number=number if number.isdigit() else 0)
+    else:
+        approval = _approvals(plan).first() if plan.status == PlanStatus.APPROVED else None
+    if approval:
+        plan_render = tasks.request_approval_render(approval=approval, by=request.user)
+    else:
+        plan_render = tasks.request_plan_render(plan=plan, by=request.user)
     return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
+
+
+@login_required
+@require_GET
+def approval_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The official book of one approval of the plan (no watermark; later edits never change
+    it). Not laid out yet: its progress, or the plan-book page to queue it."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    approval = get_object_or_404(_approvals(plan), number=number)
+    done = tasks.find_approval_render(approval)
+    if done is None:
+        pending = tasks.find_pending_render(plan, approval=approval)
+        if pending:
+            return redirect("print:render_status", pk=plan.pk, render_id=pending.pk)
+        messages.info(request, f"ยังไม่มีไฟล์เล่มแผนฉบับอนุมัติครั้งที่ {number} กรุณากดจัดทำไฟล์")
+        return redirect("print:plan_book", pk=plan.pk)
+    filename = f"plan-{plan.office.code}-{plan.fiscal_year.year_be}-approval-{number}.pdf"
+    return _file_response(done, filename)
 
 
 @login_required
@@ -79,7 +147,9 @@ def plan_book_render(request: HttpRequest, pk: int) -> HttpResponse:
 def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse:
     """Progress of one render; the page refreshes itself until the render has finished."""
     plan = get_object_or_404(_plans(request), pk=pk)
-    plan_render = get_object_or_404(PlanRender.objects.filter(plan=plan), pk=render_id)
+    renders = PlanRender.objects.filter(plan=plan).select_related("approval")
+    renders = renders.defer("approval__data", "approval__print_source")
+    plan_render = get_object_or_404(renders, pk=render_id)
     return render(request, "print/render_status.html", {"plan": plan, "render": plan_render})
 
 
@@ -94,6 +164,10 @@ def render_download(request: HttpRequest, pk: int, render_id: int) -> FileRespon
     if not plan_render.file or not plan_render.file.storage.exists(plan_render.file.name):
         raise Http404("ไม่พบไฟล์")
     filename = f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
+    return _file_response(plan_render, filename)
+
+
+def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:
     response = FileResponse(
         plan_render.file.open("rb"), content_type="application/pdf", filename=filename
     )

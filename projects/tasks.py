@@ -4,10 +4,15 @@
 render at once; otherwise a PlanRender row is queued and the task renders it in a worker
 (`manage.py db_worker`), holding one of os.cpu_count() render slots, updating the row's
 progress so the page can show it.
+
+Approved versions (docs/decisions/approved-pdfs.md) are laid out once, after their approval
+commits, from the print source frozen with them, and stored: `render_snapshot_pdf` for a
+project version, `request_approval_render()` for a plan approval's official book.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from datetime import timedelta
@@ -16,8 +21,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
-from actionplan.models import Plan, PlanRender, RenderStatus
-from projects import pdf
+from actionplan.models import Plan, PlanRender, PlanStatus, RenderStatus
+from projects import audit, pdf
+from projects.models import PlanApproval, ProjectSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +34,30 @@ PROGRESS_INTERVAL = 1.0  # seconds between progress writes
 def find_current_render(plan: Plan, version_key: str) -> PlanRender | None:
     """The finished render of exactly this version, if its file is still there."""
     for render in PlanRender.objects.filter(
-        plan=plan, version_key=version_key, status=RenderStatus.DONE
+        plan=plan, approval=None, version_key=version_key, status=RenderStatus.DONE
     ).order_by("-finished_at")[:3]:
-        if render.file and render.file.storage.exists(render.file.name):
+        if _stored(render.file):
             return render
     return None
 
 
-def find_pending_render(plan: Plan) -> PlanRender | None:
-    """A render of this plan that is queued or running and not abandoned."""
+def find_pending_render(plan: Plan, approval: PlanApproval | None = None) -> PlanRender | None:
+    """A render of this plan (of its live rows, or of one approval) queued or running and not
+    abandoned."""
     return (
         PlanRender.objects.filter(
             plan=plan,
+            approval=approval,
             status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
             created_at__gte=timezone.now() - STALE_AFTER,
         )
         .order_by("-created_at")
         .first()
     )
+
+
+def _stored(field) -> bool:
+    return bool(field) and field.storage.exists(field.name)
 
 
 def request_plan_render(*, plan: Plan, by=None) -> PlanRender:
@@ -72,7 +84,7 @@ def render_plan_book(render_id: int) -> int | None:
 
 def run_render(render_id: int) -> int | None:
     """The job itself, callable without the task framework (commands, tests)."""
-    render = PlanRender.objects.select_related("plan__office", "plan__fiscal_year").get(
+    render = PlanRender.objects.select_related("plan__office", "plan__fiscal_year", "approval").get(
         pk=render_id
     )
     if render.is_finished:
@@ -94,7 +106,11 @@ def run_render(render_id: int) -> int | None:
 
     try:
         with pdf.render_slot():
-            result = pdf.render_plan_book(render.plan, progress=progress)
+            if render.approval_id:  # the official book: the approval's frozen source
+                source = approval_print_source(render.approval)
+                result = pdf.render_book(source, progress=progress)
+            else:
+                result = pdf.render_plan_book(render.plan, progress=progress)
     except Exception as exc:  # the page shows the failure; the log keeps the traceback
         logger.exception("plan book render %s failed", render.pk)
         PlanRender.objects.filter(pk=render.pk).update(
@@ -105,8 +121,9 @@ def run_render(render_id: int) -> int | None:
         )
         return None
     plan = render.plan
-    render.refresh_from_db()
-    name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{result.version_key[:12]}.pdf"
+    approved = f"approval-{render.approval.number}-" if render.approval_id else ""
+    render.refresh_from_db()  # (clears the cached approval: its source is megabytes)
+    name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{approved}{result.version_key[:12]}.pdf"
     render.file.save(name, ContentFile(result.pdf), save=False)
     render.version_key = result.version_key  # the plan may have changed since it was queued
     render.status = RenderStatus.DONE
@@ -120,3 +137,130 @@ def run_render(render_id: int) -> int | None:
     render.finished_at = timezone.now()
     render.save()
     return result.pages
+
+
+# --- Approved versions: the official PDFs, laid out once and kept -----------------------------
+
+NO_SOURCE = (
+    "ฉบับที่อนุมัตินี้ไม่มีต้นฉบับสำหรับพิมพ์ และข้อมูลปัจจุบันไม่ตรงกับที่อนุมัติแล้ว "
+    "ระบบจึงไม่จัดทำ PDF ที่อาจไม่ตรงกับฉบับที่อนุมัติ กรุณาเปิดหน้าฉบับที่อนุมัติแล้วสั่งพิมพ์จากเบราว์เซอร์"
+)
+
+
+def snapshot_print_source(snapshot: ProjectSnapshot) -> dict:
+    """What an approved project version prints: the source frozen in its approval's
+    transaction. A version without one (approved before sources were kept, or whose capture
+    failed) takes the live project's only while the live document is provably the approved one
+    (the same SHA-256 as the snapshot: same version, texts, figures, names), and keeps it."""
+    if snapshot.print_source:
+        return snapshot.print_source
+    if audit.digest(audit.load_document(snapshot.project_id)) != snapshot.sha256:
+        raise pdf.PdfError(NO_SOURCE)
+    source = pdf.project_source(snapshot.project, draft=False)
+    ProjectSnapshot.objects.filter(pk=snapshot.pk).update(print_source=source)
+    snapshot.print_source = source
+    return source
+
+
+def store_snapshot_pdf(snapshot_id: int) -> ProjectSnapshot:
+    """Lay out an approved project version from its print source and store the PDF with it,
+    unless a stored file is already there (an issued document is never replaced)."""
+    snapshot = ProjectSnapshot.objects.select_related(
+        "project__plan__office", "project__plan__fiscal_year"
+    ).get(pk=snapshot_id)
+    if _stored(snapshot.pdf):
+        return snapshot
+    data = pdf.render_project_source(snapshot_print_source(snapshot))
+    plan = snapshot.project.plan
+    missing = snapshot.pdf.name or ""
+    name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{snapshot.project_id}-v{snapshot.number}.pdf"
+    snapshot.pdf.save(name, ContentFile(data), save=False)
+    snapshot.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    claimed = ProjectSnapshot.objects.filter(pk=snapshot.pk, pdf=missing).update(
+        pdf=snapshot.pdf.name, pdf_sha256=snapshot.pdf_sha256
+    )
+    if not claimed:  # a worker or another request stored one meanwhile: theirs stays
+        snapshot.pdf.storage.delete(snapshot.pdf.name)
+        snapshot.refresh_from_db()
+    elif missing:
+        logger.warning("approved PDF %s was missing: laid out again from its source", missing)
+    return snapshot
+
+
+def snapshot_pdf(snapshot: ProjectSnapshot) -> bytes:
+    """The stored PDF of an approved project version, laid out now if it is missing."""
+    if not _stored(snapshot.pdf):
+        snapshot = store_snapshot_pdf(snapshot.pk)
+    with snapshot.pdf.open("rb") as handle:
+        return handle.read()
+
+
+@task()
+def render_snapshot_pdf(snapshot_id: int) -> str:
+    """Store the official PDF of an approved project version (queued when the approval
+    commits); returns the file's SHA-256."""
+    with pdf.render_slot():
+        return store_snapshot_pdf(snapshot_id).pdf_sha256
+
+
+def approval_print_source(approval: PlanApproval) -> dict:
+    """What a plan approval's official book prints: the source frozen with the approval. An
+    approval without one takes the live plan's only while the plan is still approved by it and
+    its approval data, recomputed from live rows, has the same SHA-256; and keeps it."""
+    if approval.print_source:
+        return approval.print_source
+    from projects import services
+
+    plan = Plan.objects.select_related("office", "fiscal_year").get(pk=approval.plan_id)
+    latest = plan.approvals.values_list("pk", flat=True).first()
+    if plan.status != PlanStatus.APPROVED or latest != approval.pk or not approval.approved_by:
+        raise pdf.PdfError(NO_SOURCE)
+    projects = list(audit.document_queryset().filter(plan=plan).order_by("strategy__number", "pk"))
+    live = services.plan_snapshot(plan, projects, by=approval.approved_by, at=approval.approved_at)
+    if audit.digest(live) != approval.sha256:
+        raise pdf.PdfError(NO_SOURCE)
+    source = pdf.book_source(plan, draft=False)
+    PlanApproval.objects.filter(pk=approval.pk).update(print_source=source)
+    approval.print_source = source
+    return source
+
+
+def find_approval_render(approval: PlanApproval) -> PlanRender | None:
+    """The finished official book of a plan approval, if its file is still there."""
+    for render in PlanRender.objects.filter(approval=approval, status=RenderStatus.DONE).order_by(
+        "-finished_at"
+    )[:3]:
+        if _stored(render.file):
+            return render
+    return None
+
+
+def approval_renders(plan: Plan) -> dict[int, PlanRender]:
+    """{approval id: its finished official book} for every approval of the plan (one query)."""
+    found: dict[int, PlanRender] = {}
+    for render in PlanRender.objects.filter(
+        plan=plan, approval__isnull=False, status=RenderStatus.DONE
+    ).order_by("-finished_at"):
+        if render.approval_id not in found and _stored(render.file):
+            found[render.approval_id] = render
+    return found
+
+
+def request_approval_render(*, approval: PlanApproval, by=None) -> PlanRender:
+    """The official book of a plan approval: its finished render, a pending one, or queue one
+    (after the approval commits, and when its file is missing)."""
+    done = find_approval_render(approval)
+    if done:
+        return done
+    pending = find_pending_render(approval.plan_id, approval=approval)
+    if pending:
+        return pending
+    render = PlanRender.objects.create(
+        plan_id=approval.plan_id,
+        approval=approval,
+        version_key=f"approval-{approval.number}",  # the content key once rendered
+        requested_by=by,
+        message="รอคิวจัดทำเล่มแผนฉบับอนุมัติ",
+    )
+    render_plan_book.enqueue(render.pk)
+    return render

@@ -179,3 +179,71 @@ def ensure_reference_data() -> None:
     from django.apps import apps
 
     import_module("budgets.migrations.0002_reference_data").create(apps, None)
+
+
+def make_reports(projects, rounds=(1, 2, 3, 4), status: str = "submitted", by=None) -> None:
+    """Sent reports of the given rounds for approved projects, in bulk (sizes for query-count
+    tests and the bench): each activity's every budgeted category reported at a quarter of its
+    budget per round, cumulative; every activity in progress; every KPI at its target."""
+    from collections import defaultdict
+
+    from django.utils import timezone
+
+    from budgets.models import ActualSpending
+    from indicators.models import IndicatorResult
+    from projects.models import ActivityProgress, ProjectReport, ReportRound
+
+    projects = list(projects)
+    plan = projects[0].plan
+    round_rows = {n: ReportRound.objects.get_or_create(plan=plan, number=n)[0] for n in rounds}
+    cells: dict = defaultdict(lambda: defaultdict(lambda: Decimal(0)))
+    titles: dict = {}
+    for line in (
+        BudgetLine.objects.filter(activity__project__in=projects)
+        .select_related("activity")
+        .prefetch_related("factors")
+    ):
+        cells[line.activity.project_id][(line.activity_id, line.category_id)] += line.amount
+        titles[line.activity_id] = line.activity.title_th
+    activities: dict = defaultdict(list)
+    for pk, project_id in Activity.objects.filter(project__in=projects).values_list(
+        "pk", "project_id"
+    ):
+        activities[project_id].append(pk)
+    indicators: dict = defaultdict(list)
+    for indicator in ProjectIndicator.objects.filter(project__in=projects):
+        indicators[indicator.project_id].append(indicator)
+    now = timezone.now()
+    reports = ProjectReport.objects.bulk_create(
+        ProjectReport(
+            round=round_rows[n],
+            project=p,
+            status=status,
+            submitted_by=by,
+            submitted_at=now if status != "draft" else None,
+            problems_th="ปัญหาทดสอบ",
+        )
+        for p in projects
+        for n in rounds
+    )
+    ActualSpending.objects.bulk_create(
+        ActualSpending(
+            report=r,
+            activity_id=a,
+            activity_title_th=titles[a],
+            category_id=c,
+            amount=(amount * r.round.number / 4).quantize(Decimal("0.01")),
+        )
+        for r in reports
+        for (a, c), amount in cells[r.project_id].items()
+    )
+    ActivityProgress.objects.bulk_create(
+        ActivityProgress(report=r, activity_id=a, state="in_progress")
+        for r in reports
+        for a in activities[r.project_id]
+    )
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(report=r, indicator=i, actual_value=i.target_value)
+        for r in reports
+        for i in indicators[r.project_id]
+    )

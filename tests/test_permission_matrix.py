@@ -21,13 +21,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
 from projects import services
-from projects.models import AmendmentRequest, Project, ProjectEvent, ProjectStatus
+from projects.models import (
+    AmendmentRequest,
+    Project,
+    ProjectEvent,
+    ProjectReport,
+    ProjectStatus,
+)
 from tests import factories as f
 
 PERSONAS = [
@@ -111,6 +118,8 @@ MATRIX: dict[str, Row] = {
     "plans:plan_approval": Row("get", "plan_approval", PLAN_PAGE),
     # printing (issue 5): the universal cells; the owner completes the rows
     "print:project_pdf": Row("get", "draft", cells(other_group=404)),
+    "print:project_version_pdf": Row("get", "approved_version", cells(other_group=404)),
+    "print:approval_pdf": Row("get", "plan_approval_book", cells(other_group=None)),
     "print:plan_book": Row("get", "plan", cells(other_group=None)),
     "print:plan_book_render": Row("post", "plan", cells(other_group=None)),
     "print:render_status": Row("get", "plan_render", cells(other_group=None)),
@@ -118,6 +127,24 @@ MATRIX: dict[str, Row] = {
     "print:context_tables": Row("get", "plan", cells(other_group=None)),
     "print:context_table_new": Row("get", "plan", cells(other_group=None)),
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
+    # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
+    "projects:report_edit": Row("get", "report_round", VIEW),
+    "projects:report_submit": Row("post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)),
+    "projects:report_accept": Row("post", "report_sent", cells(403, 404, 404, 403, 403, 403, 302)),
+    "projects:report_return": Row(
+        "post",
+        "report_sent",
+        cells(403, 404, 404, 403, 403, 403, 302),
+        {"comment": "ขอให้แก้ไขยอดเบิกจ่าย"},
+    ),
+    "projects:monitoring_dashboard": Row("get", "plan", PLAN_PAGE),
+    "projects:monitoring_settings": Row("get", "plan", cells(403, 403, 404, 403, 403, 403, 200)),
+    "projects:strategy_results": Row("get", "plan", PLAN_PAGE),
+    "projects:year_end": Row("get", "plan", PLAN_PAGE),
+    "projects:round_detail": Row("get", "plan_round", PLAN_PAGE),
+    "projects:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
+    "projects:round_pdf": Row("get", "plan_round", PLAN_PAGE),
+    "projects:round_xlsx": Row("get", "plan_round", PLAN_PAGE),
 }
 
 # URLs with an object id deliberately left out, each with the reason.
@@ -224,9 +251,42 @@ class World:
         self._project(ProjectStatus.APPROVED)
         return [services.approve_plan(plan=self.plan_a, by=self.director).pk]
 
+    def plan_approval_book(self):
+        self._project(ProjectStatus.APPROVED)
+        return [self.plan_a.pk, services.approve_plan(plan=self.plan_a, by=self.director).number]
+
     def plan_render(self):
         render = PlanRender.objects.create(plan=self.plan_a, version_key="matrix")
         return [self.plan_a.pk, render.pk]
+
+    def _report(self, *, submit: bool):
+        project = self._project(ProjectStatus.APPROVED)
+        activity = project.activities.get()
+        materials = f.category("materials")
+        entry = services.ReportEntry(
+            problems="",
+            suggestions="",
+            states={activity.pk: ("in_progress", "")},
+            spending={(activity.pk, materials.pk): Decimal("500")},
+            results={},
+        )
+        report = services.save_project_report(project=project, number=1, entry=entry, by=self.gd)
+        if submit:
+            services.submit_project_report(report=report, by=self.gd)
+        return [project.pk, 1]
+
+    def report_round(self):
+        return [self._project(ProjectStatus.APPROVED).pk, 1]
+
+    def report_draft(self):
+        return self._report(submit=False)
+
+    def report_sent(self):
+        return self._report(submit=True)
+
+    def plan_round(self):
+        self._project(ProjectStatus.APPROVED)
+        return [self.plan_a.pk, 1]
 
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")
@@ -240,7 +300,8 @@ def fingerprint(project) -> str:
     row = Project.objects.filter(pk=project.pk).values().first()
     events = ProjectEvent.objects.filter(project_ref=project.pk).count()
     amendments = list(AmendmentRequest.objects.filter(project_id=project.pk).values("status"))
-    return hashlib.sha256(repr((row, events, amendments)).encode()).hexdigest()
+    reports = list(ProjectReport.objects.filter(project_id=project.pk).values("status", "version"))
+    return hashlib.sha256(repr((row, events, amendments, reports)).encode()).hexdigest()
 
 
 CASES = [

@@ -1,0 +1,161 @@
+"""Quarterly monitoring: dashboard, round page, worklist, report form, .xlsx and PDF of a round.
+
+Run: DEBUG=1 .venv/bin/python bench/monitoring_bench.py
+Builds an office of 10 groups on a scratch SQLite file with 15 and then 150 approved projects
+(2 activities x 5 budget lines over 3 categories, a quarterly plan and a KPI each) and four sent
+rounds of results for every project (cumulative spending per activity and category, activity
+states, KPI results: at 150 projects 600 reports, 3,600 spending cells). Prints the median
+server time of 15 requests through the test client (session, user and nav included) and the
+number of queries of each page, then one cold and one warm (cached) render of the round-4 PDF.
+"""
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DEBUG", "1")
+scratch = Path(tempfile.mkdtemp())
+os.environ["SQLITE_PATH"] = str(scratch / "monitoring-bench.sqlite3")
+os.environ["PDF_CACHE_DIR"] = str(scratch / "pdf-cache")
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["*"]
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.PDF_CACHE_DIR = str(scratch / "pdf-cache")
+call_command("migrate", verbosity=0)
+
+from actionplan.models import Role, StandardGroup  # noqa: E402
+from budgets.models import ActualSpending, BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
+from projects import pdf  # noqa: E402
+from projects.models import Activity, DisbursementTarget, Project, ProjectStatus  # noqa: E402
+from tests import factories as f  # noqa: E402
+
+RUNS = 15
+office = f.make_office("BENCH")
+plan = f.make_plan(office, 2567)
+strategies = [f.make_strategy(plan, n, f"กลยุทธ์ที่ {n} เพื่อการทดสอบ") for n in range(1, 7)]
+units = list(office.units.all())
+categories = list(BudgetCategory.objects.order_by("order")[:3])
+fund = f.fund()
+users = {
+    "director": f.make_user(office, Role.DIRECTOR),
+    "plan_admin": f.make_user(
+        office, Role.PLAN_ADMIN, office.units.get(standard_code=StandardGroup.PLAN)
+    ),
+    "planner": f.make_user(office, Role.PLANNER, units[0]),
+}
+DisbursementTarget.objects.create(
+    office=office, fiscal_year=plan.fiscal_year, q1_pct=30, q2_pct=55, q3_pct=80, q4_pct=100
+)
+
+
+def add_projects(count: int) -> list[Project]:
+    """count approved projects of 2 activities x 5 lines (11,200 บาท), half spent in Q1-Q2."""
+    start = plan.projects.count()
+    made = []
+    for i in range(start, start + count):
+        project = f.make_project(
+            plan,
+            unit=units[i % len(units)],
+            strategy=strategies[i % len(strategies)],
+            name_th=f"โครงการพัฒนาคุณภาพการศึกษาและการบริหารจัดการ ที่ {i + 1}",
+        )
+        activities = Activity.objects.bulk_create(
+            Activity(project=project, order=n, title_th=f"กิจกรรมที่ {n}", months=[n * 3, n * 3 + 1])
+            for n in (1, 2)
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                activity=activity,
+                order=n,
+                description_th="ค่าอาหารว่างและเครื่องดื่ม",
+                category=categories[n % 3],
+                fund_source=fund,
+                plain_amount=Decimal("1120"),
+            )
+            for activity in activities
+            for n in range(5)
+        )
+        QuarterAllocation.objects.bulk_create(
+            QuarterAllocation(activity=activity, quarter=q, amount=Decimal("2800"))
+            for activity in activities
+            for q in (1, 2)
+        )
+        f.make_indicator(project)
+        made.append(project)
+    Project.objects.filter(pk__in=[p.pk for p in made]).update(status=ProjectStatus.APPROVED)
+    return made
+
+
+def measure(user, url):
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # warm up
+    times, queries = [], 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+        queries = len(ctx)
+    return statistics.median(times) * 1000, queries
+
+
+print(f"median of {RUNS} requests; queries per request (session, user and nav included)")
+counts = {}
+for size in (15, 150):
+    made = add_projects(size - plan.projects.count())
+    f.make_reports(made, by=users["planner"])
+    first = plan.projects.order_by("pk").first()
+    pages = {
+        "dashboard (round 4)": (
+            users["director"],
+            reverse("projects:monitoring_dashboard", args=[plan.pk]) + "?round=4",
+        ),
+        "round page": (users["plan_admin"], reverse("projects:round_detail", args=[plan.pk, 4])),
+        "year-end page": (users["plan_admin"], reverse("projects:year_end", args=[plan.pk])),
+        "group worklist": (users["planner"], reverse("projects:report_list") + "?year=2567"),
+        "report form": (users["planner"], reverse("projects:report_edit", args=[first.pk, 4])),
+        ".xlsx of a round": (
+            users["plan_admin"],
+            reverse("projects:round_xlsx", args=[plan.pk, 4]),
+        ),
+    }
+    cells = ActualSpending.objects.filter(report__project__plan=plan).count()
+    print(f"\n{size} projects, 4 rounds: {size * 4} reports, {cells} spending cells")
+    counts[size] = {}
+    for name, (user, url) in pages.items():
+        ms, q = measure(user, url)
+        counts[size][name] = q
+        print(f"  {name:20s}{ms:8.1f} ms {q:3d} queries")
+
+same = counts[15] == counts[150]
+print(f"\nquery counts identical at 15 and 150 projects: {'yes' if same else 'NO'}")
+
+for label in ("cold (nothing cached)", "warm (chunks cached)"):
+    start = time.perf_counter()
+    data = pdf.render_report(plan, 4)
+    seconds = time.perf_counter() - start
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    print(f"round-4 PDF, 150 projects, {label}: {seconds:5.2f} s, {pages} pages")

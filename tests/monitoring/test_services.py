@@ -1,0 +1,339 @@
+"""Monitoring services: the lead group records and sends its report, the plan administrator
+accepts, returns and closes rounds; every guard refuses without changing anything, and no
+report ever changes the approved plan's figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from actionplan.models import Role, StandardGroup, StrategyIndicator, StrategyIndicatorTarget
+from actionplan.services import DomainError
+from budgets.models import ActualSpending
+from indicators.models import IndicatorResult, StrategyKPIResult
+from projects import audit, pdf, services
+from projects.models import (
+    Activity,
+    ActivityProgress,
+    EventAction,
+    Notification,
+    Project,
+    ProjectEvent,
+    ProjectReport,
+    ProjectStatus,
+    ReportRound,
+    ReportStatus,
+    RoundStatus,
+)
+from tests import factories as f
+from tests.monitoring.conftest import entry, report_round, worked_project
+
+pytestmark = pytest.mark.django_db
+
+
+def state() -> tuple:
+    """Every monitoring row, to prove a refused call changed nothing."""
+    return (
+        list(ReportRound.objects.values()),
+        list(ProjectReport.objects.values()),
+        list(ActualSpending.objects.values()),
+        list(ActivityProgress.objects.values()),
+        list(IndicatorResult.objects.values()),
+        ProjectEvent.objects.count(),
+    )
+
+
+class TestSaveProjectReport:
+    def test_the_lead_groups_planner_records_a_draft_with_its_rows_and_an_audit_record(
+        self, worked, planner_a1
+    ):
+        report = services.save_project_report(
+            project=worked, number=1, entry=entry(worked, 1, kpi="85"), by=planner_a1
+        )
+        report.refresh_from_db()
+        assert report.status == ReportStatus.DRAFT and report.round.number == 1
+        assert report.round.status == RoundStatus.OPEN
+        amounts = sorted(s.amount for s in report.spending.all())
+        assert amounts == [Decimal("1500.00"), Decimal("9000.00")]  # zero cells are not stored
+        assert {p.state for p in report.activity_progress.all()} == {"done", "in_progress"}
+        results = {r.indicator.text_th: r for r in report.indicator_results.all()}
+        assert results["ร้อยละของครูที่ผ่านการอบรม"].actual_value == Decimal("85.00")
+        assert results["มีรายงานสรุปผลการประชุม"].judged_met is True
+        event = ProjectEvent.objects.get(project_ref=worked.pk, action=EventAction.REPORT_SAVE)
+        assert "ไตรมาสที่ 1 รอบ 3 เดือน" in event.summary_th and "10,500.00" in event.summary_th
+        assert event.changes == {"report": report.pk, "round": 1}
+
+    def test_saving_again_replaces_the_rows_and_bumps_the_version(self, worked, planner_a1):
+        first = services.save_project_report(
+            project=worked, number=1, entry=entry(worked, 1), by=planner_a1
+        )
+        services.save_project_report(
+            project=worked,
+            number=1,
+            entry=entry(worked, 1, **{"0_services": "9500"}),
+            by=planner_a1,
+            expected_version=first.version,
+        )
+        first.refresh_from_db()
+        assert first.version == 2
+        assert sum(s.amount for s in first.spending.all()) == Decimal("11000.00")
+        assert ActualSpending.objects.count() == 2
+
+    def test_reports_never_change_the_approved_plans_figures(self, worked, planner_a1, plan_a):
+        before = audit.load_document(worked.pk)
+        plan_key = pdf.plan_version_key(plan_a)
+        project_row = Project.objects.filter(pk=worked.pk).values().get()
+        for n in (1, 2, 3, 4):
+            report_round(worked, n, planner_a1)
+        after = audit.load_document(worked.pk)
+        assert after == before  # texts, lines, quarterly plan, totals, version, status
+        assert Project.objects.filter(pk=worked.pk).values().get() == project_row
+        plan_a.refresh_from_db()
+        assert pdf.plan_version_key(plan_a) == plan_key
+
+    @pytest.mark.parametrize("persona", ["planner_a2", "plan_admin_a", "director_a", "deputy_a"])
+    def test_only_the_lead_group_may_report(self, worked, persona, request):
+        user = request.getfixturevalue(persona)
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.save_project_report(project=worked, number=1, entry=entry(worked, 1), by=user)
+        assert state() == before
+
+    def test_the_group_director_may_report_too(self, worked, group_director_a1):
+        report = services.save_project_report(
+            project=worked, number=2, entry=entry(worked, 2), by=group_director_a1
+        )
+        assert report.round.number == 2
+
+    def test_a_project_that_is_not_approved_cannot_be_reported(self, worked, planner_a1):
+        Project.objects.filter(pk=worked.pk).update(status=ProjectStatus.DRAFT)
+        before = state()
+        with pytest.raises(DomainError, match="เฉพาะโครงการที่ได้รับอนุมัติแล้ว"):
+            services.save_project_report(
+                project=worked, number=1, entry=entry(worked, 1), by=planner_a1
+            )
+        assert state() == before
+
+    def test_a_cumulative_amount_may_not_go_down_from_the_round_before(self, worked, planner_a1):
+        report_round(worked, 1, planner_a1)
+        before = state()
+        with pytest.raises(DomainError) as exc:
+            services.save_project_report(
+                project=worked,
+                number=2,
+                entry=entry(worked, 2, **{"0_services": "8000"}),
+                by=planner_a1,
+            )
+        assert "ต้องไม่น้อยกว่ายอดสะสมที่รายงานไว้ในรอบที่ 1 (9,000.00 บาท)" in str(exc.value)
+        assert state() == before
+
+    def test_an_earlier_round_may_not_exceed_a_later_round_already_reported(
+        self, worked, planner_a1
+    ):
+        report_round(worked, 1, planner_a1)
+        report_round(worked, 3, planner_a1)  # round 2 is late; round 3 came first
+        with pytest.raises(DomainError, match="ต้องไม่มากกว่ายอดสะสมที่รายงานไว้แล้วในรอบที่ 3"):
+            services.save_project_report(
+                project=worked,
+                number=2,
+                entry=entry(worked, 2, **{"1_services": "31000"}),
+                by=planner_a1,
+            )
+        report = services.save_project_report(
+            project=worked, number=2, entry=entry(worked, 2), by=planner_a1
+        )
+        assert report.round.number == 2
+
+    def test_a_stale_page_is_refused(self, worked, planner_a1, group_director_a1):
+        report = services.save_project_report(
+            project=worked, number=1, entry=entry(worked, 1), by=planner_a1
+        )
+        services.save_project_report(
+            project=worked,
+            number=1,
+            entry=entry(worked, 1),
+            by=group_director_a1,
+            expected_version=report.version,
+        )
+        before = state()
+        with pytest.raises(DomainError, match="ถูกบันทึกโดยผู้อื่น"):
+            services.save_project_report(
+                project=worked,
+                number=1,
+                entry=entry(worked, 1, **{"0_services": "9999"}),
+                by=planner_a1,
+                expected_version=report.version,
+            )
+        assert state() == before
+
+    def test_a_sent_report_cannot_be_edited(self, worked, planner_a1):
+        report_round(worked, 1, planner_a1)
+        before = state()
+        with pytest.raises(DomainError, match="ส่งแล้ว รอตรวจ"):
+            services.save_project_report(
+                project=worked, number=1, entry=entry(worked, 1), by=planner_a1
+            )
+        assert state() == before
+
+    def test_rows_of_another_project_are_refused(self, worked, planner_a1, plan_a):
+        other = worked_project(plan_a, unit=worked.lead_unit, name_th="โครงการอื่น")
+        foreign = entry(other, 1)
+        before = state()
+        with pytest.raises(DomainError, match="ไม่ใช่ของโครงการนี้"):
+            services.save_project_report(project=worked, number=1, entry=foreign, by=planner_a1)
+        assert state() == before
+
+    def test_money_reported_for_an_activity_later_removed_stays_reported(self, worked, planner_a1):
+        report = report_round(worked, 2, planner_a1)
+        Activity.objects.filter(project=worked, title_th="อบรมครู").delete()
+        kept = ActualSpending.objects.filter(report=report, activity__isnull=True)
+        assert sum(s.amount for s in kept) == Decimal("17500.00")
+        assert {s.activity_title_th for s in kept} == {"อบรมครู"}
+
+
+class TestSubmitAndReview:
+    def test_the_group_sends_and_the_plan_admin_is_notified(self, worked, planner_a1, plan_admin_a):
+        report = report_round(worked, 1, planner_a1, submit=False)
+        sent = services.submit_project_report(report=report, by=planner_a1)
+        assert sent.status == ReportStatus.SUBMITTED and sent.submitted_by == planner_a1
+        note = Notification.objects.get(recipient=plan_admin_a)
+        assert "ส่งรายงานผลการดำเนินงาน" in note.message_th
+        assert note.url == f"/projects/{worked.pk}/reports/1/"
+
+    def test_sending_twice_is_refused(self, worked, planner_a1):
+        report = report_round(worked, 1, planner_a1)
+        before = state()
+        with pytest.raises(DomainError, match="ถูกส่งไปแล้ว"):
+            services.submit_project_report(report=report, by=planner_a1)
+        assert state() == before
+
+    def test_another_group_cannot_send(self, worked, planner_a1, planner_a2):
+        report = report_round(worked, 1, planner_a1, submit=False)
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.submit_project_report(report=report, by=planner_a2)
+        assert state() == before
+
+    def test_the_plan_admin_accepts(self, worked, planner_a1, plan_admin_a):
+        report = report_round(worked, 1, planner_a1)
+        accepted = services.review_project_report(report=report, by=plan_admin_a, accept=True)
+        assert accepted.status == ReportStatus.ACCEPTED and accepted.reviewed_by == plan_admin_a
+        assert ProjectEvent.objects.filter(action=EventAction.REPORT_ACCEPT).count() == 1
+        assert Notification.objects.filter(recipient=planner_a1).exists()
+
+    def test_returning_needs_a_comment_and_reopens_the_draft(
+        self, worked, planner_a1, plan_admin_a
+    ):
+        report = report_round(worked, 1, planner_a1)
+        before = state()
+        with pytest.raises(DomainError, match="กรุณาระบุ"):
+            services.review_project_report(report=report, by=plan_admin_a, accept=False)
+        assert state() == before
+        returned = services.review_project_report(
+            report=report, by=plan_admin_a, accept=False, comment="ยอดค่าวัสดุไม่ตรงกับทะเบียนคุม"
+        )
+        assert returned.status == ReportStatus.DRAFT
+        assert returned.review_comment_th == "ยอดค่าวัสดุไม่ตรงกับทะเบียนคุม"
+        services.save_project_report(
+            project=worked,
+            number=1,
+            entry=entry(worked, 1, **{"0_materials": "1600"}),
+            by=planner_a1,
+        )
+
+    @pytest.mark.parametrize("persona", ["planner_a1", "director_a", "deputy_a"])
+    def test_only_the_plan_admin_reviews(self, worked, planner_a1, persona, request):
+        report = report_round(worked, 1, planner_a1)
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.review_project_report(
+                report=report, by=request.getfixturevalue(persona), accept=True
+            )
+        assert state() == before
+
+    def test_a_draft_cannot_be_accepted(self, worked, planner_a1, plan_admin_a):
+        report = report_round(worked, 1, planner_a1, submit=False)
+        with pytest.raises(DomainError, match="รับรายงานไม่ได้"):
+            services.review_project_report(report=report, by=plan_admin_a, accept=True)
+
+
+class TestCloseRound:
+    def test_closing_freezes_the_rounds_reports_and_records_it_in_each_projects_history(
+        self, worked, planner_a1, plan_admin_a, plan_a
+    ):
+        draft = report_round(worked, 1, planner_a1, submit=False)
+        closed = services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+        assert closed.status == RoundStatus.CLOSED and closed.closed_by == plan_admin_a
+        event = ProjectEvent.objects.get(project_ref=worked.pk, action=EventAction.ROUND_CLOSE)
+        assert "ส่งรายงานแล้ว 0 จาก 1 โครงการ" in event.summary_th
+        before = state()
+        with pytest.raises(DomainError, match="ปิดรอบแล้ว"):
+            services.save_project_report(
+                project=worked, number=1, entry=entry(worked, 1), by=planner_a1
+            )
+        with pytest.raises(DomainError, match="ปิดรอบแล้ว"):
+            services.submit_project_report(report=draft, by=planner_a1)
+        with pytest.raises(DomainError, match="ปิดรอบไปแล้ว"):
+            services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+        assert state() == before
+        report_round(worked, 2, planner_a1)  # the next round is still open
+
+    @pytest.mark.parametrize("persona", ["planner_a1", "director_a", "deputy_a"])
+    def test_only_the_plan_admin_closes(self, plan_a, persona, request):
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.close_report_round(plan=plan_a, number=1, by=request.getfixturevalue(persona))
+        assert state() == before
+
+    def test_round_numbers_outside_1_to_4_are_refused(self, plan_a, plan_admin_a):
+        with pytest.raises(DomainError):
+            services.close_report_round(plan=plan_a, number=5, by=plan_admin_a)
+
+
+class TestSettingsAndStrategyResults:
+    def test_the_plan_admin_sets_due_days_and_margin(self, plan_a, plan_admin_a, director_a):
+        with pytest.raises(services.NotAllowed):
+            services.set_monitoring_settings(
+                plan=plan_a, due_days=30, margin_pct=Decimal("5"), by=director_a
+            )
+        services.set_monitoring_settings(
+            plan=plan_a, due_days=30, margin_pct=Decimal("5"), by=plan_admin_a
+        )
+        plan_a.refresh_from_db()
+        assert (plan_a.report_due_days, plan_a.spending_margin_pct) == (30, Decimal("5.00"))
+        with pytest.raises(DomainError):
+            services.set_monitoring_settings(
+                plan=plan_a, due_days=120, margin_pct=Decimal("5"), by=plan_admin_a
+            )
+
+    def test_strategy_results_are_recorded_per_year_and_cleared_when_empty(
+        self, plan_a, plan_admin_a, planner_a1
+    ):
+        strategy = f.make_strategy(plan_a, 1)
+        kpi = StrategyIndicator.objects.create(strategy=strategy, text_th="ร้อยละของโรงเรียน")
+        StrategyIndicatorTarget.objects.create(indicator=kpi, year_be=2567, target_value=80)
+        with pytest.raises(services.NotAllowed):
+            services.record_strategy_results(
+                plan=plan_a, values={kpi.pk: (Decimal("82"), "")}, by=planner_a1
+            )
+        services.record_strategy_results(
+            plan=plan_a, values={kpi.pk: (Decimal("82"), "DMC")}, by=plan_admin_a
+        )
+        result = StrategyKPIResult.objects.get()
+        assert (result.year_be, result.actual_value, result.note_th) == (2567, 82, "DMC")
+        services.record_strategy_results(plan=plan_a, values={kpi.pk: (None, "")}, by=plan_admin_a)
+        assert not StrategyKPIResult.objects.exists()
+
+    def test_strategy_kpis_of_another_plan_are_refused(self, plan_a, plan_admin_a, office_b):
+        other = f.make_strategy(f.make_plan(office_b, 2567), 1)
+        kpi = StrategyIndicator.objects.create(strategy=other, text_th="อื่น")
+        with pytest.raises(DomainError):
+            services.record_strategy_results(
+                plan=plan_a, values={kpi.pk: (Decimal("1"), "")}, by=plan_admin_a
+            )
+
+
+def test_personas_used_here_have_the_expected_roles(planner_a1, plan_admin_a):
+    assert planner_a1.role == Role.PLANNER and plan_admin_a.role == Role.PLAN_ADMIN
+    assert planner_a1.org_unit.standard_code == StandardGroup.ADMIN
