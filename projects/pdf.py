@@ -68,6 +68,7 @@ from actionplan.models import (
 )
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
+from projects.audit import numbered
 from projects.models import (
     ItemKind,
     Project,
@@ -289,20 +290,9 @@ class ActivityRow:
 
 def _ordered_activities(project) -> list[tuple[str, object, bool]]:
     """(number, activity, is_group) depth first: "1", "1.1", "1.2", "2" …"""
-    activities = list(project.activities.all())
-    children = defaultdict(list)
-    for activity in activities:
-        children[activity.parent_id].append(activity)
-    ordered = []
-
-    def walk(parent_id, prefix: str) -> None:
-        for index, activity in enumerate(children.get(parent_id, []), start=1):
-            label = f"{prefix}{index}"
-            ordered.append((label, activity, bool(children.get(activity.pk))))
-            walk(activity.pk, f"{label}.")
-
-    walk(None, "")
-    return ordered
+    ordered = numbered(project.activities.all())
+    parents = {activity.parent_id for _, activity in ordered}
+    return [(label, activity, activity.pk in parents) for label, activity in ordered]
 
 
 PORTRAIT_WIDTH_CM = 16.0  # 21 cm - 3 cm left - 2 cm right

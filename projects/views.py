@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
 from projects import checks, figures, services
-from projects.audit import captures_ip
+from projects.audit import captures_ip, numbered
 from projects.forms import (
     ActivityFormSet,
     CopyProjectForm,
@@ -119,14 +119,7 @@ def _initial_rows(project: Project | None):
         for p in project.people.all()
     ]
     activities, lines = [], []
-    ordered = sorted(
-        project.activities.all(),
-        key=lambda a: (
-            a.parent.order if a.parent_id else a.order,
-            a.parent_id is not None,
-            a.order,
-        ),
-    )
+    ordered = [activity for _, activity in numbered(project.activities.all())]
     for index, a in enumerate(ordered):
         quarters = a.quarter_amounts()
         activities.append(
@@ -240,7 +233,6 @@ def _prefetched(pk: int) -> Project:
             "indicators",
             "alignments",
             "co_units",
-            "activities__parent",
             "signatures",
         )
         .get(pk=pk)
@@ -343,16 +335,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workflow buttons the user may press."""
     _visible_project(request, pk)
     project = _prefetched(pk)
-    top = [a for a in project.activities.all() if a.parent_id is None]
-    children = {}
-    for a in project.activities.all():
-        if a.parent_id:
-            children.setdefault(a.parent_id, []).append(a)
-    rows = []
-    for n, a in enumerate(sorted(top, key=lambda a: a.order), start=1):
-        rows.append((str(n), a, False))
-        for m, child in enumerate(sorted(children.get(a.pk, []), key=lambda c: c.order), start=1):
-            rows.append((f"{n}.{m}", child, True))
+    rows = [(n, a, a.parent_id is not None) for n, a in numbered(project.activities.all())]
     findings = checks.check_project(project)
     user = request.user
     context = {
@@ -430,8 +413,6 @@ def project_copy(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         source = next((p for p in sources if p.pk == form.cleaned_data["source"]), None)
         if source is None:
-            raise Http404
-        if not Project.objects.visible_to(request.user).filter(pk=source.pk).exists():
             raise Http404
         if (
             request.user.role not in UNIT_CHOOSERS
