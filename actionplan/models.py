@@ -106,6 +106,18 @@ class OrgUnit(models.Model):
     )
     aliases = models.JSONField(_("ชื่อเรียกอื่น"), default=list, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    deputy = models.ForeignKey(
+        "actionplan.User",
+        verbose_name=_("รองผู้อำนวยการที่กำกับดูแล"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_units",
+        limit_choices_to={"role": "deputy_director", "is_active": True},
+        help_text=_(
+            "ผู้เห็นชอบโครงการของกลุ่มนี้ ถ้าไม่ระบุ รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบได้"
+        ),
+    )
 
     class Meta:
         verbose_name = _("กลุ่ม/หน่วย")
