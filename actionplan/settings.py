@@ -195,10 +195,21 @@ if not DEBUG:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An import preview nobody confirms within this many hours is forgotten, with its uploaded
+# file (imports.services.purge_pending; cron runs `manage.py purge_pending_imports`).
+IMPORT_PENDING_HOURS = env_int("IMPORT_PENDING_HOURS", 24)
 
-# Background jobs (plan-book PDFs): django-tasks with its database backend; run one
-# `python manage.py db_worker` per core. Tests switch to the ImmediateBackend.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background jobs (plan-book PDFs): django-tasks, by default with its database backend (run
+# one `python manage.py db_worker` per core on any machine that reaches the database). Another
+# django-tasks backend replaces it without code changes: TASKS_BACKEND=django_tasks_rq.RQBackend
+# queues on Redis for RQ workers (docs/deploy.md, "Scaling out"). Tests use the ImmediateBackend.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    # pip install django-tasks-rq (it brings django-rq and rq); workers:
+    # python manage.py rqworker default --job-class django_tasks_rq.Job
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or None  # default MEDIA_ROOT/pdf-cache
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,12 +9,16 @@ import-pipeline.md). Only this module writes Plan.status/Project.status during a
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
@@ -35,6 +39,8 @@ from imports.safety import CheckedFile, RejectedFile, check_file, sha256_of
 from indicators.models import ProjectIndicator
 from projects import audit
 from projects.models import Activity, EventAction, Project
+
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(Exception):
@@ -354,16 +360,23 @@ def pending_dir() -> Path:
 
 
 def store_pending(checked_name: str, data: bytes) -> str:
-    """Keep an upload until it is confirmed, under MEDIA_ROOT (shared by every app instance)."""
+    """Keep an upload until it is confirmed, under MEDIA_ROOT (shared by every app instance);
+    then forget a few previews abandoned long ago (bounded, so an upload never waits on it)."""
     sha = sha256_of(data)
     suffix = ".csv" if checked_name.lower().endswith(".csv") else ".xlsx"
     folder = pending_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha}{suffix}"
-    if not path.exists():
+    if path.exists():
+        os.utime(path)  # in use again: a purge running now leaves it alone
+    else:
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.write_bytes(data)
         tmp.replace(path)
+    try:
+        purge_pending(limit=OPPORTUNISTIC_PURGE_LIMIT)
+    except (OSError, DatabaseError):
+        logger.warning("purging abandoned import previews failed", exc_info=True)
     return sha
 
 
@@ -388,3 +401,54 @@ def discard_pending(batch: ImportBatch) -> None:
         return
     suffix = ".csv" if batch.kind == "csv" else ".xlsx"
     (pending_dir() / f"{batch.sha256}{suffix}").unlink(missing_ok=True)
+
+
+OPPORTUNISTIC_PURGE_LIMIT = 20  # previews and files per upload; the cron job takes the rest
+
+
+@dataclass
+class Purged:
+    batches: int = 0
+    files: int = 0
+    size: int = 0
+
+
+def purge_pending(
+    *, older_than: timedelta | None = None, limit: int | None = None, now=None
+) -> Purged:
+    """Forget import previews nobody confirmed within `older_than` (IMPORT_PENDING_HOURS): their
+    ImportBatch rows still "previewed" and the uploaded files no younger preview uses (plus
+    half-written `.part` files). Confirmed and rejected batches stay (the import history); so
+    does everything younger than the limit. `limit` bounds the rows and the files removed."""
+    if older_than is None:
+        older_than = timedelta(hours=settings.IMPORT_PENDING_HOURS)
+    cutoff = (now or timezone.now()) - older_than
+    stale = ImportBatch.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff)
+    if limit is not None:
+        stale = ImportBatch.objects.filter(
+            pk__in=list(stale.order_by("created_at").values_list("pk", flat=True)[:limit])
+        )
+    purged = Purged(batches=stale.delete()[1].get(ImportBatch._meta.label, 0))
+    folder = pending_dir()
+    if not folder.is_dir():
+        return purged
+    in_use = set(
+        ImportBatch.objects.filter(status=ImportStatus.PREVIEWED).values_list("sha256", flat=True)
+    )
+    oldest = cutoff.timestamp()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if limit is not None and purged.files >= limit:
+                break
+            if not entry.is_file() or entry.name.split(".", 1)[0] in in_use:
+                continue
+            try:
+                stat = entry.stat()
+                if stat.st_mtime >= oldest:
+                    continue
+                os.unlink(entry.path)
+            except FileNotFoundError:  # another instance purged it first
+                continue
+            purged.files += 1
+            purged.size += stat.st_size
+    return purged
