@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import thai
-from actionplan.models import Plan, Role, Strategy
+from actionplan.models import OrgUnit, Plan, Role, Strategy
 from actionplan.services import DomainError
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
@@ -77,26 +77,66 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     return redirect("plans:plan_overview", plan_id=plan.pk)
 
 
-def overview_projects(plan: Plan) -> list:
+class ProjectRow:
+    """What the roll-up pages print about a project, without a model instance (one per row of
+    a values query: ~10x cheaper than `select_related` instances at 150 projects)."""
+
+    __slots__ = (
+        "pk",
+        "name_th",
+        "status",
+        "version",
+        "updated_at",
+        "strategy_id",
+        "strategy",
+        "lead_unit_id",
+        "lead_unit",
+    )
+
+    def __init__(self, pk, name_th, status, version, updated_at, strategy_id, lead_unit):
+        self.pk, self.name_th, self.status = pk, name_th, status
+        self.version, self.updated_at = version, updated_at
+        self.strategy_id = self.strategy = strategy_id  # the Strategy is set by the caller
+        self.lead_unit_id, self.lead_unit = lead_unit.pk, lead_unit
+
+    def get_status_display(self) -> str:
+        return ProjectStatus(self.status).label
+
+
+def overview_projects(plan: Plan) -> list[ProjectRow]:
     """The plan's projects with what the roll-up prints about them (one query; the amounts come
-    from `figures`, not from prefetched lines)."""
-    return list(
+    from `figures`, the strategies from the plan's prefetched or loaded ones)."""
+    strategies = {s.pk: s for s in plan.strategies.all()}
+    units: dict[int, OrgUnit] = {}
+    rows = []
+    for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
         Project.objects.filter(plan=plan)
-        .select_related("strategy", "lead_unit")
-        .only(
+        .order_by("strategy__number", "pk")
+        .values_list(
+            "pk",
             "name_th",
             "status",
-            "plan_id",
-            "strategy__plan_id",
-            "strategy__number",
-            "strategy__label",
-            "strategy__title_th",
+            "version",
+            "updated_at",
+            "strategy_id",
+            "lead_unit_id",
             "lead_unit__name_th",
             "lead_unit__sort_order",
             "lead_unit__budget_ceiling",
         )
-        .order_by("strategy__number", "pk")
-    )
+    ):
+        unit = units.get(unit_id)
+        if unit is None:
+            unit = units[unit_id] = OrgUnit(
+                pk=unit_id, name_th=unit_name, sort_order=order, budget_ceiling=ceiling
+            )
+        rows.append(ProjectRow(pk, name, status, version, updated, strategy_id, unit))
+    foreign = {r.strategy for r in rows if r.strategy is not None} - strategies.keys()
+    if foreign:  # a strategy of another plan (an R-check error): shown as it is, not hidden
+        strategies.update(Strategy.objects.in_bulk(foreign))
+    for row in rows:
+        row.strategy = strategies.get(row.strategy)
+    return rows
 
 
 def overview_context(plan: Plan, projects: list) -> dict:
