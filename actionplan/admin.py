@@ -36,9 +36,11 @@ class OrgUnitAdmin(admin.ModelAdmin):
         "standard_code",
         "sort_order",
         "budget_ceiling",
+        "deputy",
         "is_active",
     ]
     list_filter = ["office", "standard_code", "is_active"]
+    list_select_related = ["office", "deputy__person"]
     search_fields = ["name_th", "short_name_th"]
     list_editable = ["sort_order", "budget_ceiling"]
 

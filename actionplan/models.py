@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -114,9 +115,7 @@ class OrgUnit(models.Model):
         blank=True,
         related_name="supervised_units",
         limit_choices_to={"role": "deputy_director", "is_active": True},
-        help_text=_(
-            "ผู้เห็นชอบโครงการของกลุ่มนี้ ถ้าไม่ระบุ รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบได้"
-        ),
+        help_text=_("ผู้เห็นชอบโครงการของกลุ่มนี้ ถ้าไม่ระบุ รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบได้"),
     )
 
     class Meta:
@@ -134,6 +133,16 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    def clean(self) -> None:
+        super().clean()
+        deputy = self.deputy
+        if deputy is not None and (
+            deputy.office_id != self.office_id or deputy.role != Role.DEPUTY_DIRECTOR
+        ):
+            raise ValidationError(
+                {"deputy": _("ต้องเป็นผู้ใช้ในบทบาทรองผู้อำนวยการของสำนักงานเดียวกัน")}
+            )
 
 
 class OfficeRole(models.TextChoices):

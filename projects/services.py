@@ -568,6 +568,15 @@ def _is_proposer(user, project: Project) -> bool:
     )
 
 
+def _is_endorser(user, project: Project) -> bool:
+    """A deputy director who may endorse the project: the one assigned to its group
+    (OrgUnit.deputy), or any deputy of the office when the group has none."""
+    if user.role != Role.DEPUTY_DIRECTOR or not _same_office(user, project):
+        return False
+    assigned = project.lead_unit.deputy_id
+    return assigned is None or assigned == user.pk
+
+
 def may_transition(user, project: Project, action: str) -> bool:
     """Whether the user's role and scope allow the action on this project (state aside)."""
     if not _same_office(user, project):
@@ -575,13 +584,29 @@ def may_transition(user, project: Project, action: str) -> bool:
     if action == EventAction.SUBMIT:
         return _is_proposer(user, project)
     if action == EventAction.ENDORSE:
-        return user.role == Role.DEPUTY_DIRECTOR
+        return _is_endorser(user, project)
     if action == EventAction.APPROVE:
         return user.role == Role.DIRECTOR
     if action == EventAction.RETURN:
         # The proposer may take back what they sent while it still waits for the deputy.
-        return _is_proposer(user, project) or user.role in {Role.DEPUTY_DIRECTOR, Role.DIRECTOR}
+        return (
+            _is_proposer(user, project)
+            or _is_endorser(user, project)
+            or user.role == Role.DIRECTOR
+        )
     return False
+
+
+def _not_allowed_message(user, project: Project, action: str) -> str:
+    step = STEPS[action]
+    deputy_step = action in {EventAction.ENDORSE, EventAction.RETURN}
+    if deputy_step and user.role == Role.DEPUTY_DIRECTOR and _same_office(user, project):
+        deputy = project.lead_unit.deputy
+        return (
+            f"{step.verb_th}ไม่ได้: {project.lead_unit.name_th}อยู่ในความกำกับดูแลของ "
+            f"{deputy.display_name} ผู้เห็นชอบโครงการของกลุ่มนี้"
+        )
+    return f"ท่านไม่มีสิทธิ์{step.verb_th}โครงการนี้"
 
 
 def available_actions(user, project: Project) -> list[str]:
@@ -638,7 +663,7 @@ def _transition(
     step = STEPS[action]
     project = _load_for_transition(project.pk, with_checks=action == EventAction.SUBMIT)
     if not may_transition(by, project, action):
-        raise NotAllowed(f"ท่านไม่มีสิทธิ์{step.verb_th}โครงการนี้")
+        raise NotAllowed(_not_allowed_message(by, project, action))
     if project.status not in step.source:
         raise DomainError(_state_error(step, project.status))
     if (
@@ -787,7 +812,11 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
         role__in=[Role.GROUP_DIRECTOR, Role.PLANNER],
     )
     wanted = {
-        EventAction.SUBMIT: Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR),
+        EventAction.SUBMIT: (
+            Q(pk=project.lead_unit.deputy_id)
+            if project.lead_unit.deputy_id
+            else Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR)
+        ),
         EventAction.ENDORSE: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.AMEND_REQUEST: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.REPORT_SUBMIT: Q(office_id=office_id, role=Role.PLAN_ADMIN),

@@ -252,6 +252,82 @@ class TestEndorseAndApprove:
         assert state(project) == before
 
 
+class TestDeputyAssignment:
+    """A group may be assigned the deputy director who endorses its projects (OrgUnit.deputy);
+    without one, any deputy of the office may."""
+
+    @pytest.fixture
+    def other_deputy(self, office_a):
+        return f.make_user(office_a, Role.DEPUTY_DIRECTOR, None, "deputy_a_other")
+
+    @pytest.fixture
+    def assigned(self, project, deputy_a):
+        unit = project.lead_unit
+        unit.deputy = deputy_a
+        unit.save(update_fields=["deputy"])
+        return deputy_a
+
+    def test_only_the_assigned_deputy_endorses_and_the_other_is_told_who(
+        self, project, group_director_a1, assigned, other_deputy
+    ):
+        services.submit_project(project=project, by=group_director_a1)
+        before = state(project)
+        with pytest.raises(services.NotAllowed) as refused:
+            services.endorse_project(project=project, by=other_deputy)
+        assert project.lead_unit.name_th in str(refused.value)
+        assert assigned.display_name in str(refused.value)
+        with pytest.raises(services.NotAllowed):
+            services.return_project(project=project, by=other_deputy, comment="แก้งบ")
+        assert state(project) == before
+        services.endorse_project(project=project, by=assigned)
+        assert Project.objects.get(pk=project.pk).status == ProjectStatus.ENDORSED
+
+    def test_without_an_assignment_any_deputy_of_the_office_endorses(
+        self, project, group_director_a1, other_deputy
+    ):
+        services.submit_project(project=project, by=group_director_a1)
+        services.endorse_project(project=project, by=other_deputy)
+        assert Project.objects.get(pk=project.pk).status == ProjectStatus.ENDORSED
+
+    def test_the_submission_notifies_and_waits_in_the_inbox_of_the_assigned_deputy_only(
+        self, client, project, group_director_a1, assigned, other_deputy
+    ):
+        services.submit_project(project=project, by=group_director_a1)
+        assert Notification.objects.filter(recipient=assigned).count() == 1
+        assert not Notification.objects.filter(recipient=other_deputy).exists()
+        for user, shown in ((assigned, True), (other_deputy, False)):
+            client.force_login(user)
+            page = client.get(reverse("projects:inbox")).content.decode()
+            waiting = page.split('id="waiting-title"')[1].split("</section>")[0]
+            assert (project.name_th in waiting) is shown, user.username
+
+    def test_the_endorse_button_is_offered_to_the_assigned_deputy_only(
+        self, client, project, group_director_a1, assigned, other_deputy
+    ):
+        services.submit_project(project=project, by=group_director_a1)
+        url = reverse("projects:project_detail", args=[project.pk])
+        endorse = reverse("projects:project_endorse", args=[project.pk])
+        client.force_login(assigned)
+        assert endorse in client.get(url).content.decode()
+        client.force_login(other_deputy)
+        assert endorse not in client.get(url).content.decode()
+        response = client.post(endorse, {"version": project.version + 1})
+        assert response.status_code == 403
+
+    def test_the_admin_refuses_a_deputy_of_another_office_or_role(self, office_a, office_b):
+        from django.core.exceptions import ValidationError
+
+        unit = f.group(office_a, StandardGroup.ADMIN)
+        for wrong in (
+            f.make_user(office_b, Role.DEPUTY_DIRECTOR, None, "deputy_b"),
+            f.make_user(office_a, Role.DIRECTOR, None, "director_x"),
+        ):
+            unit.deputy = wrong
+            with pytest.raises(ValidationError) as error:
+                unit.full_clean()
+            assert "deputy" in error.value.message_dict
+
+
 class TestReturnProject:
     def test_sends_back_to_draft_with_the_comment_and_clears_the_signatures(
         self, project, group_director_a1, deputy_a, planner_a1
