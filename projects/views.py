@@ -95,7 +95,7 @@ def _visible_project(request: HttpRequest, pk: int) -> Project:
             "plan__fiscal_year",
             "plan__office",
             "strategy",
-            "lead_unit",
+            "lead_unit__deputy__person",
             "programme",
             "updated_by__person",
         ),
@@ -222,7 +222,7 @@ def _prefetched(pk: int) -> Project:
             "plan__fiscal_year",
             "plan__office",
             "strategy",
-            "lead_unit",
+            "lead_unit__deputy__person",
             "programme",
             "updated_by__person",
         )

@@ -310,7 +310,9 @@ class TestDeputyAssignment:
         client.force_login(assigned)
         assert endorse in client.get(url).content.decode()
         client.force_login(other_deputy)
-        assert endorse not in client.get(url).content.decode()
+        page = client.get(url).content.decode()
+        assert endorse not in page
+        assert f"รอความเห็นชอบจาก {assigned.display_name}" in page
         response = client.post(endorse, {"version": project.version + 1})
         assert response.status_code == 403
 
