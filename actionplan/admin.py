@@ -194,6 +194,16 @@ class PlanAppendixAdmin(admin.ModelAdmin):
 
 @admin.register(models.PlanRender)
 class PlanRenderAdmin(admin.ModelAdmin):
-    list_display = ["plan", "status", "progress", "pages", "seconds", "created_at", "finished_at"]
-    list_filter = ["status", "plan__office"]
+    list_display = [
+        "plan",
+        "kind",
+        "round_number",
+        "status",
+        "progress",
+        "pages",
+        "seconds",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["kind", "status", "plan__office"]
     readonly_fields = [f.name for f in models.PlanRender._meta.fields]

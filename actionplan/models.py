@@ -666,19 +666,33 @@ class RenderStatus(models.TextChoices):
     FAILED = "failed", _("ไม่สำเร็จ")
 
 
+class RenderKind(models.TextChoices):
+    BOOK = "book", _("เล่มแผน")
+    REPORT = "report", _("รายงานผลการดำเนินงาน")
+
+
 def plan_render_path(render: PlanRender, filename: str) -> str:
-    """A live render is a cache (plan-books/); an approval's official book is kept (approved/)."""
+    """A live render is a cache (plan-books/, round-reports/); an approval's official book is
+    kept (approved/)."""
+    if render.kind == RenderKind.REPORT:
+        return f"round-reports/{filename}"
     return f"{'approved/plans' if render.approval_id else 'plan-books'}/{filename}"
 
 
 class PlanRender(models.Model):
-    """One rendering of a plan book: its version key, progress and the cached PDF file.
+    """One background rendering of a plan's document: its version key, progress and the PDF.
 
-    With `approval` set it is that approval's official book, laid out from the print source
-    frozen with the approval (never from live rows), so later edits cannot change it.
+    `kind` says which document: the plan book, or the report of round `round_number`
+    (รายงานผลการดำเนินงาน รอบ ๓/๖/๙/๑๒ เดือน). A book with `approval` set is that approval's
+    official book, laid out from the print source frozen with the approval (never from live
+    rows), so later edits cannot change it.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
+    kind = models.CharField(
+        _("เอกสาร"), max_length=10, choices=RenderKind.choices, default=RenderKind.BOOK
+    )
+    round_number = models.PositiveSmallIntegerField(_("รอบรายงานที่"), null=True, blank=True)
     approval = models.ForeignKey(
         "projects.PlanApproval",
         on_delete=models.CASCADE,
@@ -709,11 +723,24 @@ class PlanRender(models.Model):
         verbose_name_plural = _("การจัดทำไฟล์แผน")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="planrender_progress_range")
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="planrender_progress_range"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=RenderKind.BOOK) & Q(round_number__isnull=True))
+                | (
+                    Q(kind=RenderKind.REPORT)
+                    & Q(round_number__gte=1)
+                    & Q(round_number__lte=4)
+                    & Q(approval__isnull=True)
+                ),
+                name="planrender_kind_round",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} ({self.get_status_display()} {self.progress}%)"
+        what = f" รอบที่ {self.round_number}" if self.kind == RenderKind.REPORT else ""
+        return f"{self.get_kind_display()}{what} {self.plan} ({self.get_status_display()} {self.progress}%)"
 
     @property
     def is_finished(self) -> bool:

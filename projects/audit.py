@@ -451,6 +451,7 @@ def record_bulk(
     action: str = EventAction.BULK,
     summary_th: str,
     details: dict | None = None,
+    comment_th: str = "",
 ) -> list[ProjectEvent]:
     """One record per project for a bulk write or an import, in one INSERT.
 
@@ -459,7 +460,15 @@ def record_bulk(
     """
     at = timezone.now()
     events = [
-        event_for(p, by=by, action=action, summary_th=summary_th, changes=details, at=at)
+        event_for(
+            p,
+            by=by,
+            action=action,
+            summary_th=summary_th,
+            changes=details,
+            comment_th=comment_th,
+            at=at,
+        )
         for p in projects
     ]
     return ProjectEvent.objects.bulk_create(events)

@@ -346,6 +346,8 @@ class EventAction(models.TextChoices):
     REPORT_ACCEPT = "report_accept", "รับรายงานผลการดำเนินงาน"
     REPORT_RETURN = "report_return", "ส่งรายงานผลกลับให้แก้ไข"
     ROUND_CLOSE = "round_close", "ปิดรอบรายงานผล"
+    ROUND_REOPEN = "round_reopen", "เปิดรอบรายงานผลอีกครั้ง"
+    ROUND_DUE = "round_due", "กำหนดวันส่งรายงานผล"
 
 
 TRANSITION_ACTIONS = {
@@ -614,7 +616,9 @@ class ReportRound(models.Model):
     """A quarterly report round of a plan (ไตรมาสที่ n รอบ 3n เดือน), created when first used.
 
     Its months, labels and due date are derived (thai.report_round, Plan.report_due_days); the
-    row holds only what people decide: that the plan administrator closed it, who and when.
+    row holds only what people decide: that the plan administrator closed it, who and when, a
+    due date set instead of the derived one, and the latest reopening with its reason. Each of
+    those decisions is also in every monitored project's history (ProjectEvent).
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_rounds")
@@ -626,6 +630,17 @@ class ReportRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("ปิดรอบเมื่อ"), null=True, blank=True)
+    due_date_override = models.DateField(
+        _("กำหนดส่ง (กำหนดเอง)"),
+        null=True,
+        blank=True,
+        help_text=_("ว่างไว้ = ตามจำนวนวันหลังสิ้นไตรมาสที่ตั้งไว้ในแผน"),
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("เปิดรอบอีกครั้งเมื่อ"), null=True, blank=True)
+    reopen_reason_th = models.TextField(_("เหตุผลที่เปิดรอบอีกครั้ง"), blank=True)
 
     class Meta:
         verbose_name = _("รอบรายงานผล")

@@ -41,7 +41,9 @@ from projects.models import (
     ActivityProgress,
     ActivityState,
     DisbursementTarget,
+    EventAction,
     Project,
+    ProjectEvent,
     ProjectReport,
     ReportRound,
     ReportStatus,
@@ -77,6 +79,15 @@ class Round:
     status: str = RoundStatus.OPEN
     closed_at: datetime | None = None
     closed_by: str = ""
+    derived_due_date: date | None = None  # the plan's rule, when the admin set another date
+    reopened_at: datetime | None = None
+    reopened_by: str = ""
+    reopen_reason: str = ""
+
+    @property
+    def due_is_set(self) -> bool:
+        """The plan administrator set this round's due date instead of the derived one."""
+        return self.derived_due_date is not None
 
     @property
     def is_closed(self) -> bool:
@@ -97,9 +108,12 @@ def due_date(plan, number: int) -> date:
 
 
 def make_round(plan, number: int, row: ReportRound | None = None, digits="arabic") -> Round:
-    """The round's labels and dates, derived from the fiscal year (R-D5: never typed)."""
+    """The round's labels and dates, derived from the fiscal year (R-D5: never typed); the due
+    date is the one the plan administrator set for the round, if any, else the derived one."""
     period = thai.report_round(plan.fiscal_year.year_be, number, digits=digits)
     first, last = period.cumulative_start, period.end
+    derived = due_date(plan, number)
+    override = row.due_date_override if row else None
     return Round(
         number=number,
         label=period.label,
@@ -110,10 +124,14 @@ def make_round(plan, number: int, row: ReportRound | None = None, digits="arabic
         ),
         start=period.start,
         end=period.end,
-        due_date=due_date(plan, number),
+        due_date=override or derived,
         status=row.status if row else RoundStatus.OPEN,
         closed_at=row.closed_at if row else None,
         closed_by=row.closed_by.display_name if row and row.closed_by_id else "",
+        derived_due_date=derived if override else None,
+        reopened_at=row.reopened_at if row else None,
+        reopened_by=row.reopened_by.display_name if row and row.reopened_by_id else "",
+        reopen_reason=row.reopen_reason_th if row else "",
     )
 
 
@@ -121,9 +139,28 @@ def plan_rounds(plan, digits="arabic") -> list[Round]:
     """The four rounds of a plan (one query for the rows that exist)."""
     rows = {
         r.number: r
-        for r in ReportRound.objects.filter(plan=plan).select_related("closed_by__person")
+        for r in ReportRound.objects.filter(plan=plan).select_related(
+            "closed_by__person", "reopened_by__person"
+        )
     }
     return [make_round(plan, n, rows.get(n), digits) for n in ROUNDS]
+
+
+ROUND_ACTIONS = (EventAction.ROUND_CLOSE, EventAction.ROUND_REOPEN, EventAction.ROUND_DUE)
+
+
+def round_events(plan, number: int, limit: int = 20) -> list[dict]:
+    """The plan administrator's decisions on a round (closing, reopening, due date), newest
+    first and each once: services record them in every monitored project's history at one
+    timestamp, so identical rows are one decision."""
+    return list(
+        ProjectEvent.objects.filter(
+            project__plan=plan, action__in=ROUND_ACTIONS, changes__round=number
+        )
+        .order_by("-at")
+        .values("at", "action", "actor_name_th", "summary_th", "comment_th")
+        .distinct()[:limit]
+    )
 
 
 def default_round(plan, today: date) -> int:

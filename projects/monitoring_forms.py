@@ -17,7 +17,7 @@ from indicators.models import Comparator, ProjectIndicator
 from projects import monitoring
 from projects.audit import numbered
 from projects.forms import ThaiDecimalField
-from projects.models import Activity, ActivityState, Project, ProjectReport
+from projects.models import Activity, ActivityState, Project, ProjectReport, ReportRound
 from projects.services import ReportEntry
 
 NUMBER_ERROR = {"invalid": "กรุณากรอกตัวเลข เช่น 80 หรือ ๘๐"}
@@ -86,7 +86,12 @@ def report_sheet(project, number: int) -> Sheet:
     previous = max(
         (r for r in reports if r.round.number < number), key=lambda r: r.round.number, default=None
     )
-    rounds = {r.round.number: r.round for r in reports}
+    # The round's row even when this project has no report in it: closed, due date set.
+    row = (
+        ReportRound.objects.filter(plan=plan, number=number)
+        .select_related("closed_by__person", "reopened_by__person")
+        .first()
+    )
     bounds = monitoring.spending_bounds(reports, number)
     used: set[int] = set()
     activities = []
@@ -112,7 +117,7 @@ def report_sheet(project, number: int) -> Sheet:
     categories = list(BudgetCategory.objects.filter(pk__in=used).order_by("order", "pk"))
     return Sheet(
         project=project,
-        round=monitoring.make_round(plan, number, rounds.get(number)),
+        round=monitoring.make_round(plan, number, row),
         report=report,
         previous=previous,
         activities=activities,
@@ -268,6 +273,30 @@ class MonitoringSettingsForm(forms.Form):
         if not 0 <= value <= 100:
             raise forms.ValidationError("ร้อยละต้องอยู่ระหว่าง 0 ถึง 100")
         return value.quantize(Decimal("0.01"))
+
+
+class RoundDueDateForm(forms.Form):
+    """A round's due date set by the plan administrator; empty puts the plan's rule back."""
+
+    due_date = forms.DateField(
+        label="กำหนดส่งรายงานของรอบนี้",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="เว้นว่างเพื่อใช้กำหนดตามจำนวนวันหลังสิ้นไตรมาสที่ตั้งไว้ในแผน",
+        error_messages={"invalid": "กรุณาเลือกวันที่"},
+    )
+    reason = forms.CharField(label="เหตุผล (ถ้ามี)", required=False, max_length=500)
+
+
+class RoundReopenForm(forms.Form):
+    """Reopening a closed round needs a reason: it goes into every project's history."""
+
+    reason = forms.CharField(
+        label="เหตุผลที่เปิดรอบอีกครั้ง",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "กรุณาระบุเหตุผลที่เปิดรอบรายงานอีกครั้ง"},
+    )
 
 
 class StrategyResultsForm(forms.Form):

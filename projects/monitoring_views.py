@@ -1,6 +1,7 @@
-"""Views of quarterly monitoring (issue 7): each group's reports round by round, the plan
-administrator's review and closing of rounds, the monitoring dashboard, the printed report (PDF
-and .xlsx), strategy-KPI results, settings and the year-end summary.
+"""Views of quarterly monitoring (issue 7): each group's reports round by round (and a project's
+report as PDF), the plan administrator's review, closing, reopening and due dates of rounds,
+the monitoring dashboard, the printed report (PDF laid out in the background, and .xlsx),
+strategy-KPI results, settings and the year-end summary.
 
 Projects come through `Project.objects.visible_to(user).monitored()` and plans through the plan
 pages' `_reviewer_plan`: out of scope is 404, a role that may only read gets 403 on writes.
@@ -17,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan.models import Plan
+from actionplan.models import Plan, RenderStatus
 from actionplan.services import DomainError
 from actionplan.views import _reviewer_plan
-from projects import charts, monitoring, pdf, resources, services
+from projects import charts, monitoring, pdf, resources, services, tasks
 from projects.audit import captures_ip
 from projects.models import (
     EventAction,
@@ -33,10 +34,12 @@ from projects.models import (
 from projects.monitoring_forms import (
     MonitoringSettingsForm,
     ReportForm,
+    RoundDueDateForm,
+    RoundReopenForm,
     StrategyResultsForm,
     report_sheet,
 )
-from projects.print_views import _pdf_response
+from projects.print_views import _file_response, _pdf_response
 from projects.views import _current_plan, _office_plans
 
 REPORT_ACTIONS = [
@@ -44,7 +47,7 @@ REPORT_ACTIONS = [
     EventAction.REPORT_SUBMIT,
     EventAction.REPORT_ACCEPT,
     EventAction.REPORT_RETURN,
-    EventAction.ROUND_CLOSE,
+    *monitoring.ROUND_ACTIONS,
 ]
 
 
@@ -169,6 +172,26 @@ def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "monitoring/report_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One project's report of a round as PDF, for whoever may open its report page (the lead
+    group prints its own). One project is a page or two: laid out in the request, like a
+    project document, in the round report's typography; watermarked until accepted."""
+    _number(number)
+    project = _monitored_project(request, pk)
+    try:
+        data = pdf.render_project_report(project, number, today=timezone.localdate())
+    except pdf.PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:report_edit", pk=pk, number=number)
+    plan = project.plan
+    name = (
+        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
+    )
+    return _pdf_response(data, name)
 
 
 def _report(request: HttpRequest, pk: int, number: int) -> ProjectReport:
@@ -319,6 +342,11 @@ def round_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
         "total": progress.at(number, today)["total"],
         "today": today,
         "can_review": services.may_review_reports(request.user, plan),
+        "due_form": RoundDueDateForm(
+            prefix="due", initial={"due_date": current.due_date if current.due_is_set else None}
+        ),
+        "reopen_form": RoundReopenForm(prefix="reopen"),
+        "events": monitoring.round_events(plan, number),
     }
     return render(request, "monitoring/round_detail.html", context)
 
@@ -333,17 +361,76 @@ def round_close(request: HttpRequest, plan_id: int, number: int) -> HttpResponse
     return redirect("projects:round_detail", plan_id=plan.pk, number=number)
 
 
+def _reviewer_only(request: HttpRequest, plan: Plan, message: str) -> None:
+    if not services.may_review_reports(request.user, plan):
+        raise PermissionDenied(message)
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+@login_required
+@require_POST
+@captures_ip
+def round_reopen(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """The plan administrator reopens a closed round, with a reason."""
+    plan = _plan(request, plan_id)
+    _number(number)
+    _reviewer_only(request, plan, "ผู้ดูแลแผนเท่านั้นที่เปิดรอบรายงานอีกครั้งได้")
+    form = RoundReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run(
+            request,
+            "เปิดรอบรายงานอีกครั้งแล้ว",
+            services.reopen_report_round,
+            plan=plan,
+            number=number,
+            reason=form.cleaned_data["reason"],
+        )
+    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+
+
+@login_required
+@require_POST
+@captures_ip
+def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """The plan administrator sets the round's due date (empty: the plan's rule again)."""
+    plan = _plan(request, plan_id)
+    _number(number)
+    _reviewer_only(request, plan, "ผู้ดูแลแผนเท่านั้นที่กำหนดวันส่งรายงานได้")
+    form = RoundDueDateForm(request.POST, prefix="due")
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run(
+            request,
+            "บันทึกกำหนดส่งรายงานของรอบนี้แล้ว",
+            services.set_round_due_date,
+            plan=plan,
+            number=number,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+        )
+    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+
+
 @login_required
 @require_GET
 def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
-    """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography."""
+    """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
+    background like the plan book: the finished file of the report's current version is served
+    at once; otherwise a render is queued (or the pending one reused) and its progress page,
+    which links the file when it is done, is shown."""
     plan = _plan(request, plan_id)
-    try:
-        data = pdf.render_report(plan, _number(number), today=timezone.localdate())
-    except pdf.PdfError as exc:
-        messages.error(request, str(exc))
-        return redirect("projects:round_detail", plan_id=plan.pk, number=number)
-    return _pdf_response(data, resources.report_file_name(plan, number, "pdf"))
+    plan_render = tasks.request_report_render(
+        plan=plan, number=_number(number), by=request.user, today=timezone.localdate()
+    )
+    if plan_render.status == RenderStatus.DONE:
+        return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
+    return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
 
 
 @login_required

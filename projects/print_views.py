@@ -1,6 +1,10 @@
 """Printing pages: a project's PDF, the plan book (render, progress, download) and the Part-1
 context-table editor. Objects are fetched through scoped querysets: out of scope is 404.
 
+The progress and download pages of a background render serve both documents rendered that way:
+the plan book and the report of a monitoring round (projects.monitoring_views.round_pdf queues
+it); a round report's render is read by the roles that may open the round's pages (else 403).
+
 Approved documents are served from the PDFs stored with their approval (ProjectSnapshot,
 PlanApproval's render), never from live rows; drafts render live with the ฉบับร่าง watermark."""
 
@@ -15,8 +19,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan.models import ContextTable, Plan, PlanRender, PlanStatus, RenderStatus, Role
-from projects import pdf, tasks
+from actionplan.models import (
+    ContextTable,
+    Plan,
+    PlanRender,
+    PlanStatus,
+    RenderKind,
+    RenderStatus,
+    Role,
+)
+from actionplan.views import PLAN_REVIEWERS
+from projects import pdf, resources, tasks
 from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
@@ -97,9 +110,9 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "pending": tasks.find_pending_render(plan, approval=approval),
         "approvals": [(a, books.get(a.pk)) for a in approvals],
-        "renders": plan.renders.select_related("approval").defer(
-            "approval__data", "approval__print_source"
-        )[:5],
+        "renders": plan.renders.filter(kind=RenderKind.BOOK)
+        .select_related("approval")
+        .defer("approval__data", "approval__print_source")[:5],
         "can_edit_tables": request.user.role in PLAN_ADMIN_ROLES,
     }
     return render(request, "print/plan_book.html", context)
@@ -149,7 +162,7 @@ def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse
     plan = get_object_or_404(_plans(request), pk=pk)
     renders = PlanRender.objects.filter(plan=plan).select_related("approval")
     renders = renders.defer("approval__data", "approval__print_source")
-    plan_render = get_object_or_404(renders, pk=render_id)
+    plan_render = _readable(request, get_object_or_404(renders, pk=render_id))
     return render(request, "print/render_status.html", {"plan": plan, "render": plan_render})
 
 
@@ -161,17 +174,33 @@ def render_download(request: HttpRequest, pk: int, render_id: int) -> FileRespon
     plan_render = get_object_or_404(
         PlanRender.objects.filter(plan=plan, status=RenderStatus.DONE), pk=render_id
     )
+    _readable(request, plan_render)
     if not plan_render.file or not plan_render.file.storage.exists(plan_render.file.name):
         raise Http404("ไม่พบไฟล์")
-    filename = f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
-    return _file_response(plan_render, filename)
+    return _file_response(plan_render, render_filename(plan, plan_render))
+
+
+def _readable(request: HttpRequest, plan_render: PlanRender) -> PlanRender:
+    """A round report's render is for the roles that open the round's pages (else 403)."""
+    if plan_render.kind == RenderKind.REPORT and request.user.role not in PLAN_REVIEWERS:
+        raise PermissionDenied("เฉพาะผู้ดูแลแผนและผู้บริหารสำนักงาน")
+    return plan_render
+
+
+def render_filename(plan: Plan, plan_render: PlanRender) -> str:
+    """The download name: report-<office>-<year>-r<n>.pdf for a round report, else the book's."""
+    if plan_render.kind == RenderKind.REPORT:
+        return resources.report_file_name(plan, plan_render.round_number, "pdf")
+    return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
 
 
 def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:
+    """A stored PDF, inline, never kept by shared caches (like _pdf_response)."""
     response = FileResponse(
         plan_render.file.open("rb"), content_type="application/pdf", filename=filename
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -1422,6 +1422,85 @@ def close_report_round(*, plan, number: int, by) -> ReportRound:
         action=EventAction.ROUND_CLOSE,
         summary_th=f"ปิดรอบรายงานผล{label} (ส่งรายงานแล้ว {sent} จาก {len(projects)} โครงการ)",
         details={"round": number},
+    )
+    report_round.refresh_from_db()
+    return report_round
+
+
+@transaction.atomic
+def reopen_report_round(*, plan, number: int, reason: str, by) -> ReportRound:
+    """The plan administrator reopens a closed round with a required reason: groups may again
+    save and send its reports, and sent ones may be returned for correction. Each monitored
+    project's history records the reopening and its reason, like the closing."""
+    if not may_review_reports(by, plan):
+        raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่เปิดรอบรายงานอีกครั้งได้")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("กรุณาระบุเหตุผลที่เปิดรอบรายงานอีกครั้ง")
+    report_round = _report_round(plan, number)
+    label = _round_label(report_round)
+    now = timezone.now()
+    reopened = ReportRound.objects.filter(pk=report_round.pk, status=RoundStatus.CLOSED).update(
+        status=RoundStatus.OPEN,
+        closed_by=None,
+        closed_at=None,
+        reopened_by=by,
+        reopened_at=now,
+        reopen_reason_th=reason,
+    )
+    if not reopened:
+        raise DomainError(f"{label} ยังเปิดรับรายงานอยู่ จึงไม่ต้องเปิดอีกครั้ง")
+    projects = list(monitoring.monitored_projects(plan).select_related("plan").order_by("pk"))
+    audit.record_bulk(
+        projects,
+        by=by,
+        action=EventAction.ROUND_REOPEN,
+        summary_th=f"เปิดรอบรายงานผล{label}อีกครั้ง",
+        details={"round": number},
+        comment_th=reason,
+    )
+    report_round.refresh_from_db()
+    return report_round
+
+
+@transaction.atomic
+def set_round_due_date(
+    *, plan, number: int, due_date: date | None, by, reason: str = ""
+) -> ReportRound:
+    """The plan administrator sets a round's due date instead of the derived one (None: back to
+    the plan's rule). Late reports and alerts follow it; each monitored project's history
+    records the change."""
+    if not may_review_reports(by, plan):
+        raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่กำหนดวันส่งรายงานได้")
+    report_round = _report_round(plan, number)
+    label = _round_label(report_round)
+    quarter_end = thai.quarter_bounds(plan.fiscal_year.year_be, number)[1]
+    if due_date is not None and not quarter_end <= due_date <= quarter_end + timedelta(days=365):
+        raise DomainError(
+            f"กำหนดส่งรายงานผล{label} ต้องอยู่ระหว่างวันสิ้นไตรมาส "
+            f"({thai.format_thai_date(quarter_end, digits='arabic')}) ถึงหนึ่งปีหลังจากนั้น"
+        )
+    before = monitoring.make_round(plan, number, report_round).due_date
+    after = due_date or monitoring.due_date(plan, number)
+    if due_date == report_round.due_date_override:
+        raise DomainError(f"กำหนดส่งรายงานผล{label} เป็นวันนี้อยู่แล้ว")
+    ReportRound.objects.filter(pk=report_round.pk).update(due_date_override=due_date)
+    projects = list(monitoring.monitored_projects(plan).select_related("plan").order_by("pk"))
+    rule = "" if due_date else " (ตามจำนวนวันหลังสิ้นไตรมาสที่ตั้งไว้ในแผน)"
+    audit.record_bulk(
+        projects,
+        by=by,
+        action=EventAction.ROUND_DUE,
+        summary_th=(
+            f"กำหนดส่งรายงานผล{label} เป็น {thai.format_thai_date(after, digits='arabic')}{rule} "
+            f"(เดิม {thai.format_thai_date(before, digits='arabic')})"
+        ),
+        details={
+            "round": number,
+            "before": before.isoformat(),
+            "after": after.isoformat(),
+        },
+        comment_th=reason.strip(),
     )
     report_round.refresh_from_db()
     return report_round

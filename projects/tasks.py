@@ -1,9 +1,11 @@
-"""Background rendering of plan books (django-tasks): the web process only enqueues.
+"""Background rendering of a plan's long documents (django-tasks): the web process only enqueues.
 
-`request_plan_render()` is what a view calls: an unchanged version is served from its finished
-render at once; otherwise a PlanRender row is queued and the task renders it in a worker
-(`manage.py db_worker`), holding one of os.cpu_count() render slots, updating the row's
-progress so the page can show it.
+Two documents go this way, both as PlanRender rows of one model, run by one runner and shown
+on one progress page: the plan book (`request_plan_render()`) and the report of a monitoring
+round (`request_report_render()`, รายงานผลการดำเนินงาน รอบ ๓/๖/๙/๑๒ เดือน). A view calls
+one of them: an unchanged version is served from its finished render at once; otherwise a
+PlanRender row is queued and the task renders it in a worker (`manage.py db_worker`), holding
+one of os.cpu_count() render slots, updating the row's progress so the page can show it.
 
 Approved versions (docs/decisions/approved-pdfs.md) are laid out once, after their approval
 commits, from the print source frozen with them, and stored: `render_snapshot_pdf` for a
@@ -21,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
-from actionplan.models import Plan, PlanRender, PlanStatus, RenderStatus
+from actionplan.models import Plan, PlanRender, PlanStatus, RenderKind, RenderStatus
 from projects import audit, pdf
 from projects.models import PlanApproval, ProjectSnapshot
 
@@ -31,23 +33,40 @@ STALE_AFTER = timedelta(hours=2)  # a queued/running render older than this is a
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes
 
 
-def find_current_render(plan: Plan, version_key: str) -> PlanRender | None:
-    """The finished render of exactly this version, if its file is still there."""
+def _document(round_number: int | None) -> dict:
+    """The lookup naming one document of a plan: its book, or the report of one round."""
+    if round_number is None:
+        return {"kind": RenderKind.BOOK, "round_number": None}
+    return {"kind": RenderKind.REPORT, "round_number": round_number}
+
+
+def find_current_render(
+    plan: Plan, version_key: str, *, round_number: int | None = None
+) -> PlanRender | None:
+    """The finished render of exactly this version of the plan book (or of the report of
+    round `round_number`), if its file is still there."""
     for render in PlanRender.objects.filter(
-        plan=plan, approval=None, version_key=version_key, status=RenderStatus.DONE
+        plan=plan,
+        approval=None,
+        version_key=version_key,
+        status=RenderStatus.DONE,
+        **_document(round_number),
     ).order_by("-finished_at")[:3]:
         if _stored(render.file):
             return render
     return None
 
 
-def find_pending_render(plan: Plan, approval: PlanApproval | None = None) -> PlanRender | None:
-    """A render of this plan (of its live rows, or of one approval) queued or running and not
-    abandoned."""
+def find_pending_render(
+    plan: Plan, approval: PlanApproval | None = None, *, round_number: int | None = None
+) -> PlanRender | None:
+    """A render of this plan's book (of its live rows, or of one approval) or of its report of
+    round `round_number`, queued or running and not abandoned."""
     return (
         PlanRender.objects.filter(
             plan=plan,
             approval=approval,
+            **_document(round_number),
             status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
             created_at__gte=timezone.now() - STALE_AFTER,
         )
@@ -76,9 +95,35 @@ def request_plan_render(*, plan: Plan, by=None) -> PlanRender:
     return render
 
 
+def request_report_render(*, plan: Plan, number: int, by=None, today=None) -> PlanRender:
+    """The report of a monitoring round: the finished render of its current version (what it
+    prints today: reports, plan, round), a pending one of the same version, or queue one.
+    Working out the version costs the report's queries and templates, never a layout."""
+    version_key = pdf.report_version_key(
+        pdf.report_source(plan, number, today or timezone.localdate())
+    )
+    current = find_current_render(plan, version_key, round_number=number)
+    if current:
+        return current
+    pending = find_pending_render(plan, round_number=number)
+    if pending and pending.version_key == version_key:
+        return pending
+    render = PlanRender.objects.create(
+        plan=plan,
+        kind=RenderKind.REPORT,
+        round_number=number,
+        version_key=version_key,
+        requested_by=by,
+        message="รอคิวจัดทำรายงาน",
+    )
+    render_plan_book.enqueue(render.pk)
+    return render
+
+
 @task()
 def render_plan_book(render_id: int) -> int | None:
-    """Render one queued PlanRender (run by the task worker); returns its page count."""
+    """Render one queued PlanRender, book or round report (run by the task worker); returns its
+    page count. (The name stays: queued jobs name their task by import path.)"""
     return run_render(render_id)
 
 
@@ -106,13 +151,17 @@ def run_render(render_id: int) -> int | None:
 
     try:
         with pdf.render_slot():
-            if render.approval_id:  # the official book: the approval's frozen source
+            if render.kind == RenderKind.REPORT:  # as of the day it is laid out
+                progress(1, "กำลังรวบรวมข้อมูลรายงาน")
+                source = pdf.report_source(render.plan, render.round_number, timezone.localdate())
+                result = pdf.render_report_source(source, progress=progress)
+            elif render.approval_id:  # the official book: the approval's frozen source
                 source = approval_print_source(render.approval)
                 result = pdf.render_book(source, progress=progress)
             else:
                 result = pdf.render_plan_book(render.plan, progress=progress)
     except Exception as exc:  # the page shows the failure; the log keeps the traceback
-        logger.exception("plan book render %s failed", render.pk)
+        logger.exception("%s render %s failed", render.kind, render.pk)
         PlanRender.objects.filter(pk=render.pk).update(
             status=RenderStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:2000],
@@ -122,6 +171,8 @@ def run_render(render_id: int) -> int | None:
         return None
     plan = render.plan
     approved = f"approval-{render.approval.number}-" if render.approval_id else ""
+    if render.kind == RenderKind.REPORT:
+        approved = f"report-r{render.round_number}-"
     render.refresh_from_db()  # (clears the cached approval: its source is megabytes)
     name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{approved}{result.version_key[:12]}.pdf"
     render.file.save(name, ContentFile(result.pdf), save=False)

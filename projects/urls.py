@@ -25,6 +25,7 @@ urlpatterns = [
     # quarterly monitoring (issue 7)
     path("reports/", monitoring_views.report_list, name="report_list"),
     path("<int:pk>/reports/<int:number>/", monitoring_views.report_edit, name="report_edit"),
+    path("<int:pk>/reports/<int:number>/pdf/", monitoring_views.report_pdf, name="report_pdf"),
     path(
         "<int:pk>/reports/<int:number>/submit/",
         monitoring_views.report_submit,
@@ -65,6 +66,16 @@ urlpatterns = [
         "plan/<int:plan_id>/monitoring/rounds/<int:number>/close/",
         monitoring_views.round_close,
         name="round_close",
+    ),
+    path(
+        "plan/<int:plan_id>/monitoring/rounds/<int:number>/reopen/",
+        monitoring_views.round_reopen,
+        name="round_reopen",
+    ),
+    path(
+        "plan/<int:plan_id>/monitoring/rounds/<int:number>/due/",
+        monitoring_views.round_due,
+        name="round_due",
     ),
     path(
         "plan/<int:plan_id>/monitoring/rounds/<int:number>/pdf/",

@@ -1,18 +1,20 @@
 """`load_demo`: the demo office PTL2 and its FY2566 plan, checked against domain.md §5.1."""
 
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from actionplan.models import Plan, StrategyIndicatorTarget, User
 from fixtures import demo
 from fixtures.demo import load_demo
 from projects.checks import ERROR, check_project
-from projects.models import Project
+from projects.models import Project, ProjectReport, ReportRound
 from tests.factories import reload_project
 
 pytestmark = pytest.mark.django_db
@@ -203,12 +205,60 @@ def test_ex11_quarterly_plan_adds_up_to_275000():
     assert misnumbered.title_th.startswith("การรายงานผลการดำเนินงาน ประจำปี")
 
 
-def test_every_demo_project_is_a_draft_whose_quarters_match_its_lines():
+def test_every_demo_project_is_a_draft_whose_quarters_match_its_lines_but_the_monitored_ones():
     load_demo()
 
     for project in Project.objects.with_budget():
-        assert project.status == "draft"
+        expected = "approved" if project.name_th in demo.MONITORING else "draft"
+        assert project.status == expected, project.name_th
         assert project.quarter_plan_total() == project.budget_total(), project.name_th
+
+
+def _expected_actual(number: int) -> Decimal:
+    """Cumulative spending the plan reports at round `number`, from demo.MONITORING alone: each
+    project's latest sent report (submitted or accepted) of that round or before."""
+    total = Decimal("0")
+    for rounds in demo.MONITORING.values():
+        sent = [n for n, spec in rounds.items() if n <= number and spec.status != "draft"]
+        if sent:
+            total += sum((Decimal(v) for _, v in rounds[max(sent)].spending), Decimal("0"))
+    return total
+
+
+def test_the_monitored_projects_were_approved_through_the_workflow_and_reported():
+    load_demo()
+
+    for name, rounds in demo.MONITORING.items():
+        project = Project.objects.get(plan__office__code="PTL2", name_th=name)
+        actions = set(project.events.values_list("action", flat=True))
+        assert {"submit", "endorse", "approve", "report_save", "round_close"} <= actions, name
+        assert project.snapshots.count() == 1
+        reports = dict(project.reports.values_list("round__number", "status"))
+        assert reports == {n: spec.status for n, spec in rounds.items()}, name
+    assert ProjectReport.objects.filter(project__plan__office__code="PTL2").count() == sum(
+        len(rounds) for rounds in demo.MONITORING.values()
+    )
+    rounds = dict(ReportRound.objects.values_list("number", "status"))
+    assert rounds == {1: "closed", 2: "open"}
+    assert ReportRound.objects.get(number=2).due_date_override == demo.ROUND_2_DUE
+
+
+def test_the_dashboard_shows_round_1_closed_and_the_cumulative_spending(client):
+    result = load_demo()
+    client.force_login(User.objects.get(username="plan_admin"))
+    url = reverse("projects:monitoring_dashboard", args=[result.plan.pk])
+
+    for number in (1, 2):
+        html = client.get(f"{url}?round={number}").content.decode()
+        actual = re.search(r"<strong data-actual>([^<]*)</strong>", html).group(1)
+        assert actual == f"{_expected_actual(number):,.2f}", number
+    assert _expected_actual(2) > _expected_actual(1) > 0
+    row = re.search(r"<td><a [^>]*>ไตรมาสที่ 1 รอบ 3 เดือน</a></td><td>([^<]*)</td>", html)
+    assert row.group(1) == "ปิดรอบแล้ว"
+    alerts = set(re.findall(r'data-alert="(\w+)"', html))
+    assert {"overdue", "spending", "activity"} <= alerts
+    page = client.get(reverse("projects:round_detail", args=[result.plan.pk, 2])).content.decode()
+    assert demo.ROUND_2_DUE_REASON in page and "กำหนดส่ง 30 เมษายน 2566" in page
 
 
 def test_plan_summary_reports_the_demo_plan_total():

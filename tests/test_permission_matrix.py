@@ -129,6 +129,7 @@ MATRIX: dict[str, Row] = {
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
     "projects:report_edit": Row("get", "report_round", VIEW),
+    "projects:report_pdf": Row("get", "report_round", VIEW),
     "projects:report_submit": Row("post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)),
     "projects:report_accept": Row("post", "report_sent", cells(403, 404, 404, 403, 403, 403, 302)),
     "projects:report_return": Row(
@@ -143,7 +144,20 @@ MATRIX: dict[str, Row] = {
     "projects:year_end": Row("get", "plan", PLAN_PAGE),
     "projects:round_detail": Row("get", "plan_round", PLAN_PAGE),
     "projects:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
-    "projects:round_pdf": Row("get", "plan_round", PLAN_PAGE),
+    # laid out in the background: queued (DatabaseBackend here), then the progress page
+    "projects:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 302, 302, 302)),
+    "projects:round_reopen": Row(
+        "post",
+        "closed_round",
+        cells(403, 403, 404, 403, 403, 403, 302),
+        {"reopen-reason": "กลุ่มขอแก้ยอดเบิกจ่าย"},
+    ),
+    "projects:round_due": Row(
+        "post",
+        "plan_round",
+        cells(403, 403, 404, 403, 403, 403, 302),
+        {"due-due_date": "2024-02-15", "due-reason": "ระบบปิดปรับปรุง"},
+    ),
     "projects:round_xlsx": Row("get", "plan_round", PLAN_PAGE),
 }
 
@@ -286,6 +300,12 @@ class World:
 
     def plan_round(self):
         self._project(ProjectStatus.APPROVED)
+        return [self.plan_a.pk, 1]
+
+    def closed_round(self):
+        self._project(ProjectStatus.APPROVED)
+        admin = self.request.getfixturevalue("plan_admin_a")
+        services.close_report_round(plan=self.plan_a, number=1, by=admin)
         return [self.plan_a.pk, 1]
 
     def context_table(self):

@@ -1,6 +1,8 @@
-"""Quarterly monitoring in Debian's Chromium: a group records and sends its round-1 results, the
-plan administrator sees the dashboard change and prints the round's report."""
+"""Quarterly monitoring in Debian's Chromium: a group records and sends its round-1 results and
+prints its project's report, the plan administrator sees the dashboard change and prints the
+round's report (laid out in the background: its progress page, then the file)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture
-def setup(transactional_db):
-    f.ensure_reference_data()
+def setup(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # The render job runs inside the request that queues it (a worker in production).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     office = f.make_office(
         "PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2"
     )
@@ -68,6 +72,12 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "monitoring-report.png"), full_page=True)
     assert ProjectReport.objects.get(project=project).status == ReportStatus.SUBMITTED
+    href = page.get_by_role("link", name="พิมพ์รายงานของโครงการ (PDF)").get_attribute("href")
+    own = page.context.request.get(live_server.url + href)
+    assert own.ok and own.headers["content-type"] == "application/pdf"
+    own_text = " ".join(pdftotext(own.body()).split())
+    assert "รายงานผลการดำเนินงานโครงการ ไตรมาสที่ ๑ รอบ ๓ เดือน" in own_text
+    assert project.name_th in own_text and thai.to_thai_digits("10,500") in own_text
 
     admin_page.reload()
     total = admin_page.locator("[data-monitoring-total]")
@@ -80,9 +90,13 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     admin_page.get_by_role("link", name="รายงานรายโครงการของรอบนี้").click()
     admin_page.get_by_role("button", name="รับรายงาน").click()
     assert "รับรายงานผลแล้ว" in admin_page.content()
-    href = admin_page.get_by_role("link", name="พิมพ์รายงาน (PDF)").get_attribute("href")
-    response = admin_page.context.request.get(live_server.url + href)
+    admin_page.get_by_role("link", name="พิมพ์รายงาน (PDF)").click()
+    admin_page.wait_for_url("**/print/plans/*/renders/*/")
+    assert admin_page.locator("[data-render-status]").inner_text() == "เสร็จแล้ว"
+    download = admin_page.get_by_role("link", name=re.compile("ดาวน์โหลดรายงาน"))
+    response = admin_page.context.request.get(live_server.url + download.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'inline; filename="report-PTL2-2567-r1.pdf"'
     text = " ".join(pdftotext(response.body()).split())
     assert "รายงานผลการดำเนินงาน ไตรมาสที่ ๑ รอบ ๓ เดือน" in text
     assert thai.to_thai_digits("10,500") in text

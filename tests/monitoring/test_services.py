@@ -4,6 +4,7 @@ report ever changes the approved plan's figures."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from actionplan.models import Role, StandardGroup, StrategyIndicator, StrategyIn
 from actionplan.services import DomainError
 from budgets.models import ActualSpending
 from indicators.models import IndicatorResult, StrategyKPIResult
-from projects import audit, pdf, services
+from projects import audit, monitoring, pdf, services
 from projects.models import (
     Activity,
     ActivityProgress,
@@ -289,6 +290,118 @@ class TestCloseRound:
     def test_round_numbers_outside_1_to_4_are_refused(self, plan_a, plan_admin_a):
         with pytest.raises(DomainError):
             services.close_report_round(plan=plan_a, number=5, by=plan_admin_a)
+
+
+class TestReopenRound:
+    def test_reopening_needs_a_reason_and_lets_the_group_correct_its_report(
+        self, worked, planner_a1, plan_admin_a, plan_a
+    ):
+        report_round(worked, 1, planner_a1)
+        services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+        before = state()
+        with pytest.raises(DomainError, match="เหตุผล"):
+            services.reopen_report_round(plan=plan_a, number=1, reason="  ", by=plan_admin_a)
+        assert state() == before
+
+        reopened = services.reopen_report_round(
+            plan=plan_a, number=1, reason="กลุ่มแจ้งยอดเบิกจ่ายผิด", by=plan_admin_a
+        )
+        assert reopened.status == RoundStatus.OPEN
+        assert (reopened.reopened_by, reopened.reopen_reason_th) == (
+            plan_admin_a,
+            "กลุ่มแจ้งยอดเบิกจ่ายผิด",
+        )
+        assert reopened.closed_by is None and reopened.closed_at is None
+        event = ProjectEvent.objects.get(project_ref=worked.pk, action=EventAction.ROUND_REOPEN)
+        assert event.comment_th == "กลุ่มแจ้งยอดเบิกจ่ายผิด"
+        assert event.changes == {"round": 1} and event.actor == plan_admin_a
+        # The sent report can be returned and corrected, then the round closed again.
+        report = ProjectReport.objects.get(project=worked, round__number=1)
+        services.review_project_report(
+            report=report, by=plan_admin_a, accept=False, comment="แก้ยอดค่าวัสดุ"
+        )
+        report_round(worked, 1, planner_a1, **{"0_materials": "1400"})
+        services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+        actions = list(
+            ProjectEvent.objects.filter(
+                project_ref=worked.pk, action__startswith="round_"
+            ).values_list("action", flat=True)
+        )
+        assert sorted(actions) == ["round_close", "round_close", "round_reopen"]
+
+    def test_an_open_round_is_not_reopened(self, worked, plan_admin_a, plan_a):
+        before = state()
+        with pytest.raises(DomainError, match="ยังเปิดรับรายงาน"):
+            services.reopen_report_round(plan=plan_a, number=2, reason="ทดสอบ", by=plan_admin_a)
+        assert state() == before
+
+    @pytest.mark.parametrize("persona", ["planner_a1", "director_a", "deputy_a"])
+    def test_only_the_plan_admin_reopens(self, worked, plan_a, plan_admin_a, persona, request):
+        services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.reopen_report_round(
+                plan=plan_a, number=1, reason="ขอแก้", by=request.getfixturevalue(persona)
+            )
+        assert state() == before
+
+
+class TestRoundDueDate:
+    def test_the_plan_admin_sets_a_due_date_and_late_reports_follow_it(
+        self, worked, plan_admin_a, plan_a
+    ):
+        today = date(2024, 1, 20)  # after the derived due date of round 1 (15 Jan 2567)
+        assert monitoring.plan_rounds(plan_a)[0].due_date == date(2024, 1, 15)
+        assert [a.kind for a in monitoring.alerts(plan_a, today)].count("overdue") == 1
+
+        services.set_round_due_date(
+            plan=plan_a,
+            number=1,
+            due_date=date(2024, 1, 31),
+            reason="ระบบเบิกจ่ายปิดปรับปรุง",
+            by=plan_admin_a,
+        )
+        first = monitoring.plan_rounds(plan_a)[0]
+        assert (first.due_date, first.derived_due_date, first.due_is_set) == (
+            date(2024, 1, 31),
+            date(2024, 1, 15),
+            True,
+        )
+        assert not first.is_past_due(today)
+        assert [a.kind for a in monitoring.alerts(plan_a, today)].count("overdue") == 0
+        event = ProjectEvent.objects.get(project_ref=worked.pk, action=EventAction.ROUND_DUE)
+        assert event.comment_th == "ระบบเบิกจ่ายปิดปรับปรุง"
+        assert "31 มกราคม 2567" in event.summary_th and "เดิม 15 มกราคม 2567" in event.summary_th
+        assert event.changes == {"round": 1, "before": "2024-01-15", "after": "2024-01-31"}
+
+        # Empty puts the plan's rule back.
+        services.set_round_due_date(plan=plan_a, number=1, due_date=None, by=plan_admin_a)
+        first = monitoring.plan_rounds(plan_a)[0]
+        assert (first.due_date, first.due_is_set) == (date(2024, 1, 15), False)
+
+    def test_a_due_date_before_the_quarter_ends_or_unchanged_is_refused(
+        self, worked, plan_admin_a, plan_a
+    ):
+        before = state()
+        with pytest.raises(DomainError, match="ต้องอยู่ระหว่างวันสิ้นไตรมาส"):
+            services.set_round_due_date(
+                plan=plan_a, number=1, due_date=date(2023, 12, 30), by=plan_admin_a
+            )
+        with pytest.raises(DomainError, match="อยู่แล้ว"):
+            services.set_round_due_date(plan=plan_a, number=1, due_date=None, by=plan_admin_a)
+        assert state() == before
+
+    @pytest.mark.parametrize("persona", ["planner_a1", "director_a", "deputy_a"])
+    def test_only_the_plan_admin_sets_it(self, worked, plan_a, persona, request):
+        before = state()
+        with pytest.raises(services.NotAllowed):
+            services.set_round_due_date(
+                plan=plan_a,
+                number=1,
+                due_date=date(2024, 2, 1),
+                by=request.getfixturevalue(persona),
+            )
+        assert state() == before
 
 
 class TestSettingsAndStrategyResults:
