@@ -590,9 +590,7 @@ def may_transition(user, project: Project, action: str) -> bool:
     if action == EventAction.RETURN:
         # The proposer may take back what they sent while it still waits for the deputy.
         return (
-            _is_proposer(user, project)
-            or _is_endorser(user, project)
-            or user.role == Role.DIRECTOR
+            _is_proposer(user, project) or _is_endorser(user, project) or user.role == Role.DIRECTOR
         )
     return False
 
