@@ -315,3 +315,34 @@ def request_approval_render(*, approval: PlanApproval, by=None) -> PlanRender:
     )
     render_plan_book.enqueue(render.pk)
     return render
+
+
+# --- Housekeeping ------------------------------------------------------------------------------
+
+
+def purge_superseded_renders(*, older_than: timedelta, now=None) -> tuple[int, int]:
+    """Delete the files and rows of live renders that are no longer anyone's current document:
+    finished ones a newer finished render of the same document (plan book, or report of the
+    same round) replaced, failed ones and abandoned queued/running ones, all created before
+    `older_than` ago. Never an approval's official book, never the newest finished render of a
+    document (a download link may point at it). Returns (rows deleted, files deleted)."""
+    now = now or timezone.now()
+    newest: dict[tuple, int] = {}
+    for pk, plan_id, kind, number in (
+        PlanRender.objects.filter(approval=None, status=RenderStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", "plan_id", "kind", "round_number")
+    ):
+        newest.setdefault((plan_id, kind, number), pk)
+    doomed = (
+        PlanRender.objects.filter(approval=None, created_at__lt=now - older_than)
+        .filter(created_at__lt=now - STALE_AFTER)  # never one a worker may still be writing
+        .exclude(pk__in=newest.values())
+    )
+    files = 0
+    for render in doomed.only("pk", "file"):
+        if render.file and render.file.storage.exists(render.file.name):
+            render.file.storage.delete(render.file.name)
+            files += 1
+    rows, _ = doomed.delete()
+    return rows, files
