@@ -5,33 +5,12 @@ Prints, for the editor GET and POST with 10 activities / 40 lines / 10 KPIs and 
 that, the median server time and the number of queries; and the project list with 150 projects.
 """
 
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
+import _common
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DEBUG", "1")
-os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+_common.setup_django("editor-bench")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-call_command("migrate", verbosity=0)
 
 from tests import factories as f  # noqa: E402
 from tests.projects.test_views import editor_post  # noqa: E402
@@ -104,17 +83,8 @@ def post_data(project):
 
 
 def measure(method, url, data_fn=None, runs=5):
-    times, queries = [], None
-    for _ in range(runs):
-        data = data_fn() if data_fn else None
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
-            times.append(time.perf_counter() - start)
-        assert response.status_code in (200, 302), (response.status_code, response.content[:500])
-        queries = len(ctx)
-    return statistics.median(times) * 1000, queries
+    timing = _common.page_timing(client, url, runs, method=method, prepare=data_fn)
+    return timing.ms, timing.queries
 
 
 print("editor (server time, median of 5; queries per request)")

@@ -10,29 +10,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SCRATCH = tempfile.mkdtemp(prefix="export-bench-")
-os.environ.setdefault("DEBUG", "1")
-os.environ["SQLITE_PATH"] = str(Path(SCRATCH) / "bench.sqlite3")
-os.environ["MEDIA_ROOT"] = str(Path(SCRATCH) / "media")
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_SETTINGS_MODULE"] = "actionplan.settings"
+import _common
 
-import django  # noqa: E402
+SCRATCH = _common.setup_django("export-bench")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from actionplan.services import create_office  # noqa: E402
@@ -41,14 +23,8 @@ from tests.imports.workbooks import canonical_workbook  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, int]:
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - started)
-        queries = len(captured)
-    return statistics.median(times), queries
+    timing = _common.timed(lambda _: fn(), repeat)
+    return timing.seconds, timing.queries
 
 
 def raw_write(sheets: list[tuple[template.SheetSpec, list[list]]]) -> bytes:
@@ -69,7 +45,6 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
     office = create_office(code="BENCH", name_th="สำนักงานทดสอบ", short_name_th="สพป.ทดสอบ")
     report = services.run_import(
         name="seed.xlsx",

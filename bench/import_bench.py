@@ -11,31 +11,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import statistics
-import sys
-import tempfile
-import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SCRATCH = tempfile.mkdtemp(prefix="import-bench-")
-os.environ.setdefault("DEBUG", "1")
-os.environ["SQLITE_PATH"] = str(Path(SCRATCH) / "bench.sqlite3")
-os.environ["MEDIA_ROOT"] = str(Path(SCRATCH) / "media")
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_SETTINGS_MODULE"] = "actionplan.settings"
+import _common
 
-import django  # noqa: E402
-
-django.setup()
+SCRATCH = _common.setup_django("import-bench")
 
 import openpyxl  # noqa: E402
 import tablib  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from actionplan.models import Plan  # noqa: E402
 from actionplan.services import create_office, get_fiscal_year  # noqa: E402
@@ -45,27 +28,9 @@ from projects.models import Activity, Project  # noqa: E402
 from tests.imports.workbooks import canonical_rows, canonical_workbook, to_bytes  # noqa: E402
 
 
-class QueryCounter:
-    """Counts every statement sent (Django's own query log keeps only the last 9,000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def measure(label, fn, *, repeat: int, memory: bool = True):
     """Median seconds over `repeat` runs, queries of the last run, peak traced memory (one run)."""
-    times, queries, result = [], 0, None
-    for i in range(repeat):
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            started = time.perf_counter()
-            result = fn(i)
-            times.append(time.perf_counter() - started)
-        queries = counter.count
+    timing = _common.timed(fn, repeat)
     peak = None
     if memory:
         tracemalloc.start()
@@ -74,10 +39,10 @@ def measure(label, fn, *, repeat: int, memory: bool = True):
         tracemalloc.stop()
     return {
         "label": label,
-        "seconds": statistics.median(times),
-        "queries": queries,
+        "seconds": timing.seconds,
+        "queries": timing.queries,
         "peak": peak,
-        "result": result,
+        "result": timing.result,
     }
 
 
@@ -104,7 +69,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-library", action="store_true", help="skip django-import-export")
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
     office = create_office(
         code="BENCH", name_th="สำนักงานเขตพื้นที่การศึกษาทดสอบ", short_name_th="สพป.ทดสอบ"
     )

@@ -12,39 +12,14 @@ is finished (served at once), and the job again after the round is closed (chunk
 """
 
 import io
-import os
-import statistics
-import sys
-import tempfile
-import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DEBUG", "1")
-scratch = Path(tempfile.mkdtemp())
-os.environ["SQLITE_PATH"] = str(scratch / "monitoring-bench.sqlite3")
-os.environ["PDF_CACHE_DIR"] = str(scratch / "pdf-cache")
-os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+import _common
 
-import django  # noqa: E402
+_common.setup_django("monitoring-bench")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-settings.PDF_CACHE_DIR = str(scratch / "pdf-cache")
-call_command("migrate", verbosity=0)
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
 from budgets.models import ActualSpending, BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
@@ -110,18 +85,8 @@ def add_projects(count: int) -> list[Project]:
 
 
 def measure(user, url):
-    client = Client()
-    client.force_login(user)
-    client.get(url)  # warm up
-    times, queries = [], 0
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-        queries = len(ctx)
-    return statistics.median(times) * 1000, queries
+    timing = _common.page_timing(user, url, RUNS)
+    return timing.ms, timing.queries
 
 
 print(f"median of {RUNS} requests; queries per request (session, user and nav included)")
@@ -162,32 +127,24 @@ print("\nround-4 PDF, 150 projects, through the background job:")
 admin_user = users["plan_admin"]
 
 
-def timed_call(fn):
-    with CaptureQueriesContext(connection) as ctx:
-        start = time.perf_counter()
-        result = fn()
-        seconds = time.perf_counter() - start
-    return result, seconds, len(ctx)
-
-
 def job(label: str) -> None:
-    render, request_s, request_q = timed_call(
-        lambda: tasks.request_report_render(plan=plan, number=4)
-    )
-    _, job_s, _ = timed_call(lambda: tasks.run_render(render.pk))
+    queued = _common.timed(lambda _: tasks.request_report_render(plan=plan, number=4), 1)
+    render = queued.result
+    ran = _common.timed(lambda _: tasks.run_render(render.pk), 1)
     render.refresh_from_db()
     with render.file.open("rb") as handle:
         pages = len(PdfReader(io.BytesIO(handle.read())).pages)
     print(
-        f"  {label:40s} request {request_s * 1000:7.1f} ms {request_q:3d} queries,"
-        f" job {job_s:5.2f} s ({render.message}), {pages} pages"
+        f"  {label:40s} request {queued.ms:7.1f} ms {queued.queries:3d} queries,"
+        f" job {ran.seconds:5.2f} s ({render.message}), {pages} pages"
     )
 
 
 job("cold (nothing cached)")
-runs = [timed_call(lambda: tasks.request_report_render(plan=plan, number=4)) for _ in range(3)]
-ms = statistics.median(r[1] for r in runs) * 1000
-print(f"  {'unchanged: finished render found':40s} request {ms:7.1f} ms {runs[-1][2]:3d} queries")
+again = _common.timed(lambda _: tasks.request_report_render(plan=plan, number=4), 3)
+print(
+    f"  {'unchanged: finished render found':40s} request {again.ms:7.1f} ms {again.queries:3d} queries"
+)
 ms, q = measure(admin_user, reverse("projects:round_pdf", args=[plan.pk, 4]))
 print(f"  {'GET round_pdf, served from the render':40s} page    {ms:7.1f} ms {q:3d} queries")
 services.close_report_round(plan=plan, number=4, by=admin_user)

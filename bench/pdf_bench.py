@@ -17,27 +17,13 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common
 
-WORK = Path(tempfile.mkdtemp(prefix="pdf-bench-"))
-os.environ["SQLITE_PATH"] = str(WORK / "bench.sqlite3")
-os.environ["MEDIA_ROOT"] = str(WORK / "media")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+WORK = _common.setup_django("pdf-bench")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
 RATIONALE = (
@@ -63,7 +49,6 @@ def build(n_projects: int) -> int:
     )
     from tests import factories as f
 
-    call_command("migrate", verbosity=0)
     office = f.make_office(
         "BENCH",
         name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒",
@@ -120,26 +105,32 @@ def _peak_mb() -> float:
 def _phase(name: str, plan_pk: int, queue) -> None:
     from actionplan.models import Plan
     from projects import pdf
-    from projects.models import Project
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=plan_pk)
     if name == "edit-same":
-        project = Project.objects.filter(plan=plan).order_by("pk")[10]
+        project = _nth_project(plan, 10)
         project.name_th += " (แก้ไข)"
         project.save()
     elif name == "edit-grow":
-        project = Project.objects.filter(plan=plan).order_by("pk")[20]
+        project = _nth_project(plan, 20)
         project.rationale_th += ("\n" + RATIONALE) * 8
         project.save()
-    started = time.perf_counter()
     if name == "raw":
-        data = pdf.render_plan_single_pass(plan)
-        pages, rendered, total = _pages(data), None, None
+        timing = _common.timed(lambda _: pdf.render_plan_single_pass(plan), 1)
+        pages, rendered, total = _pages(timing.result), None, None
     else:
-        result = pdf.render_plan_book(plan)
+        timing = _common.timed(lambda _: pdf.render_plan_book(plan), 1)
+        result = timing.result
         pages, rendered, total = result.pages, result.chunks_rendered, result.chunks_total
-    seconds = time.perf_counter() - started
-    queue.put((name, pages, seconds, _peak_mb(), rendered, total))
+    queue.put((name, pages, timing.seconds, _peak_mb(), rendered, total))
+
+
+def _nth_project(plan, n: int):
+    """The n-th project of the plan, or its last one in a smaller (--quick) plan."""
+    from projects.models import Project
+
+    projects = Project.objects.filter(plan=plan).order_by("pk")
+    return projects[min(n, projects.count() - 1)]
 
 
 def _pages(data: bytes) -> int:
@@ -157,9 +148,10 @@ def run(name: str, plan_pk: int) -> tuple:
     queue = context.Queue()
     process = context.Process(target=_phase, args=(name, plan_pk, queue))
     process.start()
-    result = queue.get()
     process.join()
-    return result
+    if process.exitcode:  # its traceback is on stderr
+        raise SystemExit(f"phase {name!r} failed (exit code {process.exitcode})")
+    return queue.get(timeout=10)
 
 
 def main() -> None:

@@ -9,36 +9,15 @@ queries, and for the overview the time of rendering the same template with the d
 memory (the floor) and the ratio to it.
 """
 
-import os
-import statistics
-import sys
-import tempfile
-import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DEBUG", "1")
-os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "plan-bench.sqlite3")
-os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actionplan.settings")
+import _common
 
-import django  # noqa: E402
+_common.setup_django("plan-bench")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
-from django.test import Client, RequestFactory  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.urls import reverse  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-call_command("migrate", verbosity=0)
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
 from actionplan.views import overview_context, overview_projects  # noqa: E402
@@ -126,28 +105,13 @@ def add_projects(count: int) -> None:
 
 
 def measure(user, url):
-    client = Client()
-    client.force_login(user)
-    client.get(url)  # warm up
-    times, queries = [], 0
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-        queries = len(ctx)
-    return statistics.median(times) * 1000, queries
+    timing = _common.page_timing(user, url, RUNS)
+    return timing.ms, timing.queries
 
 
 def data_only():
     """The view's data work alone: the projects and the roll-up context, no template."""
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        overview_context(plan, overview_projects(plan))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return _common.timed(lambda i: overview_context(plan, overview_projects(plan)), RUNS).ms
 
 
 def template_floor(user):
@@ -158,13 +122,11 @@ def template_floor(user):
     request.session = {}
     context = overview_context(plan, overview_projects(plan))
     context["split"] = False
-    render_to_string("plans/plan_overview.html", context, request=request)
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        render_to_string("plans/plan_overview.html", context, request=request)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+
+    def render(_):
+        return render_to_string("plans/plan_overview.html", context, request=request)
+
+    return _common.timed(render, RUNS, warmup=1).ms
 
 
 print(f"median of {RUNS} requests; queries per request (session, user and nav included)")

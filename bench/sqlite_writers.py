@@ -7,32 +7,15 @@ Traffic goes only to 127.0.0.1, bounded in time; the server is stopped at the en
 """
 
 import argparse
-import http.cookiejar
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="sqlite-writers-"))
-os.environ.update(
-    DEBUG="1", SQLITE_PATH=str(WORK / "db.sqlite3"), DJANGO_SETTINGS_MODULE="actionplan.settings"
-)
+import _common
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
+WORK = _common.setup_django("sqlite-writers", fast_passwords=False)
 
 from actionplan.models import StandardGroup  # noqa: E402
 from projects.models import Project  # noqa: E402
@@ -40,14 +23,7 @@ from tests import factories as f  # noqa: E402
 from tests.projects.test_views import resubmit_data  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def prepare(writers: int):
-    call_command("migrate", verbosity=0)
     office = f.make_office("SOAK")
     plan = f.make_plan(office, 2567)
     f.make_strategy(plan)
@@ -69,42 +45,22 @@ def prepare(writers: int):
 class Writer(threading.Thread):
     def __init__(self, base, user, project, deadline, results):
         super().__init__(daemon=True)
-        self.base, self.user, self.project = base, user, project
+        self.browser = _common.Browser(base)
+        self.user, self.project = user, project
         self.deadline, self.results = deadline, results
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-    def post(self, path, data):
-        body = urllib.parse.urlencode(
-            {**data, "csrfmiddlewaretoken": self.csrf()}, doseq=True
-        ).encode()
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Referer": self.base + path}
-        )
-        return self.opener.open(request, timeout=60)
 
     def run(self):
-        self.opener.open(self.base + "/accounts/login/", timeout=30).read()
-        self.post(
-            "/accounts/login/", {"username": self.user.username, "password": f.PASSWORD}
-        ).read()
+        self.browser.login(self.user.username, f.PASSWORD)
         path = f"/projects/{self.project.pk}/edit/"
         n = 0
         while time.monotonic() < self.deadline:
             n += 1
-            self.opener.open(self.base + path, timeout=60).read()
+            self.browser.get(path)
             data = resubmit_data(Project.objects.get(pk=self.project.pk))
             data["name_th"] = f"โครงการทดสอบพร้อมกัน {self.user.username} รอบ {n}"
             start = time.perf_counter()
             try:
-                response = self.post(path, data)
-                status = response.status
-                response.read()
-            except urllib.error.HTTPError as exc:
-                status = exc.code
+                status, _, _ = self.browser.post(path, data)
             except OSError as exc:  # connection problems count as failures too
                 status = f"{type(exc).__name__}"
             self.results.append((status, time.perf_counter() - start))
@@ -116,37 +72,12 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=10)
     args = parser.parse_args()
     pairs = prepare(args.writers)
-    port = free_port()
-    log = open(WORK / "server.log", "w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "actionplan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_ALLOW_ASYNC_UNSAFE": "true"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    port = _common.free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
+    server = _common.start_gunicorn(port, env, WORK / "server.log", workers=4)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        _common.wait_healthy(base)
         results: list = []
         deadline = time.monotonic() + args.seconds
         threads = [Writer(base, u, p, deadline, results) for u, p in pairs]
@@ -155,9 +86,7 @@ def main() -> int:
         for t in threads:
             t.join(args.seconds + 120)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
-        log.close()
+        _common.stop_process(server)
     server_log = (WORK / "server.log").read_text()
     ok = [d for s, d in results if s in (200, 302)]
     failed = [s for s, _ in results if s not in (200, 302)]

@@ -92,3 +92,28 @@ def browser_type_launch_args(browser_type_launch_args):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _flushes_the_database(request) -> bool:
+    """Whether pytest-django ran this test as a TransactionTestCase (its own rule)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker) and (
+        marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+        or marker.kwargs.get("reset_sequences", False)
+    )
+    names = request.fixturenames
+    return transactional or any(
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """A transactional test ends with a flush of every table, which also empties the reference
+    data the data migrations created (expense categories, fund sources). Put it back right after
+    pytest-django's flush, so every later test, transactional or not, starts with it."""
+    if fixturedef.argname != "_django_db_helper" or not _flushes_the_database(request):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with request.config.stash[blocking_manager_key].unblock():
+        f.ensure_reference_data()

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
     connection.vendor != "sqlite", reason="PostgreSQL is covered by ops/restore_drill.sh in CI"
 )
 def test_sqlite_backup_holds_every_row(tmp_path):
-    f.ensure_reference_data()
     project = f.make_project(f.make_plan())
     f.make_line(f.make_activity(project), "ค่าวัสดุ", amount="1500", category_code="materials")
     out = tmp_path / "backup.sqlite3"

@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def office(transactional_db):
-    f.ensure_reference_data()
     return f.make_office("C")
 
 

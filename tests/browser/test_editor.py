@@ -18,7 +18,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 @pytest.fixture
 def setup(transactional_db):
-    f.ensure_reference_data()
     office = f.make_office(
         "PTL2", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2", short_name_th="สพป.พัทลุง เขต 2"
     )

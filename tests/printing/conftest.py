@@ -98,7 +98,6 @@ def media_root(tmp_path_factory):
 def module_db(django_db_setup, django_db_blocker):
     """Rows for the whole module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        f.ensure_reference_data()  # a transactional test that ran before may have flushed it
         yield
         transaction.set_rollback(True)
 

@@ -1,0 +1,260 @@
+"""What the scripts of bench/ share: Django on a scratch database, the timing loop, and a
+loopback HTTP client with a gunicorn launcher for the scripts that drive real servers.
+
+Scripts run as `python bench/NAME.py`, so this module imports as `_common`:
+
+    import _common
+
+    WORK = _common.setup_django("pdf-bench")  # before any model import
+    timing = _common.timed(lambda i: render(), runs=5)
+    print(f"{timing.ms:.1f} ms, {timing.queries} queries")
+
+Figures only: nothing here passes or fails on time.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup_django(name: str, *, fast_passwords: bool = True, migrate: bool = True) -> Path:
+    """Set Django up on a scratch SQLite file in a new temporary folder, with MEDIA_ROOT and
+    the PDF cache under it: never the project's database or files, whatever DATABASE_URL or
+    MEDIA_ROOT say. Returns the folder.
+
+    fast_passwords: users made in-process get MD5 hashes (a PBKDF2 hash costs ~0.5 s); turn it
+    off when a separate server process checks those passwords.
+    """
+    work = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        SQLITE_PATH=str(work / "bench.sqlite3"),
+        MEDIA_ROOT=str(work / "media"),
+        PDF_CACHE_DIR=str(work / "media" / "pdf-cache"),
+        DJANGO_SETTINGS_MODULE="actionplan.settings",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]  # the test client's "testserver"
+    if fast_passwords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if migrate:
+        call_command("migrate", verbosity=0)
+    return work
+
+
+# --- Timing ----------------------------------------------------------------------------------
+
+
+class QueryCounter:
+    """Counts every statement sent (Django's own query log keeps only the last 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@dataclass
+class Timing:
+    seconds: float  # median over the runs
+    queries: int  # statements sent by the last run
+    result: Any  # what the last run returned
+    times: list[float]
+
+    @property
+    def ms(self) -> float:
+        return self.seconds * 1000
+
+
+def timed(
+    fn: Callable[[Any], Any],
+    runs: int,
+    *,
+    prepare: Callable[[], Any] | None = None,
+    warmup: int = 0,
+) -> Timing:
+    """Call fn `runs` times and time each call: fn(prepare()) when `prepare` is given (its work is
+    not timed), else fn(run index). `warmup` untimed calls come first."""
+    from django.db import connection
+
+    for _ in range(warmup):
+        fn(prepare() if prepare else -1)
+    times: list[float] = []
+    counter, result = QueryCounter(), None
+    for i in range(runs):
+        arg = prepare() if prepare else i
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = fn(arg)
+            times.append(time.perf_counter() - started)
+    return Timing(statistics.median(times), counter.count, result, times)
+
+
+def page_timing(client_or_user, url: str, runs: int, *, method: str = "get", prepare=None):
+    """Server time of a page through Django's test client (session, user and nav included):
+    GET by default, or POST of prepare()'s data. Any answer but 200/302 stops the benchmark."""
+    from django.test import Client
+
+    client = client_or_user
+    if not isinstance(client, Client):
+        client = Client()
+        client.force_login(client_or_user)
+
+    def request(data):
+        response = getattr(client, method)(url, data) if prepare else getattr(client, method)(url)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        return response
+
+    return timed(request, runs, prepare=prepare, warmup=0 if prepare else 1)
+
+
+# --- Loopback HTTP: real servers on 127.0.0.1 --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """A cookie-keeping HTTP client for one person on one server (CSRF token from the cookie);
+    `base` may be changed to carry the same cookies to another server."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def session_key(self) -> str:
+        return next((c.value for c in self.jar if c.name == "sessionid"), "")
+
+    def get(self, path: str, timeout: float = 60) -> tuple[int, dict, bytes]:
+        return self._open(urllib.request.Request(self.base + path), timeout)
+
+    def post(self, path: str, data: dict, files: dict | None = None, timeout: float = 60):
+        """POST a form (with the CSRF token); `files` maps a field to (file name, bytes)."""
+        fields = {**data, "csrfmiddlewaretoken": self.csrf()}
+        headers = {"Referer": self.base + path}
+        if files:
+            body, headers["Content-Type"] = _multipart(fields, files)
+        else:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+        return self._open(urllib.request.Request(self.base + path, body, headers), timeout)
+
+    def login(self, username: str, password: str) -> int:
+        self.get("/accounts/login/")
+        status, _, _ = self.post("/accounts/login/", {"username": username, "password": password})
+        return status
+
+    def _open(self, request, timeout: float) -> tuple[int, dict, bytes]:
+        """(status, headers, body); redirects are answers, not followed."""
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
+    """A child in its own process group (stop_process ends the group), output to `log`."""
+    with open(log, "w") as handle:
+        return subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def start_gunicorn(port: int, env: dict, log: Path, workers: int = 2) -> subprocess.Popen:
+    return start_process(
+        [
+            *(sys.executable, "-m", "gunicorn", "actionplan.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"),
+            *("--log-level", "warning"),
+        ],
+        env,
+        log,
+    )
+
+
+def wait_healthy(base: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base} did not answer /healthz within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM to the child's process group (gunicorn's workers too), then wait."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout)
