@@ -16,8 +16,8 @@ from actionplan import thai
 
 
 class Level(models.TextChoices):
-    PRIMARY = "primary", "สพป."
-    SECONDARY = "secondary", "สพม."
+    PRIMARY = "primary", _("สพป.")
+    SECONDARY = "secondary", _("สพม.")
 
 
 class DigitStyle(models.TextChoices):
@@ -58,16 +58,16 @@ class Office(models.Model):
 class StandardGroup(models.TextChoices):
     """The ten units of the MOE 2560 announcement (ประกาศ ศธ. การแบ่งส่วนราชการ พ.ศ. ๒๕๖๐ ข้อ ๖)."""
 
-    ADMIN = "ADMIN", "กลุ่มอำนวยการ"
-    HR = "HR", "กลุ่มบริหารงานบุคคล"
-    PLAN = "PLAN", "กลุ่มนโยบายและแผน"
-    PROMO = "PROMO", "กลุ่มส่งเสริมการจัดการศึกษา"
-    SUPERV = "SUPERV", "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"
-    FIN = "FIN", "กลุ่มบริหารงานการเงินและสินทรัพย์"
-    TDEV = "TDEV", "กลุ่มพัฒนาครูและบุคลากรทางการศึกษา"
-    LEGAL = "LEGAL", "กลุ่มกฎหมายและคดี"
-    ICT = "ICT", "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร"
-    AUDIT = "AUDIT", "หน่วยตรวจสอบภายใน"
+    ADMIN = "ADMIN", _("กลุ่มอำนวยการ")
+    HR = "HR", _("กลุ่มบริหารงานบุคคล")
+    PLAN = "PLAN", _("กลุ่มนโยบายและแผน")
+    PROMO = "PROMO", _("กลุ่มส่งเสริมการจัดการศึกษา")
+    SUPERV = "SUPERV", _("กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
+    FIN = "FIN", _("กลุ่มบริหารงานการเงินและสินทรัพย์")
+    TDEV = "TDEV", _("กลุ่มพัฒนาครูและบุคลากรทางการศึกษา")
+    LEGAL = "LEGAL", _("กลุ่มกฎหมายและคดี")
+    ICT = "ICT", _("กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร")
+    AUDIT = "AUDIT", _("หน่วยตรวจสอบภายใน")
 
 
 # Spellings seen in real documents (domain.md §3.1) so imports can match them.
@@ -140,16 +140,14 @@ class OrgUnit(models.Model):
         if deputy is not None and (
             deputy.office_id != self.office_id or deputy.role != Role.DEPUTY_DIRECTOR
         ):
-            raise ValidationError(
-                {"deputy": _("ต้องเป็นผู้ใช้ในบทบาทรองผู้อำนวยการของสำนักงานเดียวกัน")}
-            )
+            raise ValidationError({"deputy": _("ต้องเป็นผู้ใช้ในบทบาทรองผู้อำนวยการของสำนักงานเดียวกัน")})
 
 
 class OfficeRole(models.TextChoices):
-    DIRECTOR = "director", "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
-    DEPUTY = "deputy", "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
-    GROUP_DIRECTOR = "group_director", "ผู้อำนวยการกลุ่ม/หน่วย"
-    STAFF = "staff", "บุคลากร"
+    DIRECTOR = "director", _("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
+    DEPUTY = "deputy", _("รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
+    GROUP_DIRECTOR = "group_director", _("ผู้อำนวยการกลุ่ม/หน่วย")
+    STAFF = "staff", _("บุคลากร")
 
 
 class Person(models.Model):
@@ -257,8 +255,8 @@ class FiscalYear(models.Model):
 
 
 class PlanType(models.TextChoices):
-    ACTION_PLAN = "action_plan", "แผนปฏิบัติการประจำปี"
-    TEACHER_DEV = "teacher_dev", "แผนพัฒนาครูและบุคลากรทางการศึกษา"
+    ACTION_PLAN = "action_plan", _("แผนปฏิบัติการประจำปี")
+    TEACHER_DEV = "teacher_dev", _("แผนพัฒนาครูและบุคลากรทางการศึกษา")
 
 
 class PlanStatus(models.TextChoices):
@@ -361,9 +359,9 @@ class Plan(models.Model):
 
 
 class DirectionKind(models.TextChoices):
-    MISSION = "mission", "พันธกิจ"
-    GOAL = "goal", "เป้าประสงค์"
-    SUCCESS_FACTOR = "success_factor", "ปัจจัยแห่งความสำเร็จ"
+    MISSION = "mission", _("พันธกิจ")
+    GOAL = "goal", _("เป้าประสงค์")
+    SUCCESS_FACTOR = "success_factor", _("ปัจจัยแห่งความสำเร็จ")
 
 
 class DirectionItem(models.Model):
@@ -384,9 +382,9 @@ class DirectionItem(models.Model):
 
 
 class StrategyLabel(models.TextChoices):
-    STRATEGY = "กลยุทธ์", "กลยุทธ์"
-    STRATEGIC_ISSUE = "ยุทธศาสตร์", "ยุทธศาสตร์"
-    STRATEGY_ISSUE = "ประเด็นกลยุทธ์", "ประเด็นกลยุทธ์"
+    STRATEGY = "กลยุทธ์", _("กลยุทธ์")
+    STRATEGIC_ISSUE = "ยุทธศาสตร์", _("ยุทธศาสตร์")
+    STRATEGY_ISSUE = "ประเด็นกลยุทธ์", _("ประเด็นกลยุทธ์")
 
 
 class Strategy(models.Model):
@@ -446,9 +444,9 @@ class DevelopmentGuideline(models.Model):
 
 
 class IndicatorLevel(models.TextChoices):
-    ESA = "สพท.", "สพท."
-    ESA_SCHOOL = "สพท. / โรงเรียน", "สพท. / โรงเรียน"
-    SCHOOL = "โรงเรียน", "โรงเรียน"
+    ESA = "สพท.", _("สพท.")
+    ESA_SCHOOL = "สพท. / โรงเรียน", _("สพท. / โรงเรียน")
+    SCHOOL = "โรงเรียน", _("โรงเรียน")
 
 
 class StrategyIndicator(models.Model):
@@ -501,20 +499,20 @@ class StrategyIndicatorTarget(models.Model):
 
 
 class FrameworkKind(models.TextChoices):
-    NATIONAL_STRATEGY = "national_strategy", "ยุทธศาสตร์ชาติ"
-    MASTER_PLAN = "master_plan", "แผนแม่บทภายใต้ยุทธศาสตร์ชาติ"
-    REFORM_PLAN = "reform_plan", "แผนการปฏิรูปประเทศด้านการศึกษา"
-    NESDP = "nesdp", "แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ"
-    NATIONAL_EDU_PLAN = "national_edu_plan", "แผนการศึกษาแห่งชาติ"
-    GOVERNMENT_POLICY = "government_policy", "นโยบายรัฐบาล"
-    MOE_POLICY = "moe_policy", "นโยบายและจุดเน้นกระทรวงศึกษาธิการ"
-    OBEC_POLICY = "obec_policy", "นโยบาย สพฐ."
-    OBEC_FOCUS = "obec_focus", "จุดเน้น สพฐ."
-    OBEC_QUICK_WIN = "obec_quick_win", "นโยบายระยะเร่งด่วน (Quick Win) สพฐ."
-    ESA_POLICY = "esa_policy", "นโยบาย/จุดเน้น สพท."
-    ESA_STANDARD = "esa_standard", "มาตรฐานสำนักงานเขตพื้นที่การศึกษา"
-    PROVINCIAL_PLAN = "provincial_plan", "แผนพัฒนาการศึกษาจังหวัด"
-    OTHER = "other", "อื่น ๆ"
+    NATIONAL_STRATEGY = "national_strategy", _("ยุทธศาสตร์ชาติ")
+    MASTER_PLAN = "master_plan", _("แผนแม่บทภายใต้ยุทธศาสตร์ชาติ")
+    REFORM_PLAN = "reform_plan", _("แผนการปฏิรูปประเทศด้านการศึกษา")
+    NESDP = "nesdp", _("แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ")
+    NATIONAL_EDU_PLAN = "national_edu_plan", _("แผนการศึกษาแห่งชาติ")
+    GOVERNMENT_POLICY = "government_policy", _("นโยบายรัฐบาล")
+    MOE_POLICY = "moe_policy", _("นโยบายและจุดเน้นกระทรวงศึกษาธิการ")
+    OBEC_POLICY = "obec_policy", _("นโยบาย สพฐ.")
+    OBEC_FOCUS = "obec_focus", _("จุดเน้น สพฐ.")
+    OBEC_QUICK_WIN = "obec_quick_win", _("นโยบายระยะเร่งด่วน (Quick Win) สพฐ.")
+    ESA_POLICY = "esa_policy", _("นโยบาย/จุดเน้น สพท.")
+    ESA_STANDARD = "esa_standard", _("มาตรฐานสำนักงานเขตพื้นที่การศึกษา")
+    PROVINCIAL_PLAN = "provincial_plan", _("แผนพัฒนาการศึกษาจังหวัด")
+    OTHER = "other", _("อื่น ๆ")
 
 
 class PolicyFramework(models.Model):

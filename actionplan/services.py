@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from actionplan.i18n import thai_labels
 from actionplan.models import FiscalYear, Office, OrgUnit, StandardGroup
 
 
@@ -26,7 +27,7 @@ def ensure_standard_groups(*, office: Office) -> list[OrgUnit]:
     existing = set(office.units.exclude(standard_code="").values_list("standard_code", flat=True))
     new_units = [
         OrgUnit(office=office, standard_code=code, name_th=label, sort_order=index)
-        for index, (code, label) in enumerate(StandardGroup.choices, start=1)
+        for index, (code, label) in enumerate(thai_labels(StandardGroup).items(), start=1)
         if code not in existing
     ]
     return OrgUnit.objects.bulk_create(new_units)

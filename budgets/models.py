@@ -48,8 +48,8 @@ def category_for(description: str, categories) -> BudgetCategory | None:
 
 
 class MoneyType(models.TextChoices):
-    IN_BUDGET = "in_budget", "เงินงบประมาณ"
-    OFF_BUDGET = "off_budget", "เงินนอกงบประมาณ"
+    IN_BUDGET = "in_budget", _("เงินงบประมาณ")
+    OFF_BUDGET = "off_budget", _("เงินนอกงบประมาณ")
 
 
 class FundSource(models.Model):

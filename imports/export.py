@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actionplan import thai
+from actionplan.i18n import in_thai
 from budgets.formula import Factor, format_formula, product_of
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
 from budgets.money import ZERO, quantize
@@ -252,6 +253,7 @@ def _sheet(wb: Workbook, spec: template.SheetSpec, rows: Iterable[list]) -> None
         ws.append([text_cell(ws, v) for v in row])
 
 
+@in_thai  # the canonical Thai workbook, read back by the import
 def plan_workbook(plan, projects) -> bytes:
     wb = Workbook(write_only=True)
     _sheet(wb, template.SUMMARY, summary_rows(plan, projects))
@@ -311,6 +313,7 @@ def csv_value(value) -> str:
     return f"'{text}" if text.startswith(_CSV_DANGEROUS) else text
 
 
+@in_thai
 def plan_csv(plan, projects) -> bytes:
     """The flat budget lines (one row each), UTF-8 with the BOM Excel needs to read Thai."""
     buffer = io.StringIO()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from actionplan import thai
+from actionplan.i18n import thai_labels
 from actionplan.models import Office, OrgUnit, Plan, PlanStatus, PlanType, Strategy, StrategyLabel
 from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, BudgetLine, FundSource, category_for
@@ -455,7 +456,7 @@ class Planner:
         if "code" in fields:
             header["code"] = fields["code"][:30]
         if fields.get("project_type"):
-            by_label = {label: value for value, label in ProjectType.choices}
+            by_label = {label: value for value, label in thai_labels(ProjectType).items()}
             value = by_label.get(fields["project_type"], fields["project_type"])
             if value not in ProjectType.values:
                 self.error(incoming.loc, f"ลักษณะโครงการ “{fields['project_type']}” ไม่รู้จัก")
@@ -629,9 +630,10 @@ class Planner:
     def _indicators(self, incoming: ProjectIn) -> list[PlannedIndicator] | None:
         if incoming.indicators is None:
             return None
-        levels = {label: value for value, label in ResultLevel.choices}
-        kinds = {label: value for value, label in MeasureType.choices}
-        comparators = {label: value for value, label in Comparator.choices}
+        # The file's words are Thai whatever language the uploader's page is in.
+        levels = {label: value for value, label in thai_labels(ResultLevel).items()}
+        kinds = {label: value for value, label in thai_labels(MeasureType).items()}
+        comparators = {label: value for value, label in thai_labels(Comparator).items()}
         result = []
         for item in incoming.indicators:
             comparator = comparators.get(item.comparator, item.comparator or "")

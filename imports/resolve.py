@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from actionplan.i18n import thai_labels
 from actionplan.models import STANDARD_GROUP_ALIASES, StandardGroup
 from imports.cells import squash
 from imports.headers import FUND_SYNONYMS
@@ -31,10 +32,11 @@ class GroupMatcher:
         self.names = {u.pk: u.name_th for u in self.units}
         self.remembered = remembered
         self.keys: dict[str, set[int]] = {}
+        standard = thai_labels(StandardGroup)  # the file's words are Thai, whatever the page's
         for unit in self.units:
             spellings = {unit.name_th, unit.short_name_th, *(unit.aliases or [])}
             if unit.standard_code:
-                spellings.add(StandardGroup(unit.standard_code).label)
+                spellings.add(standard[unit.standard_code])
                 spellings.update(STANDARD_GROUP_ALIASES.get(unit.standard_code, []))
             for spelling in spellings:
                 key = squash(spelling or "")

@@ -15,22 +15,22 @@ from budgets.money import RoundedDecimalField
 
 
 class ResultLevel(models.TextChoices):
-    OUTPUT = "output", "ด้านผลผลิต (Output)"
-    OUTCOME = "outcome", "ด้านผลลัพธ์ (Outcome)"
+    OUTPUT = "output", _("ด้านผลผลิต (Output)")
+    OUTCOME = "outcome", _("ด้านผลลัพธ์ (Outcome)")
 
 
 class MeasureType(models.TextChoices):
-    QUANTITATIVE = "quantitative", "เชิงปริมาณ"
-    QUALITATIVE = "qualitative", "เชิงคุณภาพ"
+    QUANTITATIVE = "quantitative", _("เชิงปริมาณ")
+    QUALITATIVE = "qualitative", _("เชิงคุณภาพ")
 
 
 class Comparator(models.TextChoices):
-    EQ = "eq", "เท่ากับ"
-    GTE = "gte", "ไม่น้อยกว่า"
-    LTE = "lte", "ไม่เกิน"
-    GT = "gt", "มากกว่า"
-    LT = "lt", "น้อยกว่า"
-    TEXT = "text", "ตามข้อความ"
+    EQ = "eq", _("เท่ากับ")
+    GTE = "gte", _("ไม่น้อยกว่า")
+    LTE = "lte", _("ไม่เกิน")
+    GT = "gt", _("มากกว่า")
+    LT = "lt", _("น้อยกว่า")
+    TEXT = "text", _("ตามข้อความ")
 
 
 class ProjectIndicator(models.Model):

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from actionplan import thai
+from actionplan.i18n import in_thai
 from projects.models import (
     EventAction,
     ItemKind,
@@ -173,6 +174,7 @@ def numbered(activities) -> list[tuple[str, object]]:
     return ordered
 
 
+@in_thai  # stored and hashed: the same text whatever language the page was shown in
 def document(project) -> dict:
     """The whole project document as JSON-able data, from prefetched rows (no queries)."""
     plan = project.plan
@@ -222,7 +224,7 @@ def document(project) -> dict:
         "fiscal_year": plan.fiscal_year.year_be,
         "header": _header(project),
         "items": [
-            {"kind": kind, "label": ItemKind(kind).label, "texts": items.get(kind, [])}
+            {"kind": kind, "label": str(ItemKind(kind).label), "texts": items.get(kind, [])}
             for kind in ItemKind.values
         ],
         "people": [{"name": p.name_th, "position": p.position_th} for p in project.people.all()],
@@ -250,7 +252,7 @@ def document(project) -> dict:
         "signatures": [
             {
                 "role": role.value,
-                "title": role.label,
+                "title": str(role.label),
                 "name": signatures[role].name_th if role in signatures else "",
                 "position": signatures[role].position_th if role in signatures else "",
                 "signed_at": signatures[role].signed_at.isoformat()
@@ -474,6 +476,7 @@ def record_bulk(
     return ProjectEvent.objects.bulk_create(events)
 
 
+@in_thai
 def status_changes(from_status: str, to_status: str) -> dict:
     return {
         "fields": [

@@ -9,14 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actionplan.models import OrgUnit, Person, Plan, PolicyItem, Programme, Role, Strategy
 from budgets.money import ZERO, RoundedDecimalField, quantize
 
 
 class ProjectType(models.TextChoices):
-    CONTINUING = "continuing", "โครงการต่อเนื่อง"
-    NEW = "new", "โครงการใหม่"
+    CONTINUING = "continuing", _("โครงการต่อเนื่อง")
+    NEW = "new", _("โครงการใหม่")
 
 
 class ProjectStatus(models.TextChoices):
@@ -191,8 +192,8 @@ class Project(models.Model):
 
 
 class ProjectPersonRole(models.TextChoices):
-    RESPONSIBLE = "responsible", "ผู้รับผิดชอบโครงการ"
-    TEAM = "team", "ผู้ร่วมดำเนินการ"
+    RESPONSIBLE = "responsible", _("ผู้รับผิดชอบโครงการ")
+    TEAM = "team", _("ผู้ร่วมดำเนินการ")
 
 
 class ProjectPerson(models.Model):
@@ -217,10 +218,10 @@ class ProjectPerson(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    OBJECTIVE = "objective", "วัตถุประสงค์"
-    TARGET_QUANTITATIVE = "target_quant", "เป้าหมายเชิงปริมาณ"
-    TARGET_QUALITATIVE = "target_qual", "เป้าหมายเชิงคุณภาพ"
-    EXPECTED_OUTCOME = "outcome", "ผลที่คาดว่าจะได้รับ"
+    OBJECTIVE = "objective", _("วัตถุประสงค์")
+    TARGET_QUANTITATIVE = "target_quant", _("เป้าหมายเชิงปริมาณ")
+    TARGET_QUALITATIVE = "target_qual", _("เป้าหมายเชิงคุณภาพ")
+    EXPECTED_OUTCOME = "outcome", _("ผลที่คาดว่าจะได้รับ")
 
 
 class ProjectItem(models.Model):
@@ -296,9 +297,9 @@ class Activity(models.Model):
 
 
 class SignatureRole(models.TextChoices):
-    PROPOSER = "proposer", "ผู้เสนอโครงการ"
-    ENDORSER = "endorser", "ผู้เห็นชอบโครงการ"
-    APPROVER = "approver", "ผู้อนุมัติโครงการ"
+    PROPOSER = "proposer", _("ผู้เสนอโครงการ")
+    ENDORSER = "endorser", _("ผู้เห็นชอบโครงการ")
+    APPROVER = "approver", _("ผู้อนุมัติโครงการ")
 
 
 class ProjectSignature(models.Model):
@@ -327,27 +328,28 @@ class ProjectSignature(models.Model):
 
 
 class EventAction(models.TextChoices):
-    CREATE = "create", "สร้างโครงการ"
-    UPDATE = "update", "แก้ไขโครงการ"
-    COPY = "copy", "คัดลอกจากปีก่อน"
-    DELETE = "delete", "ลบโครงการ"
-    SUBMIT = "submit", "เสนอโครงการ"
-    ENDORSE = "endorse", "เห็นชอบโครงการ"
-    APPROVE = "approve", "อนุมัติโครงการ"
-    RETURN = "return", "ส่งกลับแก้ไข"
-    AMEND_REQUEST = "amend_request", "ขอปรับแผน"
-    AMEND_APPROVE = "amend_approve", "อนุมัติให้ปรับแผน"
-    AMEND_REJECT = "amend_reject", "ไม่อนุมัติให้ปรับแผน"
-    IMPORT = "import", "นำเข้าจากไฟล์"
-    BULK = "bulk", "แก้ไขหลายโครงการพร้อมกัน"
-    ADMIN = "admin", "แก้ไขผ่านหน้าผู้ดูแลระบบ"
-    REPORT_SAVE = "report_save", "บันทึกรายงานผลการดำเนินงาน"
-    REPORT_SUBMIT = "report_submit", "ส่งรายงานผลการดำเนินงาน"
-    REPORT_ACCEPT = "report_accept", "รับรายงานผลการดำเนินงาน"
-    REPORT_RETURN = "report_return", "ส่งรายงานผลกลับให้แก้ไข"
-    ROUND_CLOSE = "round_close", "ปิดรอบรายงานผล"
-    ROUND_REOPEN = "round_reopen", "เปิดรอบรายงานผลอีกครั้ง"
-    ROUND_DUE = "round_due", "กำหนดวันส่งรายงานผล"
+    # "event": the history reads "Project submitted", not the button's "Submit".
+    CREATE = "create", pgettext_lazy("event", "สร้างโครงการ")
+    UPDATE = "update", pgettext_lazy("event", "แก้ไขโครงการ")
+    COPY = "copy", pgettext_lazy("event", "คัดลอกจากปีก่อน")
+    DELETE = "delete", pgettext_lazy("event", "ลบโครงการ")
+    SUBMIT = "submit", pgettext_lazy("event", "เสนอโครงการ")
+    ENDORSE = "endorse", pgettext_lazy("event", "เห็นชอบโครงการ")
+    APPROVE = "approve", pgettext_lazy("event", "อนุมัติโครงการ")
+    RETURN = "return", pgettext_lazy("event", "ส่งกลับแก้ไข")
+    AMEND_REQUEST = "amend_request", pgettext_lazy("event", "ขอปรับแผน")
+    AMEND_APPROVE = "amend_approve", pgettext_lazy("event", "อนุมัติให้ปรับแผน")
+    AMEND_REJECT = "amend_reject", pgettext_lazy("event", "ไม่อนุมัติให้ปรับแผน")
+    IMPORT = "import", pgettext_lazy("event", "นำเข้าจากไฟล์")
+    BULK = "bulk", pgettext_lazy("event", "แก้ไขหลายโครงการพร้อมกัน")
+    ADMIN = "admin", pgettext_lazy("event", "แก้ไขผ่านหน้าผู้ดูแลระบบ")
+    REPORT_SAVE = "report_save", pgettext_lazy("event", "บันทึกรายงานผลการดำเนินงาน")
+    REPORT_SUBMIT = "report_submit", pgettext_lazy("event", "ส่งรายงานผลการดำเนินงาน")
+    REPORT_ACCEPT = "report_accept", pgettext_lazy("event", "รับรายงานผลการดำเนินงาน")
+    REPORT_RETURN = "report_return", pgettext_lazy("event", "ส่งรายงานผลกลับให้แก้ไข")
+    ROUND_CLOSE = "round_close", pgettext_lazy("event", "ปิดรอบรายงานผล")
+    ROUND_REOPEN = "round_reopen", pgettext_lazy("event", "เปิดรอบรายงานผลอีกครั้ง")
+    ROUND_DUE = "round_due", pgettext_lazy("event", "กำหนดวันส่งรายงานผล")
 
 
 TRANSITION_ACTIONS = {
@@ -706,11 +708,11 @@ class ProjectReport(models.Model):
 
 
 class ActivityState(models.TextChoices):
-    NOT_STARTED = "not_started", "ยังไม่ดำเนินการ"
-    IN_PROGRESS = "in_progress", "อยู่ระหว่างดำเนินการ"
-    DONE = "done", "ดำเนินการแล้วเสร็จ"
-    CANCELLED = "cancelled", "ยกเลิก"
-    POSTPONED = "postponed", "เลื่อนการดำเนินการ"
+    NOT_STARTED = "not_started", _("ยังไม่ดำเนินการ")
+    IN_PROGRESS = "in_progress", _("อยู่ระหว่างดำเนินการ")
+    DONE = "done", _("ดำเนินการแล้วเสร็จ")
+    CANCELLED = "cancelled", _("ยกเลิก")
+    POSTPONED = "postponed", _("เลื่อนการดำเนินการ")
 
 
 FINISHED_STATES = {ActivityState.DONE, ActivityState.CANCELLED}

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from actionplan import thai
+from actionplan.i18n import thai_labels
 from actionplan.models import StrategyIndicator
 from budgets.models import ActualSpending, BudgetCategory
 from budgets.money import ZERO, quantize
@@ -597,7 +598,7 @@ def alerts(plan, today: date, progress: PlanProgress | None = None) -> list[Aler
             if state in FINISHED_STATES:
                 continue
             year_ce, month = thai.fiscal_months(year)[last - 1]
-            label = ActivityState(state).label if state else "ยังไม่ได้รายงาน"
+            label = thai_labels(ActivityState)[state] if state else "ยังไม่ได้รายงาน"
             found.append(
                 Alert(
                     AlertKind.ACTIVITY,

@@ -58,6 +58,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from actionplan import thai
+from actionplan.i18n import in_thai
 from actionplan.models import (
     DirectionKind,
     OfficePrintSettings,
@@ -340,6 +341,7 @@ def _signature_blocks(project, print_settings) -> list[dict]:
     return blocks
 
 
+@in_thai
 def project_context(project, digits: str = "thai", print_settings=None, categories=None) -> dict:
     """Everything the project document prints, prepared and formatted (no queries when the
     project comes from `plan_projects(plan, print_queryset())` and `categories` is given)."""
@@ -613,6 +615,7 @@ def _strategy_part2(strategy, years: list[int]) -> dict:
     }
 
 
+@in_thai
 def plan_context(plan) -> dict:
     """Everything the plan book prints, from a fixed number of queries (prefetched rows)."""
     office = plan.office
@@ -1272,6 +1275,7 @@ def _front_source(context: dict) -> dict:
     }
 
 
+@in_thai
 def book_source(plan, context: dict | None = None, *, draft: bool | None = None) -> dict:
     """The plan book as print-ready data: every chunk's final HTML, the front matter's texts
     and the stamp's footer (templates only, no layout). JSON-able: a plan approval keeps it,
@@ -1404,6 +1408,7 @@ def render_project(project) -> bytes:
     return render_project_source(project_source(project))
 
 
+@in_thai
 def project_source(project, *, draft: bool | None = None) -> dict:
     """One project document as print-ready data: its final HTML and what the stamp prints
     (templates only, no layout). JSON-able: an approved version (ProjectSnapshot) keeps it,
@@ -1545,7 +1550,7 @@ def _report_project(entry, figures, n: int, position: int) -> dict:
             {
                 "number": a.number,
                 "title": a.title,
-                "state": ActivityState(state).label if state else "ยังไม่ได้รายงาน",
+                "state": str(ActivityState(state).label) if state else "ยังไม่ได้รายงาน",
                 "note": note,
                 "spent": amount(sum((v for (act, _), v in sent.cells.items() if act == a.pk), ZERO))
                 if sent
@@ -1573,6 +1578,7 @@ def _report_project(entry, figures, n: int, position: int) -> dict:
     }
 
 
+@in_thai
 def report_context(plan, n: int, today: date | None = None) -> dict:
     """รายงานผลการดำเนินงาน of one round as prepared data (a fixed number of queries): the
     plan's figures, per strategy and group, every project's row, then per strategy each
@@ -1651,6 +1657,7 @@ def report_chunks(context: dict) -> list[Chunk]:
     return chunks
 
 
+@in_thai
 def report_source(plan, number: int, today: date | None = None) -> dict:
     """A round's report as print-ready data, like book_source: its chunks' final HTML and what
     the stamp prints (templates only, no layout). Its version key (report_version_key) names
@@ -1734,6 +1741,7 @@ def render_report(plan, number: int, today: date | None = None) -> bytes:
 # --- One project's report of a round (the lead group prints its own) -------------------------
 
 
+@in_thai
 def project_report_context(project, n: int, today: date | None = None) -> dict:
     """One project's report of round n as prepared data: the round report's figures and
     project part (same rows, same formatting), plus its spending per budget category against
@@ -1789,6 +1797,7 @@ def project_report_context(project, n: int, today: date | None = None) -> dict:
     }
 
 
+@in_thai
 def render_project_report(project, number: int, today: date | None = None) -> bytes:
     """One project's report of a round as PDF bytes, laid out in the request like a project
     document (one project is a page or two): the plan book's typography, no folio on page 1."""

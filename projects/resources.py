@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from actionplan.i18n import in_thai
 from imports.export import text_cell
 from projects.models import ActivityState
 
@@ -71,6 +72,7 @@ def _met(value) -> str:
     return {True: "บรรลุ", False: "ไม่บรรลุ"}.get(value, "")
 
 
+@in_thai  # a Thai document whatever the page language, like the round's PDF
 def report_workbook(progress, number: int) -> bytes:
     """The round's report: per strategy, per group, per project, spending per activity and
     category, activity states and KPI results (from monitoring.load_progress, no queries)."""
@@ -124,7 +126,7 @@ def report_workbook(progress, number: int) -> bytes:
             category = progress.categories.get(category_id)
             spending.append([name, number_text, title, category.name_th if category else "", value])
         for activity, state, note in entry.activity_states(number):
-            label = ActivityState(state).label if state else "ยังไม่ได้รายงาน"
+            label = str(ActivityState(state).label) if state else "ยังไม่ได้รายงาน"
             states.append([name, activity.number, activity.title, label, note])
         for indicator, result, assessment in entry.assessments(number):
             kpis.append(

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplan import thai
+from actionplan.i18n import in_thai
 from actionplan.models import PlanStatus, Role
 from actionplan.services import DomainError
 from budgets.models import ActualSpending, BudgetLine, BudgetLineFactor, QuarterAllocation
@@ -829,6 +830,7 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
     )
 
 
+@in_thai  # message_th is kept, like every other Thai text
 def notify_event(event: ProjectEvent, *, project: Project, extra_ids=(), url: str = "") -> None:
     """In-app notifications for whoever the event concerns, and e-mail after commit."""
     from django.urls import reverse
@@ -1031,6 +1033,7 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
     return approval
 
 
+@in_thai  # stored with the approval and hashed: never in the approver's page language
 def plan_snapshot(plan, projects: list[Project], *, by, at) -> dict:
     """Texts, people and figures of a plan as approved: what its official book prints."""
     from actionplan import thai
@@ -1337,6 +1340,7 @@ def submit_project_report(
     return report
 
 
+@in_thai
 def _report_status_changes(report: ProjectReport, before: str, after: str) -> dict:
     """The status change in the history's shape, tagged with the report and its round."""
     return {

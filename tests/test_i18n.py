@@ -6,12 +6,24 @@ committed django.mo with the standard library, so they run on a machine without 
 
 import ast
 import gettext
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+from actionplan.models import StandardGroup
+from actionplan.services import create_office
+from imports import export
+from imports.resolve import GroupMatcher
+from indicators.models import ResultLevel
+from projects import audit, pdf
+from projects.models import EventAction, ItemKind, ProjectItem, ProjectSignature, SignatureRole
+from tests import factories as f
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO = LOCALE_DIR / "django.po"
@@ -158,6 +170,9 @@ class TestCatalogue:
                 got = [compiled.ngettext(e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
                 if got != strings:
                     stale.append(e["msgid"])
+            elif "msgctxt" in e:
+                if compiled.pgettext(e["msgctxt"], e["msgid"]) != strings[0]:
+                    stale.append(e["msgid"])
             elif compiled.gettext(e["msgid"]) != strings[0]:
                 stale.append(e["msgid"])
         assert stale == [], "run `manage.py compilemessages` after editing django.po"
@@ -176,10 +191,100 @@ class TestCatalogue:
     ],
 )
 def test_domain_terms_use_the_agreed_english(thai, english):
-    by_id = {e["msgid"]: e for e in messages()}
+    by_id = {e["msgid"]: e for e in messages() if "msgctxt" not in e}
     assert by_id[thai]["msgstr"] == english
 
 
 def test_an_english_browser_still_gets_thai_until_the_user_switches(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "เข้าสู่ระบบ" in page and '<html lang="th">' in page
+
+
+class TestChoiceLabels:
+    """Labels of choices follow the page language; what is kept or printed stays Thai."""
+
+    def test_an_english_history_page_names_the_events_in_english(
+        self, client, planner_a1, project_a1
+    ):
+        audit.record(project_a1, by=planner_a1, action=EventAction.CREATE, summary_th="สร้าง")
+        audit.record(project_a1, by=planner_a1, action=EventAction.SUBMIT, summary_th="เสนอ")
+        url = reverse("projects:project_history", args=[project_a1.pk])
+        client.force_login(planner_a1)
+        set_language(client, "en")
+        page = client.get(url).content.decode()
+        assert "Project created" in page and "Project submitted" in page
+        assert "เสนอโครงการ" not in page
+
+        set_language(client, "th")
+        page = client.get(url).content.decode()
+        assert "สร้างโครงการ" in page and "เสนอโครงการ" in page and "Project created" not in page
+
+    def test_an_english_project_page_shows_english_labels(self, client, planner_a1, project_a1):
+        f.make_indicator(project_a1, result_level=ResultLevel.OUTCOME)
+        client.force_login(planner_a1)
+        set_language(client, "en")
+        page = client.get(reverse("projects:project_detail", args=[project_a1.pk])).content
+        page = page.decode()
+        assert "Outcome" in page and "at least" in page
+        assert "ด้านผลลัพธ์" not in page and "ไม่น้อยกว่า" not in page
+
+
+@pytest.fixture
+def documented(project_a1, planner_a1):
+    f.make_indicator(project_a1, result_level=ResultLevel.OUTCOME)
+    ProjectItem.objects.create(project=project_a1, kind=ItemKind.OBJECTIVE, order=1, text_th="ข้อ")
+    ProjectSignature.objects.create(
+        project=project_a1, role=SignatureRole.PROPOSER, name_th="นายทดสอบ ลงนาม"
+    )
+    return project_a1
+
+
+class TestDocumentsStayThai:
+    def test_the_audit_document_and_its_digest_ignore_the_page_language(self, documented):
+        thai_doc = audit.load_document(documented.pk)
+        with translation.override("en"):
+            english_doc = audit.load_document(documented.pk)
+            assert translation.get_language() == "en"
+        assert english_doc == thai_doc
+        assert audit.digest(english_doc) == audit.digest(thai_doc)
+        assert thai_doc["items"][0]["label"] == "วัตถุประสงค์"
+        assert thai_doc["signatures"][0]["title"] == "ผู้เสนอโครงการ"
+        assert thai_doc["indicators"][0]["level"] == "ด้านผลลัพธ์ (Outcome)"
+        assert thai_doc["indicators"][0]["target"].startswith("ไม่น้อยกว่า ")
+
+    def test_status_changes_are_recorded_in_thai(self):
+        with translation.override("en"):
+            changes = audit.status_changes("draft", "submitted")
+        assert changes["fields"][0]["before"] == "ร่าง"
+        assert changes["fields"][0]["after"] == "เสนอแล้ว"
+
+    def test_the_print_context_is_thai_under_english(self, documented):
+        with translation.override("en"):
+            context = pdf.project_context(pdf.fetch_project(documented.pk))
+        assert context["header"]["project_type"] == "โครงการต่อเนื่อง"
+        assert "ด้านผลลัพธ์ (Outcome)" in str(context)
+        assert "Outcome)" not in str(context).replace("ด้านผลลัพธ์ (Outcome)", "")
+
+    def test_the_plan_export_is_the_same_thai_workbook_under_english(self, documented, plan_a):
+        def cells(data: bytes) -> list:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            return [row for ws in book.worksheets for row in ws.iter_rows(values_only=True)]
+
+        thai_cells = cells(export.plan_workbook(plan_a, export.export_projects(plan_a)))
+        with translation.override("en"):
+            english = export.plan_workbook(plan_a, export.export_projects(plan_a))
+        assert cells(english) == thai_cells
+        flat = {value for row in thai_cells for value in row}
+        assert {"ด้านผลลัพธ์ (Outcome)", "ไม่น้อยกว่า", "โครงการต่อเนื่อง"} <= flat
+
+    def test_a_new_office_gets_thai_group_names_under_english(self, db):
+        with translation.override("en"):
+            office = create_office(code="EN", name_th="สำนักงานทดสอบ", short_name_th="สพป.ทดสอบ")
+        names = set(office.units.values_list("name_th", flat=True))
+        assert "กลุ่มนโยบายและแผน" in names and "Policy and Planning Group" not in names
+
+    def test_an_import_matches_thai_group_names_under_english(self, office_a):
+        with translation.override("en"):
+            matcher = GroupMatcher(office_a.units.all(), {})
+            found = matcher.match("กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร")
+        assert found.unit_id == f.group(office_a, StandardGroup.ICT).pk
