@@ -3,7 +3,6 @@ prints its project's report, the plan administrator sees the dashboard change an
 round's report (laid out in the background: its progress page, then the file)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,7 +17,7 @@ from tests.printing.conftest import pdftotext
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+from tests.browser.test_editor import DOCS  # noqa: E402  (docs/ with DOCS_SCREENSHOTS=1)
 
 
 @pytest.fixture
@@ -69,7 +68,7 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     page.get_by_role("button", name="ส่งรายงานถึงผู้ดูแลแผน").click()
     assert "ส่งรายงานผลถึงผู้ดูแลแผนแล้ว" in page.content()
     assert page.locator("[data-report-status]").inner_text() == "ส่งแล้ว รอตรวจ"
-    DOCS.mkdir(exist_ok=True)
+    DOCS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS / "monitoring-report.png"), full_page=True)
     assert ProjectReport.objects.get(project=project).status == ReportStatus.SUBMITTED
     href = page.get_by_role("link", name="พิมพ์รายงานของโครงการ (PDF)").get_attribute("href")
