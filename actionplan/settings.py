@@ -112,6 +112,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "actionplan.wsgi.application"
 
+# Per-process memory cache: the plan roll-up keeps each project's figures under its (id, version,
+# updated_at), so a stale entry is never read, only an unchanged project's reused. 20,000 entries
+# hold the figures of every project of several plans (a few hundred bytes each); each web
+# process fills its own. A shared cache (Redis, memcached) would serve all instances alike.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",

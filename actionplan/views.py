@@ -111,7 +111,7 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
     rows = []
     for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
         Project.objects.filter(plan=plan)
-        .order_by("strategy__number", "pk")
+        .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
         .values_list(
             "pk",
             "name_th",

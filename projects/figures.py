@@ -137,35 +137,51 @@ CACHE_SECONDS = 6 * 3600
 
 
 def plan_figures(plan, projects: list) -> tuple[dict[int, ProjectFigures], dict, dict]:
-    """`project_figures(plan)` for the listed projects, kept in the cache between requests.
+    """`project_figures(plan)` for the listed projects, each project's figures kept in the
+    cache between requests.
 
-    The key is every listed project's (id, version, updated_at): each change to a project's
-    activities, lines, factors or quarterly plan bumps its version (the editor's conflict
-    check, imports and the admin depend on that too), so a changed project misses and its
-    figures are worked out again. The projects are read before the lines, so figures cached
-    under a key are never older than it. Inside a transaction the data may still be rolled back
-    (import previews, tests), so nothing is read from or written to the cache there. Category
-    and fund-source names are reference data edited apart from projects: always read fresh."""
+    A project's key is its (id, version, updated_at): each change to a project's activities,
+    lines, factors or quarterly plan bumps its version (the editor's conflict check, imports
+    and the admin depend on that too), so a changed project misses and only its figures are
+    worked out again. The projects are read before the lines, so figures cached under a key
+    are never older than it. Inside a transaction the data may still be rolled back (import
+    previews, tests), so nothing is read from or written to the cache there. Category and
+    fund-source names are reference data edited apart from projects: always read fresh."""
     if connection.in_atomic_block:
         return project_figures(plan)
-    stamp = "|".join(
-        f"{p.pk}.{p.version}.{p.updated_at.isoformat()}" for p in sorted(projects, key=_pk)
+    # The whole plan's figures under one key while none of its projects changed (one cache
+    # read), else each project's under its own (only the changed ones are read again).
+    stamp = "|".join(f"{p.pk}.{p.version}.{p.updated_at.isoformat()}" for p in projects)
+    plan_key = (
+        f"plan-figures:{connection.alias}:{plan.pk}:{hashlib.sha256(stamp.encode()).hexdigest()}"
     )
-    key = f"plan-figures:{connection.alias}:{plan.pk}:{hashlib.sha256(stamp.encode()).hexdigest()}"
-    hit = cache.get(key)
-    if hit is None:
-        figures, used_categories, used_funds = _line_figures("p.plan_id = %s", [plan.pk])
-        wanted = {p.pk for p in projects}
-        figures = {pk: entry for pk, entry in figures.items() if pk in wanted}
-        cache.set(key, (figures, used_categories, used_funds), CACHE_SECONDS)
-    else:
-        figures, used_categories, used_funds = hit
+    figures = cache.get(plan_key)
+    if figures is None:
+        figures = _project_figures_cached(plan, projects)
+        cache.set(plan_key, figures, CACHE_SECONDS)
+    used_categories = {c for entry in figures.values() for c in entry.by_category}
+    used_funds = {f for entry in figures.values() for f in entry.by_fund}
     categories, funds = _refs(used_categories, used_funds)
     return defaultdict(ProjectFigures, figures), categories, funds
 
 
-def _pk(project) -> int:
-    return project.pk
+def _project_figures_cached(plan, projects: list) -> dict[int, ProjectFigures]:
+    keys = {
+        p.pk: f"project-figures:{connection.alias}:{p.pk}:{p.version}:{p.updated_at.isoformat()}"
+        for p in projects
+    }
+    found = cache.get_many(list(keys.values()))
+    figures = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in figures]
+    if missing:
+        if len(missing) > len(keys) // 2:
+            fresh, _, _ = _line_figures("p.plan_id = %s", [plan.pk])
+        else:
+            fresh, _, _ = _line_figures(f"p.id IN ({', '.join(['%s'] * len(missing))})", missing)
+        for pk in missing:  # a project without lines is cached too (zero figures)
+            figures[pk] = fresh.get(pk) or ProjectFigures()
+        cache.set_many({keys[pk]: figures[pk] for pk in missing}, CACHE_SECONDS)
+    return figures
 
 
 def _decimal(value) -> Decimal:
@@ -212,15 +228,18 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
     for project in projects:
         entry = figures[project.pk]
         total += entry.total
-        bucket = strategies.setdefault(
-            project.strategy_id,
-            Bucket(project.strategy, str(project.strategy or "ไม่ระบุกลยุทธ์")),
-        )
+        bucket = strategies.get(project.strategy_id)
+        if bucket is None:
+            bucket = strategies[project.strategy_id] = Bucket(
+                project.strategy, str(project.strategy or "ไม่ระบุกลยุทธ์")
+            )
         bucket.projects.append(project)
         bucket.total += entry.total
-        group = groups.setdefault(
-            project.lead_unit_id, Bucket(project.lead_unit, project.lead_unit.name_th)
-        )
+        group = groups.get(project.lead_unit_id)
+        if group is None:
+            group = groups[project.lead_unit_id] = Bucket(
+                project.lead_unit, project.lead_unit.name_th
+            )
         group.projects.append(project)
         group.total += entry.total
         for cat_id, amount in entry.by_category.items():

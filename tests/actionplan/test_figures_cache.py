@@ -128,3 +128,22 @@ def test_nothing_is_kept_from_inside_a_transaction(plan, office):
         transaction.set_rollback(True)
     assert BudgetLine.objects.count() == 1
     assert total(plan) == Decimal("1500.00")
+
+
+def test_after_a_change_only_that_projects_lines_are_read_again(plan, office):
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    lines = []
+    for n in range(4):
+        project = f.make_project(plan, unit=f.group(office, StandardGroup.ADMIN), name_th=f"ก{n}")
+        lines.append(f.make_line(f.make_activity(project), "ค่าวัสดุ", amount="1000"))
+    assert total(plan) == Decimal("4000.00")
+    changed = lines[2]
+    BudgetLine.objects.filter(pk=changed.pk).update(plain_amount=Decimal("2500"))
+    Project.objects.filter(pk=changed.activity.project_id).update(version=F("version") + 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert total(plan) == Decimal("5500.00")
+    read = [q["sql"] for q in queries.captured_queries if "budgetline" in q["sql"].lower()]
+    assert len(read) == 1 and f"p.id IN ({changed.activity.project_id})" in read[0], read
