@@ -136,7 +136,36 @@ def _line_figures(where: str, params: list) -> tuple[dict[int, ProjectFigures], 
 CACHE_SECONDS = 6 * 3600
 
 
-def plan_figures(plan, projects: list) -> tuple[dict[int, ProjectFigures], dict, dict]:
+@dataclass
+class Totals:
+    """The listed projects' figures added up: per category, fund source, quarter and overall."""
+
+    by_category: dict
+    by_fund: dict
+    quarters: list
+    total: Decimal
+
+
+def _totals(figures: dict, projects: list) -> Totals:
+    by_category: dict = defaultdict(_zero)
+    by_fund: dict = defaultdict(_zero)
+    quarters = [ZERO] * 4
+    total = ZERO
+    for project in projects:
+        entry = figures.get(project.pk)
+        if entry is None:
+            continue
+        total += entry.total
+        for cat_id, amount in entry.by_category.items():
+            by_category[cat_id] += amount
+        for fund_id, amount in entry.by_fund.items():
+            by_fund[fund_id] += amount
+        for i, amount in enumerate(entry.quarters):
+            quarters[i] += amount
+    return Totals(dict(by_category), dict(by_fund), quarters, total)
+
+
+def plan_figures(plan, projects: list) -> tuple[dict[int, ProjectFigures], dict, dict, Totals]:
     """`project_figures(plan)` for the listed projects, each project's figures kept in the
     cache between requests.
 
@@ -148,21 +177,24 @@ def plan_figures(plan, projects: list) -> tuple[dict[int, ProjectFigures], dict,
     previews, tests), so nothing is read from or written to the cache there. Category and
     fund-source names are reference data edited apart from projects: always read fresh."""
     if connection.in_atomic_block:
-        return project_figures(plan)
-    # The whole plan's figures under one key while none of its projects changed (one cache
-    # read), else each project's under its own (only the changed ones are read again).
+        figures, categories, funds = project_figures(plan)
+        return figures, categories, funds, _totals(figures, projects)
+    # The whole plan's figures and totals under one key while none of its projects changed
+    # (one cache read), else each project's under its own (only the changed ones are read
+    # again).
     stamp = "|".join(f"{p.pk}.{p.version}.{p.updated_at.isoformat()}" for p in projects)
     plan_key = (
         f"plan-figures:{connection.alias}:{plan.pk}:{hashlib.sha256(stamp.encode()).hexdigest()}"
     )
-    figures = cache.get(plan_key)
-    if figures is None:
+    entry = cache.get(plan_key)
+    if entry is None:
         figures = _project_figures_cached(plan, projects)
-        cache.set(plan_key, figures, CACHE_SECONDS)
-    used_categories = {c for entry in figures.values() for c in entry.by_category}
-    used_funds = {f for entry in figures.values() for f in entry.by_fund}
+        totals = _totals(figures, projects)
+        entry = (figures, totals, set(totals.by_category), set(totals.by_fund))
+        cache.set(plan_key, entry, CACHE_SECONDS)
+    figures, totals, used_categories, used_funds = entry
     categories, funds = _refs(used_categories, used_funds)
-    return defaultdict(ProjectFigures, figures), categories, funds
+    return defaultdict(ProjectFigures, figures), categories, funds, totals
 
 
 def _project_figures_cached(plan, projects: list) -> dict[int, ProjectFigures]:
@@ -218,16 +250,11 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
     """`summarize_plan` from value rows; also each project's figures and the fund sources used
     (in their order), for the fund-split columns. `projects` need strategy, lead_unit, version
     and updated_at (the figures' cache key)."""
-    figures, categories, funds = plan_figures(plan, projects)
+    figures, categories, funds, totals = plan_figures(plan, projects)
     strategies: dict = {s.pk: Bucket(s, str(s)) for s in plan.strategies.all()}
     groups: dict = {}
-    by_category: dict = defaultdict(_zero)
-    by_fund: dict = defaultdict(_zero)
-    quarters = [ZERO] * 4
-    total = ZERO
     for project in projects:
         entry = figures[project.pk]
-        total += entry.total
         bucket = strategies.get(project.strategy_id)
         if bucket is None:
             bucket = strategies[project.strategy_id] = Bucket(
@@ -242,12 +269,6 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
             )
         group.projects.append(project)
         group.total += entry.total
-        for cat_id, amount in entry.by_category.items():
-            by_category[cat_id] += amount
-        for fund_id, amount in entry.by_fund.items():
-            by_fund[fund_id] += amount
-        for i, amount in enumerate(entry.quarters):
-            quarters[i] += amount
     summary = PlanSummary(
         plan=plan,
         projects=projects,
@@ -255,14 +276,14 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
         groups=sorted(groups.values(), key=lambda b: (b.key.sort_order, b.label)),
         categories=[
             Bucket(categories[pk], categories[pk].name_th, total=quantize(v))
-            for pk, v in sorted(by_category.items(), key=lambda kv: categories[kv[0]].order)
+            for pk, v in sorted(totals.by_category.items(), key=lambda kv: categories[kv[0]].order)
         ],
         fund_sources=[
             Bucket(funds[pk], funds[pk].name_th, total=quantize(v))
-            for pk, v in sorted(by_fund.items(), key=lambda kv: funds[kv[0]].order)
+            for pk, v in sorted(totals.by_fund.items(), key=lambda kv: funds[kv[0]].order)
         ],
-        quarters=[quantize(q) for q in quarters],
-        total=quantize(total),
+        quarters=[quantize(q) for q in totals.quarters],
+        total=quantize(totals.total),
     )
     used_funds = [b.key for b in summary.fund_sources]
     return summary, figures, used_funds
