@@ -134,6 +134,21 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name_th
 
+    @property
+    def endorser(self) -> User | None:
+        """The assigned deputy while the assignment still holds (an active deputy director of
+        this office); None when there is none or it lapsed (deactivated, moved, other role):
+        then any deputy of the office endorses, so the group's projects are never stuck."""
+        deputy = self.deputy if self.deputy_id else None
+        if (
+            deputy is not None
+            and deputy.is_active
+            and deputy.role == Role.DEPUTY_DIRECTOR
+            and deputy.office_id == self.office_id
+        ):
+            return deputy
+        return None
+
     def clean(self) -> None:
         super().clean()
         deputy = self.deputy

@@ -208,7 +208,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # An import preview nobody confirms within this many hours is forgotten, with its uploaded
 # file (imports.services.purge_pending; cron runs `manage.py purge_pending_imports`).
-IMPORT_PENDING_HOURS = env_int("IMPORT_PENDING_HOURS", 24)
+IMPORT_PENDING_HOURS = max(1, env_int("IMPORT_PENDING_HOURS", 24))  # 0 would purge at upload
 
 # Background jobs (plan-book PDFs): django-tasks, by default with its database backend (run
 # one `python manage.py db_worker` per core on any machine that reaches the database). Another

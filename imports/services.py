@@ -424,8 +424,8 @@ def purge_pending(
         older_than = timedelta(hours=settings.IMPORT_PENDING_HOURS)
     cutoff = (now or timezone.now()) - older_than
     stale = ImportBatch.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff)
-    if limit is not None:
-        stale = ImportBatch.objects.filter(
+    if limit is not None:  # the state is checked again by the DELETE (a confirm may commit first)
+        stale = stale.filter(
             pk__in=list(stale.order_by("created_at").values_list("pk", flat=True)[:limit])
         )
     purged = Purged(batches=stale.delete()[1].get(ImportBatch._meta.label, 0))

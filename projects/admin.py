@@ -8,8 +8,10 @@ and reports with their rows: see ReportRoundAdmin and ProjectReportAdmin).
 
 from django.contrib import admin
 from django.db.models import F
+from django.utils import timezone
 
 # Imported first so their admins are registered before they are replaced by audited ones.
+from actionplan.i18n import in_thai
 from budgets import admin as budgets_admin
 from budgets.models import ActualSpending, BudgetLine
 from indicators import admin as indicators_admin
@@ -131,13 +133,19 @@ class AuditedAdminMixin:
         )
 
     def delete_model(self, request, obj):
+        project = _project_of(obj)
         self._record_delete(request, obj)
         super().delete_model(request, obj)
+        if not isinstance(obj, models.Project):  # its figures and editors see the change
+            models.Project.objects.filter(pk=project.pk).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    @in_thai
     def _record_delete(self, request, obj):
         project = _project_of(obj)
         before = audit.load_document(project.pk)

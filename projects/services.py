@@ -574,8 +574,8 @@ def _is_endorser(user, project: Project) -> bool:
     (OrgUnit.deputy), or any deputy of the office when the group has none."""
     if user.role != Role.DEPUTY_DIRECTOR or not _same_office(user, project):
         return False
-    assigned = project.lead_unit.deputy_id
-    return assigned is None or assigned == user.pk
+    endorser = project.lead_unit.endorser
+    return endorser is None or endorser.pk == user.pk
 
 
 def may_transition(user, project: Project, action: str) -> bool:
@@ -600,7 +600,7 @@ def _not_allowed_message(user, project: Project, action: str) -> str:
     step = STEPS[action]
     deputy_step = action in {EventAction.ENDORSE, EventAction.RETURN}
     if deputy_step and user.role == Role.DEPUTY_DIRECTOR and _same_office(user, project):
-        deputy = project.lead_unit.deputy
+        deputy = project.lead_unit.endorser
         return (
             f"{step.verb_th}ไม่ได้: {project.lead_unit.name_th}อยู่ในความกำกับดูแลของ "
             f"{deputy.display_name} ผู้เห็นชอบโครงการของกลุ่มนี้"
@@ -648,13 +648,14 @@ def position_for(user, project: Project) -> str:
 
 def _load_for_transition(pk: int, *, with_checks: bool) -> Project:
     qs = Project.objects.select_related(
-        "plan__office", "plan__fiscal_year", "lead_unit", "strategy"
+        "plan__office", "plan__fiscal_year", "lead_unit__deputy__person", "strategy"
     )
     if with_checks:
         qs = qs.with_budget().prefetch_related("indicators")
     return qs.get(pk=pk)
 
 
+@in_thai  # the history summary and the notifications are kept in Thai
 def _transition(
     *, project: Project, by, action: str, expected_version: int | None, comment: str = ""
 ) -> Project:
@@ -812,8 +813,8 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
     )
     wanted = {
         EventAction.SUBMIT: (
-            Q(pk=project.lead_unit.deputy_id)
-            if project.lead_unit.deputy_id
+            Q(pk=project.lead_unit.endorser.pk)
+            if project.lead_unit.endorser
             else Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR)
         ),
         EventAction.ENDORSE: Q(office_id=office_id, role=Role.DIRECTOR),

@@ -625,8 +625,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         waiting = visible.filter(status=status)
         if user.role in {Role.PLANNER, Role.GROUP_DIRECTOR}:
             waiting = waiting.filter(lead_unit_id=user.org_unit_id)
-        elif user.role == Role.DEPUTY_DIRECTOR:  # the groups assigned to me, or to nobody
-            waiting = waiting.filter(Q(lead_unit__deputy=user) | Q(lead_unit__deputy__isnull=True))
+        elif user.role == Role.DEPUTY_DIRECTOR:  # not the groups another deputy endorses
+            others = OrgUnit.objects.filter(
+                office_id=user.office_id,
+                deputy__is_active=True,
+                deputy__role=Role.DEPUTY_DIRECTOR,
+                deputy__office_id=user.office_id,
+            ).exclude(deputy=user)
+            waiting = waiting.exclude(lead_unit__in=others)
         waiting = waiting.annotate(return_comment=_last_return_comment())
     sent_ids = ProjectEvent.objects.filter(actor=user, action__in=SENT_ACTIONS).values(
         "project_ref"

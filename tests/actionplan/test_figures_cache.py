@@ -147,3 +147,21 @@ def test_after_a_change_only_that_projects_lines_are_read_again(plan, office):
         assert total(plan) == Decimal("5500.00")
     read = [q["sql"] for q in queries.captured_queries if "budgetline" in q["sql"].lower()]
     assert len(read) == 1 and f"p.id IN ({changed.activity.project_id})" in read[0], read
+
+
+def test_an_admin_delete_of_a_line_shows_on_the_next_overview(client, plan, office):
+    project = f.make_project(plan, unit=f.group(office, StandardGroup.ADMIN))
+    activity = f.make_activity(project)
+    f.make_line(activity, "ค่าวัสดุ", amount="1500")
+    extra = f.make_line(activity, "ค่าอาหาร", amount="700")
+    assert total(plan) == Decimal("2200.00")  # cached
+    root = f.make_user(office, Role.SYSADMIN, username="root_d")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:budgets_budgetline_delete", args=[extra.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not BudgetLine.objects.filter(pk=extra.pk).exists()
+    assert total(plan) == Decimal("1500.00")

@@ -196,3 +196,22 @@ class TestUploadPurgesOnTheSide:
         assert not stored.exists()
         response = client.post(reverse("imports:importbatch_confirm", args=[batch.pk]))
         assert response.status_code == 404
+
+
+def test_the_purge_on_upload_never_deletes_a_batch_confirmed_meanwhile(office_a):
+    """The bounded purge reads ids first; its DELETE still requires "previewed", so a preview
+    confirmed in between keeps its import record."""
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    batch = make_batch(office_a, sha(7), hours_old=72)
+    real_delete = QuerySet.delete
+
+    def confirm_then_delete(queryset):  # the ids were read; a confirm commits first
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTED)
+        return real_delete(queryset)
+
+    with mock.patch.object(QuerySet, "delete", confirm_then_delete):
+        services.purge_pending(limit=5)
+    assert ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.COMMITTED).exists()

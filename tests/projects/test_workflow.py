@@ -316,6 +316,28 @@ class TestDeputyAssignment:
         response = client.post(endorse, {"version": project.version + 1})
         assert response.status_code == 403
 
+    def test_a_lapsed_assignment_leaves_the_group_to_every_deputy(
+        self, client, project, group_director_a1, assigned, other_deputy
+    ):
+        """A deactivated (or moved, or re-roled) assigned deputy must not strand the group."""
+        assigned.is_active = False
+        assigned.save(update_fields=["is_active"])
+        services.submit_project(project=project, by=group_director_a1)
+        assert Notification.objects.filter(recipient=other_deputy).count() == 1
+        client.force_login(other_deputy)
+        page = client.get(reverse("projects:inbox")).content.decode()
+        assert project.name_th in page.split('id="waiting-title"')[1].split("</section>")[0]
+        services.endorse_project(project=project, by=other_deputy)
+        assert Project.objects.get(pk=project.pk).status == ProjectStatus.ENDORSED
+
+    def test_history_is_kept_in_thai_whatever_the_page_language(self, project, group_director_a1):
+        from django.utils import translation
+
+        with translation.override("en"):
+            services.submit_project(project=project, by=group_director_a1)
+        event = ProjectEvent.objects.filter(project_ref=project.pk).latest("pk")
+        assert "ร่าง → เสนอแล้ว" in event.summary_th, event.summary_th
+
     def test_the_admin_refuses_a_deputy_of_another_office_or_role(self, office_a, office_b):
         from django.core.exceptions import ValidationError
 
