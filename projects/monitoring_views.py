@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actionplan import thai
 from actionplan.models import Plan, RenderStatus
 from actionplan.services import DomainError
 from actionplan.views import _reviewer_plan
@@ -418,17 +419,32 @@ def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
-    background like the plan book: the finished file of the report's current version is served
-    at once; otherwise a render is queued (or the pending one reused) and its progress page,
-    which links the file when it is done, is shown."""
+    background like the plan book. GET serves the finished file of the report's current
+    version, or shows the pending render's progress, or a page with the button that queues
+    one; only that POST starts work (a GET never changes anything)."""
     plan = _plan(request, plan_id)
+    number = _number(number)
     plan_render = tasks.request_report_render(
-        plan=plan, number=_number(number), by=request.user, today=timezone.localdate()
+        plan=plan,
+        number=number,
+        by=request.user,
+        today=timezone.localdate(),
+        queue=request.method == "POST",
     )
-    if plan_render.status == RenderStatus.DONE:
+    if plan_render is None:
+        return render(
+            request,
+            "monitoring/round_pdf.html",
+            {
+                "plan": plan,
+                "number": number,
+                "round": thai.report_round(plan.fiscal_year.year_be, number, digits="arabic"),
+            },
+        )
+    if plan_render.status == RenderStatus.DONE and request.method == "GET":
         return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
     return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
 

@@ -95,10 +95,13 @@ def request_plan_render(*, plan: Plan, by=None) -> PlanRender:
     return render
 
 
-def request_report_render(*, plan: Plan, number: int, by=None, today=None) -> PlanRender:
+def request_report_render(
+    *, plan: Plan, number: int, by=None, today=None, queue: bool = True
+) -> PlanRender | None:
     """The report of a monitoring round: the finished render of its current version (what it
-    prints today: reports, plan, round), a pending one of the same version, or queue one.
-    Working out the version costs the report's queries and templates, never a layout."""
+    prints today: reports, plan, round), a pending one of the same version, or queue one
+    (None instead when `queue` is false: a GET never starts work). Working out the version
+    costs the report's queries and templates, never a layout."""
     version_key = pdf.report_version_key(
         pdf.report_source(plan, number, today or timezone.localdate())
     )
@@ -108,6 +111,8 @@ def request_report_render(*, plan: Plan, number: int, by=None, today=None) -> Pl
     pending = find_pending_render(plan, round_number=number)
     if pending and pending.version_key == version_key:
         return pending
+    if not queue:
+        return None
     render = PlanRender.objects.create(
         plan=plan,
         kind=RenderKind.REPORT,

@@ -144,8 +144,8 @@ MATRIX: dict[str, Row] = {
     "projects:year_end": Row("get", "plan", PLAN_PAGE),
     "projects:round_detail": Row("get", "plan_round", PLAN_PAGE),
     "projects:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
-    # laid out in the background: queued (DatabaseBackend here), then the progress page
-    "projects:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 302, 302, 302)),
+    # laid out in the background: GET offers the button (nothing queued), POST queues it
+    "projects:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
     "projects:round_reopen": Row(
         "post",
         "closed_round",

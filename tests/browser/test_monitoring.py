@@ -90,6 +90,7 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     admin_page.get_by_role("button", name="รับรายงาน").click()
     assert "รับรายงานผลแล้ว" in admin_page.content()
     admin_page.get_by_role("link", name="พิมพ์รายงาน (PDF)").click()
+    admin_page.get_by_role("button", name="จัดทำไฟล์ PDF").click()
     admin_page.wait_for_url("**/print/plans/*/renders/*/")
     assert admin_page.locator("[data-render-status]").inner_text() == "เสร็จแล้ว"
     download = admin_page.get_by_role("link", name=re.compile("ดาวน์โหลดรายงาน"))

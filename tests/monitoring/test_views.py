@@ -225,7 +225,10 @@ class TestPrintedReport:
     ):
         client.force_login(plan_admin_a)
         url = reverse("projects:round_pdf", args=[plan_a.pk, 2])
-        response = client.get(url)
+        offer = client.get(url)  # nothing made yet: a page with the button, nothing queued
+        assert offer.status_code == 200 and "จัดทำไฟล์ PDF" in offer.content.decode()
+        assert not PlanRender.objects.exists()
+        response = client.post(url)
         render = PlanRender.objects.get()
         assert (render.kind, render.round_number) == (RenderKind.REPORT, 2)
         assert response.status_code == 302
@@ -263,16 +266,19 @@ class TestPrintedReport:
     ):
         client.force_login(plan_admin_a)
         url = reverse("projects:round_pdf", args=[plan_a.pk, 2])
-        client.get(url)
+        client.post(url)
         first = PlanRender.objects.get()
         report = ProjectReport.objects.get(project=reported, round__number=2)
         client.post(reverse("projects:report_accept", args=[reported.pk, 2]))
         report.refresh_from_db()
         assert report.status == ReportStatus.ACCEPTED
-        assert client.get(url).status_code == 302  # the report's printed status changed
-        assert client.get(url).status_code == 200  # and then it is current
+        stale = client.get(url)  # the report's printed status changed: offered, not served
+        assert stale.status_code == 200 and stale["Content-Type"].startswith("text/html")
+        assert PlanRender.objects.count() == 1
+        assert client.post(url).status_code == 302
+        assert client.get(url)["Content-Type"] == "application/pdf"  # and then it is current
         services.close_report_round(plan=plan_a, number=2, by=plan_admin_a)
-        assert client.get(url).status_code == 302  # closed: the watermark goes
+        assert client.post(url).status_code == 302  # closed: the watermark goes
         renders = list(PlanRender.objects.order_by("pk"))
         assert len(renders) == 3 and len({r.version_key for r in renders}) == 3
         assert all(r.status == RenderStatus.DONE for r in renders)
@@ -289,10 +295,11 @@ class TestPrintedReport:
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
         client.force_login(plan_admin_a)
         url = reverse("projects:round_pdf", args=[plan_a.pk, 1])
-        first = client.get(url)
-        second = client.get(url)
+        first = client.post(url)
+        second = client.post(url)
         render = PlanRender.objects.get()
         assert first["Location"] == second["Location"]
+        assert client.get(url)["Location"] == first["Location"]  # GET shows the progress
         assert render.status == RenderStatus.QUEUED
         page = client.get(first["Location"]).content.decode()
         assert 'http-equiv="refresh"' in page and "รอบที่ 1" in page
