@@ -70,16 +70,19 @@ def project_figures(
     (GROUP_CONCAT / string_agg), read through a plain cursor: Django's per-value converters
     were most of this function's time at 1,500 lines. Quantities and amounts are converted here
     with the same rules (Decimal, rounded half-up per line)."""
-    if plan is not None:
-        where, params = "p.plan_id = %s", [plan.pk]
-    else:
-        ids = [int(pk) for pk in project_ids]
-        if not ids:
-            return {}, {}, {}
-        where, params = f"p.id IN ({', '.join(['%s'] * len(ids))})", ids
-    figures, used_categories, used_funds = _line_figures(where, params)
+    if plan is None and not project_ids:
+        return {}, {}, {}
+    figures, used_categories, used_funds = _line_figures(*_scope(plan, project_ids))
     categories, funds = _refs(used_categories, used_funds)
     return figures, categories, funds
+
+
+def _scope(plan=None, project_ids=None) -> tuple[str, list]:
+    """The WHERE clause (on the project, alias p) of a plan's or of some projects' rows."""
+    if plan is not None:
+        return "p.plan_id = %s", [plan.pk]
+    ids = [int(pk) for pk in project_ids]
+    return f"p.id IN ({', '.join(['%s'] * len(ids))})", ids
 
 
 def _line_figures(where: str, params: list) -> tuple[dict[int, ProjectFigures], set, set]:
@@ -206,10 +209,8 @@ def _project_figures_cached(plan, projects: list) -> dict[int, ProjectFigures]:
     figures = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in figures]
     if missing:
-        if len(missing) > len(keys) // 2:
-            fresh, _, _ = _line_figures("p.plan_id = %s", [plan.pk])
-        else:
-            fresh, _, _ = _line_figures(f"p.id IN ({', '.join(['%s'] * len(missing))})", missing)
+        whole_plan = len(missing) > len(keys) // 2
+        fresh, _, _ = _line_figures(*(_scope(plan) if whole_plan else _scope(None, missing)))
         for pk in missing:  # a project without lines is cached too (zero figures)
             figures[pk] = fresh.get(pk) or ProjectFigures()
         cache.set_many({keys[pk]: figures[pk] for pk in missing}, CACHE_SECONDS)

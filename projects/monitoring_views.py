@@ -371,27 +371,44 @@ def _first_error(form) -> str:
     return next(iter(form.errors.values()))[0]
 
 
+def _round_decision(
+    request: HttpRequest,
+    plan_id: int,
+    number: int,
+    form_class,
+    prefix: str,
+    refused: str,
+    done: str,
+    service,
+) -> HttpResponse:
+    """A plan administrator's decision on a round (a form posted from the round page): refused
+    to other roles, the form's first error as a message, else the service run."""
+    plan = _plan(request, plan_id)
+    _number(number)
+    _reviewer_only(request, plan, refused)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run(request, done, service, plan=plan, number=number, **form.cleaned_data)
+    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+
+
 @login_required
 @require_POST
 @captures_ip
 def round_reopen(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The plan administrator reopens a closed round, with a reason."""
-    plan = _plan(request, plan_id)
-    _number(number)
-    _reviewer_only(request, plan, "ผู้ดูแลแผนเท่านั้นที่เปิดรอบรายงานอีกครั้งได้")
-    form = RoundReopenForm(request.POST, prefix="reopen")
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run(
-            request,
-            "เปิดรอบรายงานอีกครั้งแล้ว",
-            services.reopen_report_round,
-            plan=plan,
-            number=number,
-            reason=form.cleaned_data["reason"],
-        )
-    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+    return _round_decision(
+        request,
+        plan_id,
+        number,
+        RoundReopenForm,
+        "reopen",
+        "ผู้ดูแลแผนเท่านั้นที่เปิดรอบรายงานอีกครั้งได้",
+        "เปิดรอบรายงานอีกครั้งแล้ว",
+        services.reopen_report_round,
+    )
 
 
 @login_required
@@ -399,23 +416,16 @@ def round_reopen(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
 @captures_ip
 def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The plan administrator sets the round's due date (empty: the plan's rule again)."""
-    plan = _plan(request, plan_id)
-    _number(number)
-    _reviewer_only(request, plan, "ผู้ดูแลแผนเท่านั้นที่กำหนดวันส่งรายงานได้")
-    form = RoundDueDateForm(request.POST, prefix="due")
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run(
-            request,
-            "บันทึกกำหนดส่งรายงานของรอบนี้แล้ว",
-            services.set_round_due_date,
-            plan=plan,
-            number=number,
-            due_date=form.cleaned_data["due_date"],
-            reason=form.cleaned_data["reason"],
-        )
-    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+    return _round_decision(
+        request,
+        plan_id,
+        number,
+        RoundDueDateForm,
+        "due",
+        "ผู้ดูแลแผนเท่านั้นที่กำหนดวันส่งรายงานได้",
+        "บันทึกกำหนดส่งรายงานของรอบนี้แล้ว",
+        services.set_round_due_date,
+    )
 
 
 @login_required

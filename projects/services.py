@@ -812,15 +812,15 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
         role__in=[Role.GROUP_DIRECTOR, Role.PLANNER],
     )
     wanted = {
-        EventAction.SUBMIT: (
-            Q(pk=project.lead_unit.endorser.pk)
-            if project.lead_unit.endorser
-            else Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR)
-        ),
         EventAction.ENDORSE: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.AMEND_REQUEST: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.REPORT_SUBMIT: Q(office_id=office_id, role=Role.PLAN_ADMIN),
     }.get(event.action, group)
+    if event.action == EventAction.SUBMIT:  # the group's deputy, else every deputy
+        endorser = project.lead_unit.endorser
+        wanted = (
+            Q(pk=endorser.pk) if endorser else Q(office_id=office_id, role=Role.DEPUTY_DIRECTOR)
+        )
     extra = [pk for pk in extra_ids if pk]
     if extra:
         wanted |= Q(pk__in=extra)

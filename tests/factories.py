@@ -75,6 +75,14 @@ def make_user(
     )
 
 
+def make_superuser(office: Office, username: str = "root") -> User:
+    """A system administrator who may use the Django admin."""
+    user = make_user(office, Role.SYSADMIN, username=username)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
 def make_project(
     plan: Plan | None = None,
     *,

@@ -83,10 +83,7 @@ def test_an_admin_edit_of_a_line_shows_on_the_next_overview(client, plan, office
     assert total(plan) == Decimal("1500.00")
     assert total(plan) == Decimal("1500.00")  # cached
 
-    root = f.make_user(office, Role.SYSADMIN, username="root_c")
-    root.is_staff = root.is_superuser = True
-    root.save()
-    client.force_login(root)
+    client.force_login(f.make_superuser(office, "root_c"))
     response = client.post(
         reverse("admin:budgets_budgetline_change", args=[line.pk]),
         {
@@ -155,10 +152,7 @@ def test_an_admin_delete_of_a_line_shows_on_the_next_overview(client, plan, offi
     f.make_line(activity, "ค่าวัสดุ", amount="1500")
     extra = f.make_line(activity, "ค่าอาหาร", amount="700")
     assert total(plan) == Decimal("2200.00")  # cached
-    root = f.make_user(office, Role.SYSADMIN, username="root_d")
-    root.is_staff = root.is_superuser = True
-    root.save()
-    client.force_login(root)
+    client.force_login(f.make_superuser(office, "root_d"))
     response = client.post(
         reverse("admin:budgets_budgetline_delete", args=[extra.pk]), {"post": "yes"}
     )

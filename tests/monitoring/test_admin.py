@@ -7,7 +7,6 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
-from actionplan.models import Role
 from budgets.models import ActualSpending
 from projects import services
 from projects.models import ProjectEvent, ProjectReport, ReportRound
@@ -19,9 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def root(client, office_a):
-    user = f.make_user(office_a, Role.SYSADMIN, username="root")
-    user.is_staff = user.is_superuser = True
-    user.save()
+    user = f.make_superuser(office_a)
     client.force_login(user)
     return user
 

@@ -234,9 +234,7 @@ class TestHistoryPage:
 
 class TestTamperResistance:
     def test_the_admin_offers_no_add_change_or_delete(self, client, created, office_a):
-        admin_user = f.make_user(office_a, Role.SYSADMIN, username="root")
-        admin_user.is_staff = admin_user.is_superuser = True
-        admin_user.save()
+        admin_user = f.make_superuser(office_a)
         client.force_login(admin_user)
         event = ProjectEvent.objects.get(project_ref=created.pk)
         model_admin = site._registry[ProjectEvent]
@@ -255,9 +253,7 @@ class TestTamperResistance:
     def test_admin_edits_of_a_draft_are_recorded_and_approved_projects_are_read_only(
         self, client, created, office_a, planner_a1
     ):
-        admin_user = f.make_user(office_a, Role.SYSADMIN, username="root")
-        admin_user.is_staff = admin_user.is_superuser = True
-        admin_user.save()
+        admin_user = f.make_superuser(office_a)
         client.force_login(admin_user)
         line = BudgetLine.objects.filter(activity__project=created).order_by("order").last()
         url = reverse("admin:budgets_budgetline_change", args=[line.pk])
