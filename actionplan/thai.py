@@ -2,6 +2,7 @@
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -73,7 +74,56 @@ def normalise(text: str) -> str:
     return " ".join(to_arabic_digits(text).translate(_DASHES).split())
 
 
+# --- text input -------------------------------------------------------------------------
+
+# Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) and
+# zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM). Thai text needs none of them:
+# libthai finds word breaks itself, and an RLO (U+202E) would print the rest of a line reversed.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+             "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+    None,
+)
+
+
+def clean_text(text: str | None) -> str:
+    """Typed or imported text as stored: NFC, without bidi controls or zero-width characters."""
+    if not text:
+        return "" if text is None else text
+    return unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+
+
 # --- calendar -----------------------------------------------------------------------------
+
+# How far from the plan's fiscal year a typed year may be, in either era, and still be read.
+YEAR_TOLERANCE = 5
+
+
+class YearOutOfRange(ValueError):
+    """A typed year that is neither a BE nor a CE year near the plan's fiscal year."""
+
+
+def resolve_year_be(year: int, fiscal_year_be: int | None = None) -> int:
+    """The BE year meant by a typed four-digit year: BE near the plan's year, or CE (+543).
+
+    Without a plan year, years above 2400 are BE and years 1900-2200 are CE. A year that fits
+    neither era is refused with a Thai message (the caller puts it at its cell or field).
+    """
+    if fiscal_year_be is None:
+        if year > 2400:
+            return year
+        if 1900 <= year <= 2200:
+            return year + BE_OFFSET
+        raise YearOutOfRange(f"ปี {year} ไม่ใช่ปี พ.ศ. (เช่น 2567)")
+    if abs(year - fiscal_year_be) <= YEAR_TOLERANCE:
+        return year
+    if abs(year + BE_OFFSET - fiscal_year_be) <= YEAR_TOLERANCE:
+        return year + BE_OFFSET
+    raise YearOutOfRange(
+        f"ปี {year} อยู่นอกช่วงของแผนปีงบประมาณ {fiscal_year_be} "
+        f"(รับปี พ.ศ. {fiscal_year_be - YEAR_TOLERANCE}-{fiscal_year_be + YEAR_TOLERANCE})"
+    )
+
 
 
 def be_to_ce(year: int) -> int:
