@@ -3,11 +3,13 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from budgets import models, resources
 
 
 @admin.register(models.BudgetCategory)
-class BudgetCategoryAdmin(ImportExportModelAdmin):
+class BudgetCategoryAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    global_reference = True  # the same categories for every office: the system administrator's
     resource_classes = [resources.BudgetCategoryResource]
     import_formats = export_formats = resources.FORMATS
     list_display = ["name_th", "short_th", "code", "order", "is_active"]
@@ -16,7 +18,8 @@ class BudgetCategoryAdmin(ImportExportModelAdmin):
 
 
 @admin.register(models.FundSource)
-class FundSourceAdmin(ImportExportModelAdmin):
+class FundSourceAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    global_reference = True  # the same fund sources for every office: the system administrator's
     resource_classes = [resources.FundSourceResource]
     import_formats = export_formats = resources.FORMATS
     list_display = ["name_th", "short_th", "code", "money_type", "order", "is_active"]
@@ -25,7 +28,8 @@ class FundSourceAdmin(ImportExportModelAdmin):
     search_fields = ["name_th", "code"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "activity__project__plan__office"
     model = models.BudgetLine
     extra = 0
     fields = [
@@ -39,19 +43,22 @@ class BudgetLineInline(admin.TabularInline):
     show_change_link = True
 
 
-class QuarterAllocationInline(admin.TabularInline):
+class QuarterAllocationInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "activity__project__plan__office"
     model = models.QuarterAllocation
     extra = 0
     max_num = 4
 
 
-class FactorInline(admin.TabularInline):
+class FactorInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "line__activity__project__plan__office"
     model = models.BudgetLineFactor
     extra = 0
 
 
 @admin.register(models.BudgetLine)
-class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
+class BudgetLineAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    office_path = "activity__project__plan__office"
     resource_classes = [resources.BudgetLineResource]
     export_formats = resources.FORMATS
     list_display = ["description_th", "activity", "category", "fund_source", "amount"]

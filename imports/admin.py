@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from actionplan.admin_scope import ScopedAdminMixin
 from imports.models import GroupAlias, ImportBatch
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "office"
     list_display = [
         "created_at",
         "office",
@@ -45,7 +47,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupAlias)
-class GroupAliasAdmin(admin.ModelAdmin):
+class GroupAliasAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "office"
     list_display = ["raw_text", "org_unit", "office", "created_at"]
     list_filter = ["office"]
     search_fields = ["raw_text", "raw_key", "org_unit__name_th"]

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from actionplan.admin_scope import ScopedAdminMixin
 from indicators import models
 
 
 @admin.register(models.ProjectIndicator)
-class ProjectIndicatorAdmin(admin.ModelAdmin):
+class ProjectIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "project__plan__office"
     list_display = [
         "text_th",
         "project",

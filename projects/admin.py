@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 
+from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+
 # Imported first so their admins are registered before they are replaced by audited ones.
 from actionplan.i18n import in_thai
 from budgets import admin as budgets_admin
@@ -19,32 +21,37 @@ from indicators.models import IndicatorResult, ProjectIndicator
 from projects import audit, models
 
 
-class ProjectPersonInline(admin.TabularInline):
+class ProjectPersonInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "project__plan__office"
     model = models.ProjectPerson
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class ProjectItemInline(admin.TabularInline):
+class ProjectItemInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "project__plan__office"
     model = models.ProjectItem
     extra = 0
 
 
-class ActivityInline(admin.StackedInline):
+class ActivityInline(ScopedInlineMixin, admin.StackedInline):
+    office_path = "project__plan__office"
     model = models.Activity
     extra = 0
     show_change_link = True
     fields = ["order", "title_th", "steps_th", "period_th", "responsible_th", "months"]
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "project__plan__office"
     model = models.ProjectSignature
     extra = 0
     readonly_fields = ["signed_at"]
 
 
 @admin.register(models.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "plan__office"
     list_display = ["name_th", "plan", "strategy", "lead_unit", "status", "updated_at"]
     list_filter = ["plan__office", "plan__fiscal_year", "status", "lead_unit", "project_type"]
     search_fields = ["name_th", "code"]
@@ -56,7 +63,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "project__plan__office"
     list_display = ["title_th", "project", "order", "period_th"]
     list_filter = ["project__plan__office"]
     search_fields = ["title_th", "project__name_th"]
@@ -68,7 +76,8 @@ class ActivityAdmin(admin.ModelAdmin):
         return [BudgetLineInline, QuarterAllocationInline]
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "project__plan__office"
     from indicators.models import ProjectIndicator
 
     model = ProjectIndicator
@@ -215,7 +224,7 @@ for _model, _admin in (
     admin.site.register(_model, _admin)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """History and frozen documents: visible to staff, never added, changed or deleted."""
 
     def has_add_permission(self, request):
@@ -230,6 +239,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(models.ProjectEvent)
 class ProjectEventAdmin(ReadOnlyAdmin):
+    office_path = "office"
     list_display = ["at", "action", "project_name_th", "actor_name_th", "summary_th"]
     list_filter = ["action", "office"]
     search_fields = ["project_name_th", "actor_name_th", "summary_th", "comment_th"]
@@ -238,6 +248,7 @@ class ProjectEventAdmin(ReadOnlyAdmin):
 
 @admin.register(models.ProjectSnapshot)
 class ProjectSnapshotAdmin(ReadOnlyAdmin):
+    office_path = "project__plan__office"
     list_display = ["project", "number", "approved_at", "sha256"]
     list_select_related = ["project"]
     exclude = ["print_source"]  # the document's HTML: its PDF (the `pdf` field) shows it
@@ -245,6 +256,7 @@ class ProjectSnapshotAdmin(ReadOnlyAdmin):
 
 @admin.register(models.PlanApproval)
 class PlanApprovalAdmin(ReadOnlyAdmin):
+    office_path = "plan__office"
     list_display = ["plan", "number", "approver_name_th", "approved_at", "sha256"]
     list_select_related = ["plan__office", "plan__fiscal_year"]
     exclude = ["print_source"]  # the whole book's HTML (megabytes); its render is the PDF
@@ -255,13 +267,15 @@ class PlanApprovalAdmin(ReadOnlyAdmin):
 
 @admin.register(models.AmendmentRequest)
 class AmendmentRequestAdmin(ReadOnlyAdmin):
+    office_path = "project__plan__office"
     list_display = ["project", "status", "requested_by", "requested_at", "decided_by"]
     list_filter = ["status"]
     list_select_related = ["project", "requested_by", "decided_by"]
 
 
 @admin.register(models.DisbursementTarget)
-class DisbursementTargetAdmin(admin.ModelAdmin):
+class DisbursementTargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    office_path = "office"
     list_display = ["office", "fiscal_year", "q1_pct", "q2_pct", "q3_pct", "q4_pct", "updated_at"]
     list_filter = ["office", "fiscal_year"]
 
@@ -269,7 +283,8 @@ class DisbursementTargetAdmin(admin.ModelAdmin):
 # --- Quarterly monitoring: read-only ----------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedInlineMixin, admin.TabularInline):
+    office_path = "report__round__plan__office"
     extra = 0
     can_delete = False
 
@@ -305,6 +320,7 @@ class ReportRoundAdmin(ReadOnlyAdmin):
     set_round_due_date), which write every monitored project's history; an admin form would
     change a round unrecorded."""
 
+    office_path = "plan__office"
     list_display = ["plan", "number", "status", "due_date_override", "closed_at", "reopened_at"]
     list_filter = ["status", "plan__office", "plan__fiscal_year"]
     list_select_related = ["plan__office", "plan__fiscal_year"]
@@ -318,6 +334,7 @@ class ProjectReportAdmin(ReadOnlyAdmin):
     the round, and record each change in the project's history. Nothing here bypasses that;
     a wrong sent report is returned to its group by the plan administrator."""
 
+    office_path = "round__plan__office"
     list_display = ["project", "round", "status", "submitted_at", "reviewed_at", "updated_at"]
     list_filter = ["status", "round__number", "round__plan__office", "round__plan__fiscal_year"]
     search_fields = ["project__name_th"]
