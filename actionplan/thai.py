@@ -422,7 +422,16 @@ class _Part:
     year_be: int | None
 
 
-def _parse_part(text: str) -> _Part | None:
+def _typed_year_be(year: str, fiscal_year_be: int | None) -> int:
+    """The BE year of a typed year: "62" is 2562; a four-digit year may be BE or CE
+    (resolve_year_be); with a plan year, any year outside its horizon raises YearOutOfRange."""
+    if len(year) == 2:
+        year_be = int(year) + 2500
+        return year_be if fiscal_year_be is None else resolve_year_be(year_be, fiscal_year_be)
+    return resolve_year_be(int(year), fiscal_year_be)
+
+
+def _parse_part(text: str, fiscal_year_be: int | None = None) -> _Part | None:
     """Read "๑ ต.ค. 62", "เมษายน 2566", "ส.ค." or a bare day "1"."""
     match = _PART_RE.fullmatch(text.strip())
     if not match or not (match["month"] or (match["day"] and not match["year"])):
@@ -431,7 +440,7 @@ def _parse_part(text: str) -> _Part | None:
     return _Part(
         day=int(match["day"]) if match["day"] else None,
         month=_MONTHS[match["month"]] if match["month"] else None,
-        year_be=(int(year) + 2500 if len(year) == 2 else int(year)) if year else None,
+        year_be=_typed_year_be(year, fiscal_year_be) if year else None,
     )
 
 
@@ -443,9 +452,13 @@ def _safe_date(year_be: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_thai_date(text: str) -> date | None:
-    """Read a Thai date such as "๑ ตุลาคม ๒๕๖๖", "30 ก.ย. 2567" or "1 ต.ค.62"."""
-    part = _parse_part(normalise(text or ""))
+def parse_thai_date(text: str, fiscal_year_be: int | None = None) -> date | None:
+    """Read a Thai date such as "๑ ตุลาคม ๒๕๖๖", "30 ก.ย. 2567" or "1 ต.ค.62" (None if it is not one).
+
+    A four-digit year is BE or CE as resolve_year_be decides ("1 ตุลาคม 2022" is 2565); a year
+    that fits neither era, or lies outside the plan's horizon, raises YearOutOfRange.
+    """
+    part = _parse_part(normalise(text or ""), fiscal_year_be)
     if not part or None in (part.day, part.month, part.year_be):
         return None
     return _safe_date(part.year_be, part.month, part.day)
@@ -500,12 +513,15 @@ def _quarter_period(match: re.Match[str], fiscal_year_be: int | None) -> tuple[d
 
 
 def parse_period(text: str, fiscal_year_be: int | None = None) -> tuple[date, date] | None:
-    """Read a printed period (date, month, range or quarters) as (start, end), or None."""
+    """Read a printed period (date, month, range or quarters) as (start, end), or None.
+
+    Typed years are read as parse_thai_date reads them (YearOutOfRange for an impossible one).
+    """
     cleaned = normalise(_FILLER_RE.sub(" ", text or ""))
     quarter = _QUARTER_RE.fullmatch(cleaned)
     if quarter:
         return _quarter_period(quarter, fiscal_year_be)
-    parts = [_parse_part(piece) for piece in _RANGE_SEP_RE.split(cleaned)]
+    parts = [_parse_part(piece, fiscal_year_be) for piece in _RANGE_SEP_RE.split(cleaned)]
     if None in parts or len(parts) > 2:
         return None
     if len(parts) == 1:

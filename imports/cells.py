@@ -12,6 +12,8 @@ from budgets.formula import parse_formula
 from imports.reader import UNCOMPUTED, CellError
 
 ZERO = Decimal(0)
+MAX_AMOUNT = Decimal("999999999999.99")  # the money columns: DecimalField(max_digits=14, 2)
+MAX_INTEGER = 32767  # orders and numbers: PositiveSmallIntegerField
 
 # --- text helpers -------------------------------------------------------------------------------
 
@@ -99,6 +101,8 @@ def amount(value) -> Decimal | None:
         raise CellProblem(f"“{value}” ไม่ใช่จำนวนเงิน")
     if isinstance(value, int | float | Decimal):
         result = Decimal(str(value))
+        if not result.is_finite():
+            raise CellProblem("ไม่ใช่ตัวเลขที่ใช้ได้ (ค่าอนันต์หรือค่าที่คำนวณไม่ได้)")
     else:
         raw = str(value).strip()
         if not raw:
@@ -109,31 +113,64 @@ def amount(value) -> Decimal | None:
             result = thai.parse_number(raw)
         except ValueError:
             raise CellProblem(f"“{raw}” ไม่ใช่ตัวเลข") from None
+    check_amount(result)
     if result < 0:
         raise CellProblem(f"จำนวนเงินติดลบ ({result})")
     return result
 
 
+def check_amount(value: Decimal) -> Decimal:
+    """An amount the money columns can hold, or CellProblem (a 1e308 cell must not reach SQL)."""
+    if not value.is_finite() or abs(value) > MAX_AMOUNT:
+        raise CellProblem(
+            f"จำนวน {_magnitude(value)} เกินกว่าที่ระบบรับได้ (ไม่เกิน {thai.format_number(MAX_AMOUNT, 2)})"
+        )
+    return value
+
+
+def _magnitude(value: Decimal) -> str:
+    """A huge number as the user would recognise it, without printing 300 digits."""
+    if not value.is_finite():
+        return "อนันต์"
+    if value.adjusted() < 18:
+        return thai.format_number(value, 2)
+    return f"{value:.3E}"
+
+
 def date_value(value, fiscal_year_be: int | None = None) -> date | None:
-    """A date cell: an Excel date (a BE year typed into Excel is moved back 543 years) or Thai text."""
+    """A date cell: an Excel date or Thai text. Its year may be BE (2566 typed into Excel) or CE
+    (2023); thai.resolve_year_be decides, and a year outside the plan's horizon is a CellProblem."""
     if value is None:
         return None
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        if value.year > 2400:
-            return value.replace(year=value.year - thai.BE_OFFSET)
-        return value
+        return _in_era(value, fiscal_year_be)
     raw = text(value)
     if not raw:
         return None
-    parsed = thai.parse_thai_date(raw)
+    try:
+        parsed = thai.parse_thai_date(raw, fiscal_year_be)
+    except thai.YearOutOfRange as exc:
+        raise CellProblem(f"“{raw}”: {exc}") from None
     if parsed:
         return parsed
     try:
-        return date.fromisoformat(raw)
+        iso = date.fromisoformat(raw)
     except ValueError:
         raise CellProblem(f"“{raw}” ไม่ใช่วันที่ (เช่น 1 ตุลาคม 2566)") from None
+    return _in_era(iso, fiscal_year_be)
+
+
+def _in_era(value: date, fiscal_year_be: int | None) -> date:
+    """The CE date meant by a date whose year was typed in either era."""
+    try:
+        year_be = thai.resolve_year_be(value.year, fiscal_year_be)
+        return value.replace(year=thai.be_to_ce(year_be))
+    except thai.YearOutOfRange as exc:
+        raise CellProblem(f"วันที่ {value.day}/{value.month}/{value.year}: {exc}") from None
+    except ValueError:  # 29 February of a year that has none in the other era
+        raise CellProblem(f"ไม่มีวันที่ {value.day}/{value.month}/{value.year}") from None
 
 
 # --- formulas inside item text ------------------------------------------------------------------

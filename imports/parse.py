@@ -207,8 +207,9 @@ _CANONICAL_WORDS = {h for spec in template.CANONICAL for h in spec.required}
 class FileParser:
     """Reads every sheet, then merges what the sheets said about each project."""
 
-    def __init__(self, vocab: Vocabulary):
+    def __init__(self, vocab: Vocabulary, year_be: int | None = None):
         self.vocab = vocab
+        self.year_be = year_be  # the plan's fiscal year: typed years are BE or CE around it
         self.parsed = Parsed()
         self.canonical_acts: dict[tuple[str, int], ActivityIn] = {}
         self.canonical_parents: list[tuple[ProjectIn, ActivityIn, int, Loc]] = []
@@ -376,5 +377,6 @@ class FileParser:
             target.quarters = row.quarters
 
 
-def parse_sheets(sheets: list[RawSheet], vocab: Vocabulary) -> Parsed:
-    return FileParser(vocab).parse(sheets)
+def parse_sheets(sheets: list[RawSheet], vocab: Vocabulary, year_be: int | None = None) -> Parsed:
+    """The records of a file for the plan of fiscal year `year_be` (dates must lie near it)."""
+    return FileParser(vocab, year_be).parse(sheets)

@@ -19,7 +19,7 @@ from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, BudgetLine, FundSource, category_for
 from budgets.money import ZERO, quantize
 from imports import template
-from imports.cells import project_key, squash
+from imports.cells import CellProblem, check_amount, project_key, squash
 from imports.models import GroupAlias, ImportMode
 from imports.records import (
     ActivityIn,
@@ -470,7 +470,12 @@ class Planner:
         if start and end and end < start:
             self.error(incoming.loc, f"โครงการ “{incoming.name}”: วันสิ้นสุดมาก่อนวันเริ่มต้น")
         if incoming.declared_given:
-            header["declared_total"] = _q(incoming.declared)
+            try:  # a printed total summed from several money columns may still not fit
+                if incoming.declared is not None:
+                    check_amount(incoming.declared)
+                header["declared_total"] = _q(incoming.declared)
+            except CellProblem as exc:
+                self.error(incoming.declared_loc or incoming.loc, str(exc))
         header["status"] = (
             ProjectStatus.APPROVED
             if self.ctx.historical
@@ -601,6 +606,13 @@ class Planner:
             return planned
         formula = _parse_formula(line.formula)
         product = None if formula.ambiguous else formula.product
+        try:  # every factor and the product are money-sized columns too
+            for value in (*(f.quantity for f in formula.factors), product):
+                if value is not None:
+                    check_amount(value)
+        except CellProblem as exc:
+            self.error(line.loc, f"“{description[:60]}”: สูตร “{line.formula[:80]}”: {exc}")
+            return None
         printed = line.amount
         if product is not None and (printed is None or quantize(product) == quantize(printed)):
             planned.factors = [(f.quantity, f.unit[:50]) for f in formula.factors]

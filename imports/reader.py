@@ -14,11 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
+from actionplan.thai import clean_text
 from imports.safety import MAX_COLUMNS, MAX_ROWS, RejectedFile
+
+UNREADABLE = "เปิดไฟล์ .xlsx ไม่ได้ ไฟล์อาจเสียหายหรือมีเนื้อหาที่ไม่ปลอดภัย จึงไม่อ่านไฟล์นี้"
+EXCEL_LAST_ROW = 1_048_576  # a dimension reaching it is a placeholder, not a measurement
 
 
 class _Uncomputed:
@@ -48,7 +54,18 @@ class _Parser(WorkSheetParser):
     """openpyxl's sheet parser, telling a formula without a cached value apart from an empty cell."""
 
     def parse_cell(self, element):
-        cell = super().parse_cell(element)
+        try:
+            cell = super().parse_cell(element)
+        except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+            # "nan", "inf" or garbage in a number cell, a shared-string index past the table:
+            # an error at that cell (reported with its sheet/row/column), not a crash.
+            coordinate = element.get("r")
+            row, column = (
+                coordinate_to_tuple(coordinate)
+                if coordinate
+                else (self.row_counter, self.col_counter)
+            )
+            return {"row": row, "column": column, "value": CellError("#NUM!"), "data_type": "e"}
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["value"] = UNCOMPUTED
         elif cell["data_type"] == "e":
@@ -74,7 +91,44 @@ def _capped(sheet: str, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int,
             yield excel_row, values
 
 
+def declared_rows(ws: ReadOnlyWorksheet) -> tuple[int, str] | None:
+    """The last row the sheet's <dimension ref="A1:N30001"> declares, and the ref; None when the
+    sheet declares none (or only Excel's whole-sheet placeholder). Reads up to <sheetData> only."""
+    with ws._get_source() as src:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                ref = (element.get("ref") or "").upper()
+                try:
+                    last_row = range_boundaries(ref)[3]
+                except (TypeError, ValueError):
+                    return None
+                if last_row is None or last_row >= EXCEL_LAST_ROW:
+                    return None
+                return last_row, ref
+            if element.tag == DATA_TAG:
+                return None
+    return None
+
+
 def _xlsx_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list]]:
+    """Refuse a sheet that declares more rows than the cap before reading any row (FI-5), then
+    stream it; a hostile or broken part found while streaming refuses the file as a whole."""
+    try:
+        declared = declared_rows(ws)
+        if declared is not None and declared[0] > MAX_ROWS:
+            last_row, ref = declared
+            raise RejectedFile(
+                f"ชีต “{ws.title}” ระบุขนาดไว้ {last_row:,} แถว ({ref}) เกิน {MAX_ROWS:,} แถว"
+                " จึงไม่อ่านไฟล์นี้ กรุณาแบ่งเป็นหลายไฟล์ หรือลบแถวว่างท้ายชีตแล้วบันทึกใหม่"
+            )
+        yield from _parsed_rows(ws)
+    except RejectedFile:
+        raise
+    except Exception as exc:  # entities (defusedxml), broken XML, a damaged zip member …
+        raise RejectedFile(UNREADABLE) from exc
+
+
+def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list]]:
     # ReadOnlyWorksheet._cells_by_row, minus the padding to the declared dimension: a bogus
     # <dimension ref="A1:XFD1048576"> must not make us materialise empty cells (FI-5).
     wb = ws.parent
@@ -91,6 +145,8 @@ def _xlsx_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list]]:
             values: list = []
             for cell in cells:
                 value = cell["value"]
+                if type(value) is str:  # not CellError: "#REF!" stays an error value
+                    value = clean_text(value)
                 if value is None or value == "":
                     continue
                 column = cell["column"]
@@ -138,7 +194,7 @@ def open_sheets(data: bytes, kind: str) -> Iterator[list[RawSheet]]:
     except RejectedFile:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged or hostile file
-        raise RejectedFile("เปิดไฟล์ .xlsx ไม่ได้ ไฟล์อาจเสียหายหรือมีเนื้อหาที่ไม่ปลอดภัย") from exc
+        raise RejectedFile(UNREADABLE) from exc
     try:
         yield [
             RawSheet(ws.title, _capped(ws.title, _xlsx_rows(ws)))
@@ -176,6 +232,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
 
 
 def _csv_cell(value: str):
+    value = clean_text(value)
     if value.strip() == "":
         return None
     if value.startswith(_CSV_ESCAPED):

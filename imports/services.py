@@ -9,6 +9,7 @@ import-pipeline.md). Only this module writes Plan.status/Project.status during a
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -45,6 +46,18 @@ logger = logging.getLogger(__name__)
 
 class ImportRefused(Exception):
     """A confirm that cannot go ahead (the previewed file is gone or changed); Thai message."""
+
+
+class StorageFull(ImportRefused):
+    """The upload could not be kept for the confirm step (a full disk); Thai message."""
+
+
+STORAGE_FULL = "พื้นที่จัดเก็บเต็ม บันทึกไฟล์ที่อัปโหลดไว้รอยืนยันไม่ได้ จึงยังไม่ได้นำเข้า กรุณาแจ้งผู้ดูแลระบบ แล้วอัปโหลดอีกครั้ง"
+STORAGE_FAILED = "บันทึกไฟล์ที่อัปโหลดไว้รอยืนยันไม่ได้ จึงยังไม่ได้นำเข้า กรุณาแจ้งผู้ดูแลระบบ แล้วอัปโหลดอีกครั้ง"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -218,10 +231,10 @@ def _write_activities(projects: list[PlannedProject]) -> None:
 # --- the one entry point ----------------------------------------------------------------------
 
 
-def read_file(checked: CheckedFile, categories, funds) -> Parsed:
+def read_file(checked: CheckedFile, categories, funds, year_be: int | None = None) -> Parsed:
     vocab = Vocabulary.build(categories, funds)
     with reader.open_sheets(checked.data, checked.kind) as sheets:
-        return parse.parse_sheets(sheets, vocab)
+        return parse.parse_sheets(sheets, vocab, year_be)
 
 
 def run_import(
@@ -236,11 +249,15 @@ def run_import(
     commit: bool = False,
     batch: ImportBatch | None = None,
     record: bool = True,
+    keep: bool = False,
 ) -> Report:
     """Check, read and compare a file; with commit=True also write it, all or nothing.
 
     The preview (commit=False) writes nothing. With `record`, the outcome is kept in an
-    ImportBatch (the audit history): a new one, or `batch` when confirming a preview.
+    ImportBatch (the audit history): a new one, or `batch` when confirming a preview. With
+    `keep`, a preview that may be confirmed stores its bytes (store_pending) before the batch is
+    recorded; if they cannot be stored the preview is an error, so no batch waits for a file
+    that is not there.
     """
     try:
         checked = check_file(name, data)
@@ -258,7 +275,7 @@ def run_import(
     categories = list(BudgetCategory.objects.filter(is_active=True))
     funds = list(FundSource.objects.filter(is_active=True))
     try:
-        parsed = read_file(checked, categories, funds)
+        parsed = read_file(checked, categories, funds, year_be)
     except RejectedFile as exc:
         report.add_error(Issue(Loc(), str(exc)))
         if record:
@@ -272,6 +289,11 @@ def run_import(
             office=office, year_be=year_be, mode=mode, categories=categories, funds=funds
         )
         Planner(parsed, ctx, report, choices).run()
+        if keep and (report.ok or report.group_choices):
+            try:
+                store_pending(checked.name, data)
+            except StorageFull as exc:
+                report.add_error(Issue(Loc(), str(exc)))
         if record:
             _record(
                 report,
@@ -365,14 +387,22 @@ def store_pending(checked_name: str, data: bytes) -> str:
     sha = sha256_of(data)
     suffix = ".csv" if checked_name.lower().endswith(".csv") else ".xlsx"
     folder = pending_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha}{suffix}"
-    if path.exists():
-        os.utime(path)  # in use again: a purge running now leaves it alone
-    else:
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    tmp = path.with_suffix(path.suffix + ".part")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            os.utime(path)  # in use again: a purge running now leaves it alone
+        else:
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)  # never leave half a file behind
+                raise
+    except OSError as exc:
+        logger.error("keeping an upload for its confirm step failed", exc_info=True)
+        raise StorageFull(STORAGE_FULL if is_disk_full(exc) else STORAGE_FAILED) from exc
     try:
         purge_pending(limit=OPPORTUNISTIC_PURGE_LIMIT)
     except (OSError, DatabaseError):

@@ -11,6 +11,7 @@ from imports import template
 from imports.cells import (
     CONTINUED,
     DASH_RE,
+    MAX_INTEGER,
     STRATEGY_RE,
     ZERO,
     CellProblem,
@@ -607,6 +608,11 @@ class CanonicalTable(Table):
         if value != value.to_integral_value():
             self.parsed.error(self.loc_of(excel_row, name), f"“{value}” ต้องเป็นจำนวนเต็ม")
             return None
+        if value > MAX_INTEGER:
+            self.parsed.error(
+                self.loc_of(excel_row, name), f"“{value:,.0f}” มากเกินไป (ไม่เกิน {MAX_INTEGER:,})"
+            )
+            return None
         return int(value)
 
     def row(self, excel_row: int, values: list) -> bool:
@@ -634,7 +640,7 @@ class CanonicalTable(Table):
         fields["project_type"] = text(self.get(values, "project_type"))
         for key in ("start_date", "end_date"):
             try:
-                fields[key] = date_value(self.get(values, key))
+                fields[key] = date_value(self.get(values, key), self.file.year_be)
             except CellProblem as exc:
                 self.parsed.error(self.loc_of(excel_row, key), str(exc))
         group = text(self.get(values, "group"))

@@ -47,9 +47,8 @@ def importbatch_create(request: HttpRequest) -> HttpResponse:
             year_be=form.cleaned_data["year_be"],
             mode=form.cleaned_data["mode"],
             user=request.user,
+            keep=True,  # the bytes the confirm step re-reads; a full disk is an error of the preview
         )
-        if report.kind and (report.ok or report.group_choices):
-            services.store_pending(upload.name, data)
         return redirect("imports:importbatch_detail", report.batch_id)
     recent = _batches(request)[:20]
     return render(request, "imports/importbatch_form.html", {"form": form, "batches": recent})

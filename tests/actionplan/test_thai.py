@@ -10,6 +10,7 @@ from actionplan.thai import (
     MONTHS_FULL,
     THAI_DIGITS,
     Target,
+    YearOutOfRange,
     bahttext,
     be_to_ce,
     ce_to_be,
@@ -500,3 +501,43 @@ def test_quantized_amounts_round_half_up_before_printing(raw, text):
 )
 def test_bahttext_spells_the_amount_in_thai_words(amount, words):
     assert bahttext(amount) == words
+
+
+# --- typed years: BE or CE near the plan's fiscal year (resolve_year_be) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1 ตุลาคม 2022", date(2022, 10, 1)),  # a CE year, not 1479
+        ("1 ตุลาคม 2565", date(2022, 10, 1)),
+        ("๓๐ กันยายน ๒๐๒๓", date(2023, 9, 30)),
+        ("1 ต.ค.65", date(2022, 10, 1)),
+    ],
+)
+def test_parse_thai_date_reads_a_ce_year_near_the_plan_year_as_ce(raw, expected):
+    assert parse_thai_date(raw, fiscal_year_be=2566) == expected
+
+
+def test_parse_thai_date_without_a_plan_year_reads_a_ce_year_as_ce():
+    assert parse_thai_date("1 ตุลาคม 2022") == date(2022, 10, 1)
+
+
+@pytest.mark.parametrize("raw", ["1 ตุลาคม 2500", "1 ตุลาคม 2035", "1 ต.ค.99", "1 ตุลาคม 1479"])
+def test_parse_thai_date_refuses_a_year_outside_the_plan_horizon(raw):
+    with pytest.raises(YearOutOfRange, match="นอกช่วงของแผนปีงบประมาณ 2566"):
+        parse_thai_date(raw, fiscal_year_be=2566)
+
+
+def test_parse_thai_date_refuses_a_year_of_neither_era():
+    with pytest.raises(YearOutOfRange, match="ไม่ใช่ปี พ.ศ."):
+        parse_thai_date("1 ตุลาคม 1479")
+
+
+def test_parse_period_reads_ce_years_and_refuses_years_outside_the_horizon():
+    assert parse_period("ตุลาคม 2022 - กันยายน 2023", fiscal_year_be=2566) == (
+        date(2022, 10, 1),
+        date(2023, 9, 30),
+    )
+    with pytest.raises(YearOutOfRange):
+        parse_period("ตุลาคม 2540 - กันยายน 2541", fiscal_year_be=2566)
