@@ -207,11 +207,10 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_overview.html", context)
 
 
-def _finding_link(finding, project) -> str:
-    """The place to fix a finding: the editor anchor for drafts, the document otherwise."""
-    if project is None:
-        return _plan_finding_link(finding)
-    if project.status != ProjectStatus.DRAFT:
+def _finding_link(finding, project, *, editable: bool) -> str:
+    """Where the viewer can act on a finding: the editor anchor when they may edit the project,
+    else the read-only document's findings (never a page that answers 403)."""
+    if not editable:
         return reverse("projects:project_detail", args=[project.pk]) + "#findings-title"
     url = reverse("projects:project_edit", args=[project.pk])
     if finding.line_id:
@@ -227,19 +226,33 @@ def _finding_link(finding, project) -> str:
     return reverse("projects:project_detail", args=[project.pk]) + "#findings-title"
 
 
-def _plan_finding_link(finding) -> str:
+PLAN_FINDING_ADMIN = {
+    "strategy": ("actionplan.change_strategy", "admin:actionplan_strategy_change"),
+    "strategy-indicator": (
+        "actionplan.change_strategyindicator",
+        "admin:actionplan_strategyindicator_change",
+    ),
+    "unit": ("actionplan.change_orgunit", "admin:actionplan_orgunit_change"),
+}
+
+
+def _plan_finding_link(finding, plan: Plan, user, strategy_of: dict[int, int]) -> str:
+    """The admin page for those who may change the record there, else the plan overview's
+    section of the strategy or group."""
     kind, _, pk = finding.field.rpartition("-")
-    admin_names = {
-        "strategy": "admin:actionplan_strategy_change",
-        "strategy-indicator": "admin:actionplan_strategyindicator_change",
-        "unit": "admin:actionplan_orgunit_change",
-    }
-    if kind in admin_names and pk.isdigit():
+    if kind not in PLAN_FINDING_ADMIN or not pk.isdigit():
+        return ""
+    permission, admin_name = PLAN_FINDING_ADMIN[kind]
+    if user.is_staff and user.has_perm(permission):
         try:
-            return reverse(admin_names[kind], args=[int(pk)])
+            return reverse(admin_name, args=[int(pk)])
         except NoReverseMatch:
-            return ""
-    return ""
+            pass
+    overview = reverse("plans:plan_overview", args=[plan.pk])
+    if kind == "unit":
+        return f"{overview}#unit-{pk}"
+    strategy_id = int(pk) if kind == "strategy" else strategy_of.get(int(pk))
+    return f"{overview}#strategy-{strategy_id}" if strategy_id else overview
 
 
 @login_required
@@ -259,12 +272,17 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
     projects = plan_projects(plan, Project.objects.prefetch_related("indicators"))
     categories = list(BudgetCategory.objects.all())
+    editable = set(
+        Project.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
+    )
     rows = []
     for project in projects:
         for finding in checks.check_project(project, categories):
-            rows.append((finding, project, _finding_link(finding, project)))
+            link = _finding_link(finding, project, editable=project.pk in editable)
+            rows.append((finding, project, link))
+    strategy_of = {i.pk: s.pk for s in plan.strategies.all() for i in s.indicators.all()}
     plan_findings = [
-        (finding, None, _finding_link(finding, None))
+        (finding, None, _plan_finding_link(finding, plan, request.user, strategy_of))
         for finding in checks.check_strategy_coverage(plan, projects)
         + checks.check_strategy_targets(plan)
         + checks.check_group_ceilings(projects)
@@ -416,3 +434,11 @@ def plan_approval(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("เฉพาะผู้ดูแลแผนและผู้บริหารสำนักงาน")
     context = {"approval": approval, "data": approval.data, "plan": approval.plan}
     return render(request, "plans/plan_approval.html", context)
+
+
+# --- Error pages -------------------------------------------------------------------------------
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a Thai page in the app's frame instead of Django's English one."""
+    return render(request, "403_csrf.html", status=403)

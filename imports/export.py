@@ -224,15 +224,20 @@ def summary_rows(plan, projects: list[ProjectRows]) -> Iterator[list]:
 
 
 def text_cell(ws, value):
-    """Text as a string cell (never a formula), numbers as numbers, blanks as nothing."""
+    """Text as a string cell (never a formula), numbers as numbers, blanks as nothing.
+
+    Text that starts like a formula (= + - @, as the CSV escapes) is also marked quotePrefix,
+    Excel's "this is text" flag: without it, editing the cell and pressing Enter makes it live.
+    The value itself is unchanged (no leading ' to strip on import)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         if ILLEGAL_CHARACTERS_RE.search(value):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
+        if value.startswith(_CSV_DANGEROUS):
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
+            cell.quotePrefix = True
             return cell
     return value
 

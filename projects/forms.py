@@ -6,8 +6,10 @@ editor costs the same number of queries with 5 or 50 rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,10 +18,11 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
+from actionplan.forms import CleanTextMixin
 from actionplan.models import OrgUnit, Person, PolicyFramework, PolicyItem, Programme, Strategy
 from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, FundSource
-from budgets.money import quantize
+from budgets.money import ZERO, quantize
 from indicators.models import Comparator, MeasureType, ResultLevel
 from projects.models import ItemKind, Project
 
@@ -97,17 +100,81 @@ class CachedModelMultipleChoiceField(forms.MultipleChoiceField):
         return [str(getattr(v, "pk", v)) for v in (value or [])]
 
 
+# The largest amount a money column (Decimal(14, 2)) holds.
+MAX_AMOUNT = Decimal("999999999999.99")
+TOO_LARGE = _("จำนวนเงินต้องไม่เกิน 999,999,999,999.99 บาท")
+
+
 class ThaiDecimalField(forms.DecimalField):
     """A money field that accepts what people type: "1,500", "๑,๕๐๐", "1500.-", "-"."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    default_error_messages = {"invalid": _("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,500 หรือ ๑,๕๐๐")}
+    default_error_messages = {
+        "invalid": _("กรุณากรอกจำนวนเงินเป็นตัวเลข เช่น 1,500 หรือ ๑,๕๐๐"),
+        "too_large": TOO_LARGE,
+        "max_digits": TOO_LARGE,
+        "max_whole_digits": TOO_LARGE,
+        "min_value": _("ต้องไม่ติดลบ"),
+    }
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         try:
-            return quantize(thai.parse_number(str(value)))
+            number = thai.parse_number(str(value))
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if abs(number) > MAX_AMOUNT:  # checked before rounding: quantize() overflows past 28 digits
+            raise ValidationError(self.error_messages["too_large"], code="too_large")
+        try:
+            return quantize(number)
+        except InvalidOperation as exc:
+            raise ValidationError(self.error_messages["too_large"], code="too_large") from exc
+
+
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASH_DATE_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+class PlanDateField(forms.DateField):
+    """A date of the plan's years, typed or picked: "2024-04-01" (what a date picker sends),
+    "1/4/2567" or "1 เม.ย. 2567". The year is read in either era near the plan's fiscal year
+    (`thai.resolve_year_be`); a year far from it is a field error, never a guess."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {"invalid": _("กรุณากรอกวันที่ให้ถูกต้อง เช่น 1/10/2566")}
+
+    def __init__(self, *, fiscal_year_be: int | None, **kwargs):
+        self.fiscal_year_be = fiscal_year_be
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        text = thai.normalise(thai.clean_text(str(value)))
+        if match := _ISO_DATE_RE.fullmatch(text):
+            year, month, day = (int(g) for g in match.groups())
+        elif match := _SLASH_DATE_RE.fullmatch(text):
+            day, month, year = (int(g) for g in match.groups())
+        else:
+            # A Thai date ("1 เม.ย. 2567") has its year read as BE; re-read it with the rule.
+            try:
+                parsed = thai.parse_thai_date(text)
+            except thai.YearOutOfRange as exc:
+                raise ValidationError(str(exc), code="year_out_of_range") from exc
+            if parsed is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            year, month, day = thai.ce_to_be(parsed.year), parsed.month, parsed.day
+        try:
+            year_be = thai.resolve_year_be(year, fiscal_year_be=self.fiscal_year_be)
+        except thai.YearOutOfRange as exc:
+            raise ValidationError(str(exc), code="year_out_of_range") from exc
+        try:
+            return date(thai.be_to_ce(year_be), month, day)
         except ValueError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
@@ -124,7 +191,7 @@ ITEM_FIELDS = {
 }
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(CleanTextMixin, forms.ModelForm):
     """The header and narrative sections, in the order of the official project form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -173,8 +240,6 @@ class ProjectForm(forms.ModelForm):
         ]
         widgets = {
             "name_th": forms.TextInput(attrs={"class": "wide"}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "location_th": forms.Textarea(attrs={"rows": 2}),
             "rationale_th": forms.Textarea(attrs={"rows": 8}),
             "target_groups_th": forms.Textarea(attrs={"rows": 2}),
@@ -212,8 +277,10 @@ class ProjectForm(forms.ModelForm):
             widget=forms.CheckboxSelectMultiple,
         )
         self.alignment_groups = _group_by_framework(choices.policy_items)
-        f["start_date"].input_formats = ["%Y-%m-%d"]
-        f["end_date"].input_formats = ["%Y-%m-%d"]
+        for name in ("start_date", "end_date"):
+            f[name] = PlanDateField(
+                fiscal_year_be=plan.fiscal_year.year_be, label=f[name].label, required=False
+            )
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             items = {field: [] for field in ITEM_FIELDS}
@@ -248,7 +315,7 @@ def _group_by_framework(items: list[PolicyItem]) -> list[tuple[str, list[PolicyI
     return list(groups.values())
 
 
-class PersonForm(forms.Form):
+class PersonForm(CleanTextMixin, forms.Form):
     """A responsible person: picked from the office's staff, position text editable per project."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -266,7 +333,7 @@ class PersonForm(forms.Form):
         )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CleanTextMixin, forms.Form):
     """An activity with its steps, Gantt months and quarterly spending plan."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -306,11 +373,27 @@ class ActivityForm(forms.Form):
         return [self.cleaned_data.get(f"q{q}") or Decimal("0") for q in (1, 2, 3, 4)]
 
 
-class LineForm(forms.Form):
+FORMULA_TOO_LARGE = _("ผลคูณและยอดในสูตรต้องไม่เกิน 999,999,999,999.99 บาท กรุณาตรวจสอบตัวเลขในสูตร")
+UNKNOWN_ACTIVITY = _(
+    "ไม่พบกิจกรรมที่รายการนี้สังกัด (หน้านี้อาจเปิดค้างไว้นานหรือโหลดไม่ครบ) ระบบยังไม่ได้บันทึกและไม่ได้ลบรายการนี้ "
+    "กรุณาตรวจสอบว่ารายการอยู่ใต้กิจกรรมที่ถูกต้อง แล้วกดบันทึกอีกครั้ง"
+)
+
+
+class LineForm(CleanTextMixin, forms.Form):
     """A budget line: a formula ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    activity_ref = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    activity_ref = forms.IntegerField(
+        label=_("กิจกรรม"),
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": UNKNOWN_ACTIVITY,
+            "invalid": UNKNOWN_ACTIVITY,
+            "min_value": UNKNOWN_ACTIVITY,
+        },
+    )
     description_th = forms.CharField(label=_("รายการ"), max_length=500)
     formula = forms.CharField(
         label=_("สูตรคำนวณ"),
@@ -339,11 +422,17 @@ class LineForm(forms.Form):
         data = super().clean()
         formula, plain = data.get("formula", "").strip(), data.get("plain_amount")
         if formula:
-            parsed = parse_formula(formula)
+            try:
+                parsed = parse_formula(formula)
+            except (InvalidOperation, OverflowError):  # a number too long to even compare
+                self.add_error("formula", FORMULA_TOO_LARGE)
+                return data
             if parsed.ambiguous or not parsed.factors:
                 self.add_error(
                     "formula", parsed.message or _("อ่านสูตรไม่ได้ กรุณาเขียนเป็น จำนวน หน่วย x จำนวน หน่วย")
                 )
+            elif _overflows(parsed):
+                self.add_error("formula", FORMULA_TOO_LARGE)
             elif plain is not None:
                 self.add_error(
                     "plain_amount", _("มีสูตรคำนวณแล้ว ไม่ต้องกรอกจำนวนเงินซ้ำ (ระบบคำนวณจากสูตร)")
@@ -354,7 +443,14 @@ class LineForm(forms.Form):
         return data
 
 
-class IndicatorForm(forms.Form):
+def _overflows(parsed) -> bool:
+    """Whether a factor, the product or the "= amount" does not fit a money column."""
+    numbers = [f.quantity for f in parsed.factors]
+    numbers += [n for n in (parsed.product, parsed.declared) if n is not None]
+    return any(not n.is_finite() or abs(n) > MAX_AMOUNT for n in numbers)
+
+
+class IndicatorForm(CleanTextMixin, forms.Form):
     """A success indicator: output or outcome, target with its comparison, method and tool."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -423,6 +519,54 @@ class EditorFormSet(BaseFormSet):
         ]
 
 
+def check_rows(activities: EditorFormSet, lines: EditorFormSet) -> bool:
+    """What no single row can check: every kept line names an activity of the page, and the
+    project's totals fit a money column. Errors go on the rows; True when there are none.
+
+    A line under an activity removed in the same save goes with it (the remove is explicit); a
+    line whose reference names no activity at all is an error, never a silent delete.
+    """
+    ok = True
+    activity_forms = activities.forms
+    lines_total = ZERO
+    for form in lines.live_forms():
+        cd = form.cleaned_data
+        ref = cd.get("activity_ref")
+        if ref is None:
+            ok = False  # the field itself already carries the error
+            continue
+        activity = activity_forms[ref] if ref < len(activity_forms) else None
+        if activity is None:
+            form.add_error("description_th", UNKNOWN_ACTIVITY)
+            ok = False
+            continue
+        if activities._should_delete_form(activity):
+            continue
+        if not activity.cleaned_data and not activity.errors:
+            # A new activity left blank but given budget lines: it needs its title.
+            activity.add_error("title_th", _("กรุณากรอกชื่อกิจกรรม (กิจกรรมนี้มีรายการงบประมาณ)"))
+            ok = False
+        parsed = cd.get("parsed")
+        amount = parsed.product if parsed is not None else cd.get("plain_amount")
+        if amount is not None and amount.is_finite():
+            lines_total += amount
+    if lines_total > MAX_AMOUNT:
+        lines.non_form_errors().append(
+            ValidationError(_("งบประมาณรวมของโครงการต้องไม่เกิน 999,999,999,999.99 บาท"))
+        )
+        ok = False
+    quarters_total = sum(
+        (sum(form.quarters(), ZERO) for form in activities.live_forms() if form.cleaned_data),
+        ZERO,
+    )
+    if quarters_total > MAX_AMOUNT:
+        activities.non_form_errors().append(
+            ValidationError(_("แผนการใช้จ่ายรวมทุกไตรมาสต้องไม่เกิน 999,999,999,999.99 บาท"))
+        )
+        ok = False
+    return ok
+
+
 def _formset(form, **kwargs):
     return formset_factory(form, formset=EditorFormSet, extra=0, can_delete=True, **kwargs)
 
@@ -433,7 +577,7 @@ LineFormSet = _formset(LineForm, max_num=500, validate_max=True)
 IndicatorFormSet = _formset(IndicatorForm, max_num=50, validate_max=True)
 
 
-class CopyProjectForm(forms.Form):
+class CopyProjectForm(CleanTextMixin, forms.Form):
     """Copy last year's project into this year's plan as a continuing project."""
 
     source = forms.IntegerField(widget=forms.HiddenInput)

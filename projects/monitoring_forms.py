@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 
 from actionplan import thai
+from actionplan.forms import CleanTextMixin
 from budgets.models import BudgetCategory
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, ProjectIndicator
@@ -135,7 +136,7 @@ def _met(value: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextMixin, forms.Form):
     """One project's report of one round, with fields built from its sheet: a state and note per
     activity, a cumulative amount per activity and budget category, a result per KPI."""
 
@@ -257,7 +258,7 @@ class ReportForm(forms.Form):
         return rows
 
 
-class MonitoringSettingsForm(forms.Form):
+class MonitoringSettingsForm(CleanTextMixin, forms.Form):
     """When reports are due and how far below plan spending may fall before it is flagged."""
 
     due_days = forms.IntegerField(
@@ -275,7 +276,7 @@ class MonitoringSettingsForm(forms.Form):
         return value.quantize(Decimal("0.01"))
 
 
-class RoundDueDateForm(forms.Form):
+class RoundDueDateForm(CleanTextMixin, forms.Form):
     """A round's due date set by the plan administrator; empty puts the plan's rule back."""
 
     due_date = forms.DateField(
@@ -288,7 +289,7 @@ class RoundDueDateForm(forms.Form):
     reason = forms.CharField(label="เหตุผล (ถ้ามี)", required=False, max_length=500)
 
 
-class RoundReopenForm(forms.Form):
+class RoundReopenForm(CleanTextMixin, forms.Form):
     """Reopening a closed round needs a reason: it goes into every project's history."""
 
     reason = forms.CharField(
@@ -299,7 +300,7 @@ class RoundReopenForm(forms.Form):
     )
 
 
-class StrategyResultsForm(forms.Form):
+class StrategyResultsForm(CleanTextMixin, forms.Form):
     """This year's actual value (and a note) of each strategy KPI of the plan."""
 
     def __init__(self, data=None, *, kpis: list[monitoring.StrategyKPI], **kwargs):

@@ -53,17 +53,41 @@ logger = logging.getLogger(__name__)
 
 
 class EditConflict(DomainError):
-    """Somebody saved the project after this editor was opened."""
+    """Somebody saved the project, or moved it on in the workflow, after this editor was opened."""
 
-    def __init__(self, *, changed_by: str, changed_at: datetime | None):
+    def __init__(self, *, changed_by: str, changed_at: datetime | None, status_label: str = ""):
         self.changed_by = changed_by
         self.changed_at = changed_at
-        when = timezone.localtime(changed_at).strftime("%d/%m/%Y %H:%M") if changed_at else ""
+        self.status_label = status_label
+        when = ""
+        if changed_at:
+            local = timezone.localtime(changed_at)
+            when = f"{thai.format_thai_date(local.date(), 'abbr', 'arabic')} {local:%H:%M}"
+        if status_label:
+            what = f"โครงการนี้ถูกเปลี่ยนเป็นสถานะ “{status_label}” โดย {changed_by} เมื่อ {when} น."
+            then = "จึงแก้ไขในหน้านี้ไม่ได้แล้ว ระบบยังไม่บันทึกข้อมูลของท่าน"
+        else:
+            what = f"โครงการนี้ถูกแก้ไขโดย {changed_by} เมื่อ {when} น."
+            then = "ระบบจึงยังไม่บันทึกข้อมูลของท่าน"
         super().__init__(
-            f"โครงการนี้ถูกแก้ไขโดย {changed_by} เมื่อ {when} น. หลังจากที่ท่านเปิดหน้านี้ "
-            "ระบบจึงยังไม่บันทึกข้อมูลของท่าน ข้อมูลที่ท่านกรอกยังอยู่บนหน้าจอ "
+            f"{what} หลังจากที่ท่านเปิดหน้านี้ {then} ข้อมูลที่ท่านกรอกยังอยู่บนหน้าจอ "
             "กรุณาเปิดโครงการในแท็บใหม่เพื่อดูฉบับล่าสุด แล้วนำการแก้ไขของท่านไปใส่อีกครั้ง"
         )
+
+
+def edit_conflict(*, project: Project) -> EditConflict:
+    """Why an editor opened on this project can no longer save: who changed it, when, and
+    the status it is in now when it has left draft."""
+    current = Project.objects.select_related("updated_by__person").get(pk=project.pk)
+    if current.status != ProjectStatus.DRAFT:
+        event = ProjectEvent.objects.filter(project_ref=project.pk).order_by("-at", "-pk").first()
+        return EditConflict(
+            changed_by=(event.actor_name_th if event else "") or "ผู้ใช้อื่น",
+            changed_at=event.at if event else current.updated_at,
+            status_label=str(current.get_status_display()),
+        )
+    who = current.updated_by.display_name if current.updated_by else "ผู้ใช้อื่น"
+    return EditConflict(changed_by=who, changed_at=current.updated_at)
 
 
 @dataclass
@@ -168,11 +192,7 @@ def _claim_version(project: Project, *, expected: int | None, by) -> None:
     ).update(version=F("version") + 1, updated_by=by, updated_at=timezone.now())
     if claimed:
         return
-    current = Project.objects.select_related("updated_by__person").get(pk=project.pk)
-    if current.status != ProjectStatus.DRAFT:
-        raise DomainError(f"โครงการนี้อยู่ในสถานะ “{current.get_status_display()}” แล้ว จึงแก้ไขไม่ได้")
-    who = current.updated_by.display_name if current.updated_by else "ผู้ใช้อื่น"
-    raise EditConflict(changed_by=who, changed_at=current.updated_at)
+    raise edit_conflict(project=project)
 
 
 def _save_items(project: Project, texts: dict[str, list[str]]) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
+from actionplan.thai import clean_text
 from projects import checks, figures, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
@@ -23,6 +24,7 @@ from projects.forms import (
     LineFormSet,
     PersonFormSet,
     ProjectForm,
+    check_rows,
 )
 from projects.models import (
     AmendmentRequest,
@@ -205,15 +207,16 @@ def _editor_forms(request, plan, project, choices):
 
 
 def _all_valid(data: services.EditorData) -> bool:
-    return all(
-        [
-            data.form.is_valid(),
-            data.people.is_valid(),
-            data.activities.is_valid(),
-            data.lines.is_valid(),
-            data.indicators.is_valid(),
-        ]
-    )
+    valid = [
+        data.form.is_valid(),
+        data.people.is_valid(),
+        data.activities.is_valid(),
+        data.lines.is_valid(),
+        data.indicators.is_valid(),
+    ]
+    # `&`, not `and`: the checks across rows run even when a row is invalid, so every error
+    # shows at once.
+    return all(valid) & check_rows(data.activities, data.lines)
 
 
 def _prefetched(pk: int) -> Project:
@@ -251,13 +254,15 @@ def _render_editor(request, plan, project, data, choices, *, conflict=None, stat
             by_activity.setdefault(finding.activity_id, []).append(finding)
         else:
             general.append(finding)
+    blocks, orphans = _activity_blocks(data, by_activity, by_line)
     context = {
         "plan": plan,
         "project": project,
         "data": data,
         "conflict": conflict,
         "findings": general,
-        "activity_blocks": _activity_blocks(data, by_activity, by_line),
+        "activity_blocks": blocks,
+        "orphan_lines": orphans,
         "activity_empty": data.activities.empty_form,
         "line_empty": data.lines.empty_form,
         "people_data": {
@@ -270,23 +275,37 @@ def _render_editor(request, plan, project, data, choices, *, conflict=None, stat
 
 
 def _activity_blocks(data, by_activity, by_line):
-    """Each activity form with the line forms that belong to it (by activity_ref)."""
+    """Each activity form with the line forms that belong to it (by activity_ref).
+
+    A line whose reference names no activity on the page is shown under the first activity
+    that is not removed, with its error, so that nothing typed disappears from the screen (the
+    editor script files every line under the activity it is shown in when the page is saved).
+    """
+    activity_forms = data.activities.forms
+    shown = [i for i, form in enumerate(activity_forms) if not form["DELETE"].value()]
     lines_by_ref: dict[int, list] = {}
+    orphans = []
     for line_form in data.lines.forms:
         ref = line_form["activity_ref"].value()
         try:
             ref = int(ref)
         except (TypeError, ValueError):
-            ref = 0
+            ref = -1
         line_id = line_form["id"].value()
         findings = by_line.get(int(line_id), []) if str(line_id or "").isdigit() else []
-        lines_by_ref.setdefault(ref, []).append((line_form, findings))
+        if 0 <= ref < len(activity_forms):
+            lines_by_ref.setdefault(ref, []).append((line_form, findings))
+        else:
+            orphans.append((line_form, findings))
+    if orphans and shown:
+        lines_by_ref.setdefault(shown[0], []).extend(orphans)
+        orphans = []
     blocks = []
-    for index, form in enumerate(data.activities.forms):
+    for index, form in enumerate(activity_forms):
         activity_id = form["id"].value()
         findings = by_activity.get(int(activity_id), []) if str(activity_id or "").isdigit() else []
         blocks.append((index, form, lines_by_ref.get(index, []), findings))
-    return blocks
+    return blocks, orphans
 
 
 def _save(request, plan, project, choices):
@@ -323,9 +342,36 @@ def project_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 @captures_ip
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole project on one page; saving writes everything in one transaction."""
-    _editable_project(request, pk)
+    visible = _visible_project(request, pk)
+    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
+        if request.method == "POST" and _edits_drafts_of(request.user, visible):
+            return _moved_on(request, pk)
+        raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
     project = _prefetched(pk)
     return _save(request, project.plan, project, EditorChoices.load(project.plan))
+
+
+def _edits_drafts_of(user, project: Project) -> bool:
+    """Whether the user could edit the project if it were still a draft (the role half of
+    `Project.objects.editable_by`)."""
+    if user.role in UNIT_CHOOSERS:
+        return True
+    return user.role in {Role.PLANNER, Role.GROUP_DIRECTOR} and (
+        project.lead_unit_id == user.org_unit_id
+    )
+
+
+def _moved_on(request: HttpRequest, pk: int) -> HttpResponse:
+    """A save posted after somebody moved the project on in the workflow: the two-tab
+    conflict answer, with what the user typed still in the form, and nothing saved."""
+    project = _prefetched(pk)
+    choices = EditorChoices.load(project.plan)
+    data = _editor_forms(request, project.plan, project, choices)
+    _all_valid(data)  # the typed values are shown back with their own errors, if any
+    conflict = services.edit_conflict(project=project)
+    return _render_editor(
+        request, project.plan, project, data, choices, conflict=conflict, status=409
+    )
 
 
 @login_required
@@ -503,7 +549,7 @@ def project_return(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         services.return_project,
         "ส่งกลับแก้ไขแล้ว",
-        comment=request.POST.get("comment", ""),
+        comment=clean_text(request.POST.get("comment", "")),
     )
 
 
@@ -544,7 +590,7 @@ def amendment_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.request_amendment(
-                project=project, by=request.user, reason=request.POST.get("reason", "")
+                project=project, by=request.user, reason=clean_text(request.POST.get("reason", ""))
             )
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -572,7 +618,7 @@ def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             amendment=amendment,
             by=request.user,
             approve=approve,
-            comment=request.POST.get("comment", ""),
+            comment=clean_text(request.POST.get("comment", "")),
         )
     except services.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc

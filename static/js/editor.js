@@ -122,7 +122,7 @@
       field(element, "activity_ref").value = card.dataset.index;
       field(element, "description_th").focus();
     } else if (button.matches("[data-remove-line]")) {
-      removeRow(button.closest("[data-line]"), card.querySelector("[data-add-line]"));
+      removeRow(button.closest("[data-line]"), card?.querySelector("[data-add-line]"));
     } else if (button.matches("[data-add-activity]")) {
       const { element } = addFromTemplate("activity-template", "activities", form.querySelector("[data-activities]"));
       field(element, "title_th").focus();
@@ -165,6 +165,13 @@
   let dirty = false;
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("submit", () => { dirty = false; });
+  // A line belongs to the activity it is shown under (the server shows a line whose reference
+  // it could not place under the first activity, with its error).
+  form.addEventListener("submit", () => {
+    form.querySelectorAll("[data-activity] [data-line]").forEach((row) => {
+      field(row, "activity_ref").value = row.closest("[data-activity]").dataset.index;
+    });
+  });
   window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
 
   hideDeleteBoxes(form);
