@@ -218,9 +218,24 @@ def _save_people(project: Project, formset) -> None:
     )
 
 
-def _sync(model, existing: dict, rows: list, fields: list[str], keep_ids: set) -> None:
-    """Create new rows, update kept ones and delete the rest: three queries at most."""
-    model.objects.filter(pk__in=set(existing) - keep_ids).delete()
+def _removed_ids(formset) -> set[int]:
+    """Saved rows the user removed explicitly (the row's remove button ticks DELETE)."""
+    removed = set()
+    for form in formset.forms:
+        if formset.can_delete and formset._should_delete_form(form):
+            raw = form["id"].value()
+            if raw not in (None, ""):
+                try:
+                    removed.add(int(raw))
+                except (TypeError, ValueError):
+                    pass
+    return removed
+
+
+def _sync(model, existing: dict, rows: list, fields: list[str], removed_ids: set) -> None:
+    """Create new rows, update posted ones and delete only those removed explicitly: a saved
+    row missing from the POST (a stale or broken page) is kept, never lost. Three queries."""
+    model.objects.filter(pk__in=set(existing) & removed_ids).delete()
     new = [row for row in rows if row.pk is None]
     old = [row for row in rows if row.pk is not None]
     if new:
@@ -231,7 +246,7 @@ def _sync(model, existing: dict, rows: list, fields: list[str], keep_ids: set) -
 
 def _save_activities(project: Project, formset) -> list[Activity]:
     existing = {a.pk: a for a in Activity.objects.filter(project=project)}
-    activities, keep = [], set()
+    activities = []
     for i, form in enumerate(formset.forms):
         if formset.can_delete and formset._should_delete_form(form):
             activities.append(None)
@@ -241,8 +256,6 @@ def _save_activities(project: Project, formset) -> list[Activity]:
             activities.append(None)
             continue
         activity = existing.get(cd.get("id")) or Activity(project=project)
-        if activity.pk:
-            keep.add(activity.pk)
         activity.order = i
         activity.parent = None
         for field in (
@@ -269,7 +282,7 @@ def _save_activities(project: Project, formset) -> list[Activity]:
         "target_group_th",
         "months",
     ]
-    _sync(Activity, existing, live, fields, keep)
+    _sync(Activity, existing, live, fields, _removed_ids(formset))
     _assign_parents(live)
     QuarterAllocation.objects.filter(activity__project=project).delete()
     QuarterAllocation.objects.bulk_create(
@@ -297,7 +310,7 @@ def _assign_parents(activities: list[Activity]) -> None:
 
 def _save_lines(project: Project, formset, activities: list[Activity | None]) -> None:
     existing = {line.pk: line for line in BudgetLine.objects.filter(activity__project=project)}
-    lines, keep = [], set()
+    lines = []
     for form in formset.live_forms():
         cd = form.cleaned_data
         ref = cd.get("activity_ref")
@@ -305,8 +318,6 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         if activity is None:
             continue  # its activity was removed in the same save
         line = existing.get(cd.get("id")) or BudgetLine()
-        if line.pk:
-            keep.add(line.pk)
         line.activity = activity
         line.description_th = cd["description_th"]
         line.category = cd["category"]
@@ -329,8 +340,10 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         "declared_amount",
         "formula_note_th",
     ]
-    _sync(BudgetLine, existing, lines, fields, keep)
-    BudgetLineFactor.objects.filter(line__activity__project=project).delete()
+    _sync(BudgetLine, existing, lines, fields, _removed_ids(formset))
+    # Factors are rewritten for the posted lines only: a saved line the page did not send keeps
+    # its formula (its activity's removal, if explicit, deleted it with its factors).
+    BudgetLineFactor.objects.filter(line_id__in=[line.pk for line in lines if line.pk]).delete()
     BudgetLineFactor.objects.bulk_create(
         BudgetLineFactor(line=line, order=i, quantity=factor.quantity, unit_th=factor.unit)
         for line in lines
@@ -341,7 +354,7 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
 
 def _save_indicators(project: Project, formset) -> None:
     existing = {i.pk: i for i in ProjectIndicator.objects.filter(project=project)}
-    rows, keep = [], set()
+    rows = []
     fields = [
         "result_level",
         "measure_type",
@@ -356,13 +369,11 @@ def _save_indicators(project: Project, formset) -> None:
     for order, form in enumerate(formset.live_forms(), start=1):
         cd = form.cleaned_data
         row = existing.get(cd.get("id")) or ProjectIndicator(project=project)
-        if row.pk:
-            keep.add(row.pk)
         row.order = order
         for field in fields:
             setattr(row, field, cd.get(field) if field == "target_value" else cd.get(field, ""))
         rows.append(row)
-    _sync(ProjectIndicator, existing, rows, ["order", *fields], keep)
+    _sync(ProjectIndicator, existing, rows, ["order", *fields], _removed_ids(formset))
 
 
 def _shift_years(day: date | None, years: int) -> date | None:

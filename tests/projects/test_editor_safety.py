@@ -106,6 +106,24 @@ class TestUnknownActivityReference:
         assert edit(client, project, data).status_code == 302
         assert [line.pk for line in f.reload_project(project).all_lines()] == kept
 
+    def test_a_saved_line_the_page_did_not_send_is_kept_with_its_formula(
+        self, client, planner_a1, plan_a
+    ):
+        project = create_ex01(client, planner_a1, plan_a)
+        saved = {line.pk: line.formula_text for line in f.reload_project(project).all_lines()}
+        data = resubmit_data(project)
+        last = int(data["lines-TOTAL_FORMS"]) - 1
+        missing = data[f"lines-{last}-id"]
+        for key in [k for k in data if k.startswith(f"lines-{last}-")]:
+            del data[key]  # a stale page that never showed the last line
+        data["lines-TOTAL_FORMS"] = str(last)
+        data["name_th"] = "ชื่อใหม่"
+        assert edit(client, project, data).status_code == 302
+        project = f.reload_project(project)
+        assert project.name_th == "ชื่อใหม่"
+        after = {line.pk: line.formula_text for line in project.all_lines()}
+        assert after == saved and int(missing) in after
+
 
 class TestAmountsBeyondTheMoneyColumn:
     @pytest.mark.parametrize(
