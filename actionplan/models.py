@@ -684,6 +684,17 @@ class RenderKind(models.TextChoices):
     REPORT = "report", _("รายงานผลการดำเนินงาน")
 
 
+OFFICE_SCOPE = "office"
+
+
+def render_scope(user) -> str:
+    """The PlanRender scope of what `user` may see (Project.objects.visible_to): the whole
+    office for office-wide roles, else their own group's projects ("unit:0" without a group)."""
+    if user.is_office_wide:
+        return OFFICE_SCOPE
+    return f"unit:{user.org_unit_id or 0}"
+
+
 def plan_render_path(render: PlanRender, filename: str) -> str:
     """A live render is a cache (plan-books/, round-reports/); an approval's official book is
     kept (approved/)."""
@@ -715,6 +726,10 @@ class PlanRender(models.Model):
         verbose_name=_("ฉบับอนุมัติ"),
     )
     version_key = models.CharField(_("รุ่นของเนื้อหา"), max_length=64, db_index=True)
+    # Whose view of the plan it prints: "office" (every project: office-wide roles, round
+    # reports, approvals' official books) or "unit:<OrgUnit id>" (a group role's projects only).
+    # Every lookup filters on it, so one viewer's book is never served to another scope.
+    scope = models.CharField(_("ขอบเขตเนื้อหา"), max_length=30, default=OFFICE_SCOPE)
     status = models.CharField(
         _("สถานะ"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
@@ -729,6 +744,9 @@ class PlanRender(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written with every progress step (and while waiting for a render slot): a running render
+    # whose heartbeat is older than RENDER_STALE_SECONDS has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

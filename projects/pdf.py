@@ -41,7 +41,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -60,8 +60,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import (
+    OFFICE_SCOPE,
     DirectionKind,
     OfficePrintSettings,
+    OrgUnit,
     Plan,
     PlanStatus,
     PlanType,
@@ -263,6 +265,28 @@ def print_queryset():
         "co_units",
         Prefetch("alignments", queryset=PolicyItem.objects.select_related("framework")),
     )
+
+
+def scope_projects(queryset, scope: str):
+    """The projects of a render scope (actionplan.models.render_scope): every project for
+    "office", else those a group role of unit <id> sees; the same rule as
+    ProjectQuerySet.visible_to (a test holds them equal)."""
+    if scope == OFFICE_SCOPE:
+        return queryset
+    kind, _, unit = scope.partition(":")
+    if kind != "unit" or not unit.isdigit() or unit == "0":
+        return queryset.none()
+    unit_id = int(unit)
+    return queryset.filter(Q(lead_unit_id=unit_id) | Q(co_units=unit_id)).distinct()
+
+
+def scope_label(plan, scope: str) -> str:
+    """What the cover of a group's extract of the book says it is ("" for the whole book)."""
+    if scope == OFFICE_SCOPE:
+        return ""
+    unit = OrgUnit.objects.filter(office_id=plan.office_id, pk=scope.partition(":")[2] or 0)
+    name = unit.values_list("name_th", flat=True).first() or ""
+    return f"ฉบับเฉพาะโครงการของ{name}" if name else "ฉบับเฉพาะโครงการที่ท่านเข้าถึงได้"
 
 
 def fetch_project(pk: int) -> Project:
@@ -616,8 +640,9 @@ def _strategy_part2(strategy, years: list[int]) -> dict:
 
 
 @in_thai
-def plan_context(plan) -> dict:
-    """Everything the plan book prints, from a fixed number of queries (prefetched rows)."""
+def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
+    """Everything the plan book prints, from a fixed number of queries (prefetched rows).
+    A group scope prints only that group's projects, and its totals count only those."""
     office = plan.office
     digits = office.digit_style
     print_settings = print_settings_for(office)
@@ -632,7 +657,7 @@ def plan_context(plan) -> dict:
     direction = defaultdict(list)
     for item in plan.direction_items.all():
         direction[item.kind].append(item.text_th)
-    projects = plan_projects(plan, print_queryset())
+    projects = plan_projects(plan, scope_projects(print_queryset(), scope))
     summary = summarize_plan(plan, projects)
     categories = list(BudgetCategory.objects.all())
     by_strategy = {s.pk: s for s in strategies}
@@ -672,6 +697,7 @@ def plan_context(plan) -> dict:
         "office": office,
         "digits": digits,
         "settings": print_settings,
+        "scope_label": scope_label(plan, scope),
         "title": book_title(plan),
         "is_draft": plan.status != PlanStatus.APPROVED,
         "logo_url": _logo_url(plan),
@@ -885,7 +911,7 @@ class ChunkCache:
         path = self.root / "batches" / f"{hashlib.sha256(pdf).hexdigest()}.pdf"
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file():
-            _atomic_write(path, pdf)
+            atomic_write(path, pdf)
         return path
 
     def put(
@@ -900,7 +926,7 @@ class ChunkCache:
             "anchors": anchors,
             "landscape": landscape,
         }
-        _atomic_write(meta_path, json.dumps(meta).encode())
+        atomic_write(meta_path, json.dumps(meta).encode())
         return RenderedChunk(batch, len(landscape), anchors, landscape, first)
 
     def prune(self, max_age_days: int = 30) -> int:
@@ -923,11 +949,17 @@ class ChunkCache:
         return removed
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place; a failed write (a full disk) leaves
+    neither the temporary file nor a half-written `path`."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # --- WeasyPrint ------------------------------------------------------------------------------
@@ -1094,7 +1126,7 @@ def watermark_image() -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    _atomic_write(path, buffer.getvalue())
+    atomic_write(path, buffer.getvalue())
     return path
 
 
@@ -1233,9 +1265,10 @@ class BookResult:
     chunks_total: int
 
 
-def plan_version_key(plan, context: dict | None = None) -> str:
-    """Content hash of a plan book: equal keys print identical books (used as cache key)."""
-    return source_version_key(book_source(plan, context))
+def plan_version_key(plan, context: dict | None = None, *, scope: str = OFFICE_SCOPE) -> str:
+    """Content hash of a plan book (of what `scope` sees): equal keys print identical books
+    (used as cache key)."""
+    return source_version_key(book_source(plan, context, scope=scope))
 
 
 def source_version_key(source: dict) -> str:
@@ -1262,7 +1295,9 @@ def _front_context(front: dict, toc: list, labels: dict, mode: str) -> dict:
 def _front_source(context: dict) -> dict:
     """What the cover, foreword and contents print, as plain data."""
     office = context["office"]
+    scoped = {"scope_label": context["scope_label"]} if context.get("scope_label") else {}
     return {
+        **scoped,  # only in a group's extract: the whole book's source keeps its shape
         "title": context["title"],
         "logo_url": context["logo_url"],
         "office": {
@@ -1276,11 +1311,14 @@ def _front_source(context: dict) -> dict:
 
 
 @in_thai
-def book_source(plan, context: dict | None = None, *, draft: bool | None = None) -> dict:
+def book_source(
+    plan, context: dict | None = None, *, draft: bool | None = None, scope: str = OFFICE_SCOPE
+) -> dict:
     """The plan book as print-ready data: every chunk's final HTML, the front matter's texts
     and the stamp's footer (templates only, no layout). JSON-able: a plan approval keeps it,
-    so its official book can be laid out again at any time exactly as it was approved."""
-    context = context or plan_context(plan)
+    so its official book can be laid out again at any time exactly as it was approved.
+    `scope`: whose view of the plan (a group's extract holds only that group's projects)."""
+    context = context or plan_context(plan, scope)
     office = context["office"]
     return {
         "renderer": RENDERER_VERSION,
@@ -1313,10 +1351,12 @@ def render_plan(plan, progress: Progress | None = None, cache: ChunkCache | None
     return render_plan_book(plan, progress=progress, cache=cache).pdf
 
 
-def render_plan_book(plan, progress: Progress | None = None, cache=None) -> BookResult:
-    """Render the plan book from live rows (see render_book)."""
+def render_plan_book(
+    plan, progress: Progress | None = None, cache=None, *, scope: str = OFFICE_SCOPE
+) -> BookResult:
+    """Render the plan book (of what `scope` sees) from live rows (see render_book)."""
     (progress or (lambda percent, message: None))(1, "กำลังรวบรวมข้อมูลแผน")
-    return render_book(book_source(plan), progress=progress, cache=cache)
+    return render_book(book_source(plan, scope=scope), progress=progress, cache=cache)
 
 
 def render_book(source: dict, progress: Progress | None = None, cache=None) -> BookResult:
@@ -1479,9 +1519,12 @@ def render_plan_single_pass(plan) -> bytes:
 
 
 @contextmanager
-def render_slot(wait_seconds: float = 3600) -> Iterator[int]:
+def render_slot(
+    wait_seconds: float = 3600, waiting: Callable[[], None] | None = None
+) -> Iterator[int]:
     """Hold one of os.cpu_count() render slots (file locks): at most one book render per core,
-    whatever runs it (workers, commands). Waits for a free slot up to wait_seconds."""
+    whatever runs it (workers, commands). Waits for a free slot up to wait_seconds, calling
+    `waiting()` between attempts (a render's heartbeat: waiting is not being stuck)."""
     folder = cache_root() / "slots"
     folder.mkdir(parents=True, exist_ok=True)
     slots = max(1, os.cpu_count() or 1)
@@ -1502,6 +1545,8 @@ def render_slot(wait_seconds: float = 3600) -> Iterator[int]:
             return
         if time.monotonic() > deadline:
             raise PdfError("เครื่องกำลังจัดทำเอกสารอื่นอยู่ครบทุกหน่วยประมวลผล กรุณาลองใหม่ภายหลัง")
+        if waiting:
+            waiting()
         time.sleep(0.5)
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.models import (
+    OFFICE_SCOPE,
     ContextTable,
     Plan,
     PlanRender,
@@ -27,12 +28,14 @@ from actionplan.models import (
     RenderKind,
     RenderStatus,
     Role,
+    render_scope,
 )
 from actionplan.views import PLAN_REVIEWERS
 from projects import pdf, resources, tasks
 from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
+WHOLE_BOOK_ONLY = "เล่มแผนฉบับอนุมัติทั้งเล่มเปิดได้เฉพาะผู้บริหารสำนักงานและผู้ดูแลแผน"
 
 
 def _plans(request: HttpRequest):
@@ -97,20 +100,27 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
     (frozen); a draft the current version's PDF (watermarked) if it exists, else a button to
     make it. Every approval's official book stays downloadable."""
     plan = get_object_or_404(_plans(request), pk=pk)
-    approvals = list(_approvals(plan))
-    books = tasks.approval_renders(plan)
+    scope = render_scope(request.user)
+    # A group role's book holds its own projects only, so never an approval's whole book.
+    approvals = list(_approvals(plan)) if scope == OFFICE_SCOPE else []
+    books = tasks.approval_renders(plan) if approvals else {}
     approval = approvals[0] if approvals and plan.status == PlanStatus.APPROVED else None
+    latest = None
     if approval:
         current = books.get(approval.pk)
     else:
-        current = tasks.find_current_render(plan, pdf.plan_version_key(plan))
+        version_key = pdf.plan_version_key(plan, scope=scope)
+        current = tasks.find_current_render(plan, version_key, scope=scope)
+        latest = None if current else tasks.find_latest_render(plan, scope=scope)
     context = {
         "plan": plan,
         "approval": approval,
         "current": current,
-        "pending": tasks.find_pending_render(plan, approval=approval),
+        "latest": latest,
+        "scope_label": pdf.scope_label(plan, scope),
+        "pending": tasks.find_pending_render(plan, approval=approval, scope=scope),
         "approvals": [(a, books.get(a.pk)) for a in approvals],
-        "renders": plan.renders.filter(kind=RenderKind.BOOK)
+        "renders": plan.renders.filter(kind=RenderKind.BOOK, scope=scope)
         .select_related("approval")
         .defer("approval__data", "approval__print_source")[:5],
         "can_edit_tables": request.user.role in PLAN_ADMIN_ROLES,
@@ -123,17 +133,23 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_book_render(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a render of the plan book (or reuse the finished one) and show its progress: the
     official book of an approval (the one posted, else an approved plan's latest), else the
-    live plan's."""
+    live plan's. A group role gets the live book of its own projects (an approval's whole book
+    is refused: 403)."""
     plan = get_object_or_404(_plans(request), pk=pk)
+    scope = render_scope(request.user)
     number = request.POST.get("approval", "")
+    if number and scope != OFFICE_SCOPE:
+        raise PermissionDenied(WHOLE_BOOK_ONLY)
     if number:
         approval = get_object_or_404(_approvals(plan), number=number if number.isdigit() else 0)
+    elif scope == OFFICE_SCOPE and plan.status == PlanStatus.APPROVED:
+        approval = _approvals(plan).first()
     else:
-        approval = _approvals(plan).first() if plan.status == PlanStatus.APPROVED else None
+        approval = None
     if approval:
         plan_render = tasks.request_approval_render(approval=approval, by=request.user)
     else:
-        plan_render = tasks.request_plan_render(plan=plan, by=request.user)
+        plan_render = tasks.request_plan_render(plan=plan, by=request.user, scope=scope)
     return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
 
 
@@ -141,8 +157,11 @@ def plan_book_render(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def approval_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The official book of one approval of the plan (no watermark; later edits never change
-    it). Not laid out yet: its progress, or the plan-book page to queue it."""
+    it). Not laid out yet: its progress, or the plan-book page to queue it. The whole book is
+    for office-wide roles (403 for a group role: it prints every group's projects)."""
     plan = get_object_or_404(_plans(request), pk=pk)
+    if render_scope(request.user) != OFFICE_SCOPE:
+        raise PermissionDenied(WHOLE_BOOK_ONLY)
     approval = get_object_or_404(_approvals(plan), number=number)
     done = tasks.find_approval_render(approval)
     if done is None:
@@ -158,11 +177,15 @@ def approval_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_GET
 def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse:
-    """Progress of one render; the page refreshes itself until the render has finished."""
+    """Progress of one render; the page refreshes itself until the render has finished. A
+    render silent for RENDER_STALE_SECONDS is failed here (stuck: its worker is gone), so the
+    page offers the retry instead of refreshing forever."""
     plan = get_object_or_404(_plans(request), pk=pk)
     renders = PlanRender.objects.filter(plan=plan).select_related("approval")
     renders = renders.defer("approval__data", "approval__print_source")
     plan_render = _readable(request, get_object_or_404(renders, pk=render_id))
+    if tasks.fail_stalled_renders(PlanRender.objects.filter(pk=plan_render.pk)):
+        plan_render = get_object_or_404(renders, pk=render_id)
     return render(request, "print/render_status.html", {"plan": plan, "render": plan_render})
 
 
@@ -181,9 +204,13 @@ def render_download(request: HttpRequest, pk: int, render_id: int) -> FileRespon
 
 
 def _readable(request: HttpRequest, plan_render: PlanRender) -> PlanRender:
-    """A round report's render is for the roles that open the round's pages (else 403)."""
+    """A round report's render is for the roles that open the round's pages (else 403); a
+    book's for the viewers of its scope only (else 404): a group role never reads the whole
+    office's book, nor another group's, and an office-wide role reads the whole one."""
     if plan_render.kind == RenderKind.REPORT and request.user.role not in PLAN_REVIEWERS:
         raise PermissionDenied("เฉพาะผู้ดูแลแผนและผู้บริหารสำนักงาน")
+    if plan_render.scope != render_scope(request.user):
+        raise Http404("ไม่พบไฟล์")
     return plan_render
 
 

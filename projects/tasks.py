@@ -14,16 +14,28 @@ project version, `request_approval_render()` for a plan approval's official book
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from actionplan.models import Plan, PlanRender, PlanStatus, RenderKind, RenderStatus
+from actionplan.models import (
+    OFFICE_SCOPE,
+    Plan,
+    PlanRender,
+    PlanStatus,
+    RenderKind,
+    RenderStatus,
+)
 from projects import audit, pdf
 from projects.models import PlanApproval, ProjectSnapshot
 
@@ -31,26 +43,64 @@ logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(hours=2)  # a queued/running render older than this is abandoned
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes
+STALLED = (
+    "การจัดทำเอกสารหยุดค้าง ไม่มีความคืบหน้าเกิน {minutes} นาที (เครื่องประมวลผลอาจหยุดทำงาน) กรุณากดลองอีกครั้ง"
+)
+DISK_FULL = "พื้นที่จัดเก็บไฟล์เต็ม บันทึกไฟล์ PDF ไม่ได้ กรุณาแจ้งผู้ดูแลระบบ แล้วกดลองอีกครั้ง"
+FAILED = "จัดทำเอกสารไม่สำเร็จ"
 
 
-def _document(round_number: int | None) -> dict:
-    """The lookup naming one document of a plan: its book, or the report of one round."""
+def stale_seconds() -> int:
+    return int(getattr(settings, "RENDER_STALE_SECONDS", 300))
+
+
+def fail_stalled_renders(queryset=None) -> int:
+    """Mark failed every running render (of `queryset`) whose worker has shown no progress for
+    RENDER_STALE_SECONDS (killed, out of memory, machine restarted): its page then says so
+    and offers the retry, and the next request queues a new render instead of returning it.
+    A worker that later wakes up finds its row failed and keeps nothing (see run_render)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=stale_seconds())
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None, started_at__lt=cutoff)
+    queryset = PlanRender.objects.all() if queryset is None else queryset
+    return queryset.filter(silent, status=RenderStatus.RUNNING).update(
+        status=RenderStatus.FAILED,
+        message=FAILED,
+        error=STALLED.format(minutes=max(1, round(stale_seconds() / 60))),
+        finished_at=now,
+    )
+
+
+def _document(round_number: int | None, scope: str = OFFICE_SCOPE) -> dict:
+    """The lookup naming one document of a plan: its book as one scope sees it, or the report
+    of one round (round reports are for office-wide roles: always the office scope)."""
     if round_number is None:
-        return {"kind": RenderKind.BOOK, "round_number": None}
-    return {"kind": RenderKind.REPORT, "round_number": round_number}
+        return {"kind": RenderKind.BOOK, "round_number": None, "scope": scope}
+    return {"kind": RenderKind.REPORT, "round_number": round_number, "scope": OFFICE_SCOPE}
 
 
 def find_current_render(
-    plan: Plan, version_key: str, *, round_number: int | None = None
+    plan: Plan, version_key: str, *, round_number: int | None = None, scope: str = OFFICE_SCOPE
 ) -> PlanRender | None:
-    """The finished render of exactly this version of the plan book (or of the report of
-    round `round_number`), if its file is still there."""
+    """The finished render of exactly this version of the plan book as `scope` sees it (or of
+    the report of round `round_number`), if its file is still there."""
     for render in PlanRender.objects.filter(
         plan=plan,
         approval=None,
         version_key=version_key,
         status=RenderStatus.DONE,
-        **_document(round_number),
+        **_document(round_number, scope),
+    ).order_by("-finished_at")[:3]:
+        if _stored(render.file):
+            return render
+    return None
+
+
+def find_latest_render(plan: Plan, *, scope: str = OFFICE_SCOPE) -> PlanRender | None:
+    """The newest finished live book of `scope` whose file is there, whatever its version: what
+    stays on offer while a newer render is pending or failed (a full disk, a dead worker)."""
+    for render in PlanRender.objects.filter(
+        plan=plan, approval=None, status=RenderStatus.DONE, **_document(None, scope)
     ).order_by("-finished_at")[:3]:
         if _stored(render.file):
             return render
@@ -58,38 +108,46 @@ def find_current_render(
 
 
 def find_pending_render(
-    plan: Plan, approval: PlanApproval | None = None, *, round_number: int | None = None
+    plan: Plan,
+    approval: PlanApproval | None = None,
+    *,
+    round_number: int | None = None,
+    scope: str = OFFICE_SCOPE,
 ) -> PlanRender | None:
-    """A render of this plan's book (of its live rows, or of one approval) or of its report of
-    round `round_number`, queued or running and not abandoned."""
-    return (
-        PlanRender.objects.filter(
-            plan=plan,
-            approval=approval,
-            **_document(round_number),
-            status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
-            created_at__gte=timezone.now() - STALE_AFTER,
-        )
-        .order_by("-created_at")
-        .first()
+    """A render of this plan's book (of its live rows as `scope` sees them, or of one
+    approval) or of its report of round `round_number`, queued or running and not abandoned:
+    a running one silent for RENDER_STALE_SECONDS is marked failed first, never returned."""
+    pending = PlanRender.objects.filter(
+        plan=plan,
+        approval=approval,
+        **_document(round_number, OFFICE_SCOPE if approval else scope),
+        status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
     )
+    fail_stalled_renders(pending)
+    return pending.order_by("-created_at").first()
 
 
 def _stored(field) -> bool:
     return bool(field) and field.storage.exists(field.name)
 
 
-def request_plan_render(*, plan: Plan, by=None) -> PlanRender:
-    """Return a finished render of the plan's current version, a pending one, or queue one."""
-    version_key = pdf.plan_version_key(plan)
-    current = find_current_render(plan, version_key)
+def request_plan_render(*, plan: Plan, by=None, scope: str = OFFICE_SCOPE) -> PlanRender:
+    """Return a finished render of the plan's current version as `scope` sees it, a pending
+    one, or queue one."""
+    version_key = pdf.plan_version_key(plan, scope=scope)
+    current = find_current_render(plan, version_key, scope=scope)
     if current:
         return current
-    pending = find_pending_render(plan)
+    pending = find_pending_render(plan, scope=scope)
     if pending and pending.version_key == version_key:
         return pending
     render = PlanRender.objects.create(
-        plan=plan, version_key=version_key, requested_by=by, message="รอคิวจัดทำเอกสาร"
+        plan=plan,
+        scope=scope,
+        version_key=version_key,
+        requested_by=by,
+        message="รอคิวจัดทำเอกสาร",
     )
     render_plan_book.enqueue(render.pk)
     return render
@@ -132,30 +190,47 @@ def render_plan_book(render_id: int) -> int | None:
     return run_render(render_id)
 
 
+class _Abandoned(Exception):
+    """The row is no longer this job's (marked failed as stalled, or claimed elsewhere)."""
+
+
 def run_render(render_id: int) -> int | None:
-    """The job itself, callable without the task framework (commands, tests)."""
+    """The job itself, callable without the task framework (commands, tests). It claims the
+    row (queued -> running) in one conditional UPDATE, so a render runs at most once at a
+    time whoever picks it up; every later write is conditional on the row still running, so
+    a job whose render was given up as stalled stops at its next step and keeps nothing."""
     render = PlanRender.objects.select_related("plan__office", "plan__fiscal_year", "approval").get(
         pk=render_id
     )
     if render.is_finished:
         return render.pages
     started = time.monotonic()
-    PlanRender.objects.filter(pk=render.pk).update(
-        status=RenderStatus.RUNNING, started_at=timezone.now(), message="รอหน่วยประมวลผลว่าง"
+    now = timezone.now()
+    claimed = PlanRender.objects.filter(pk=render.pk, status=RenderStatus.QUEUED).update(
+        status=RenderStatus.RUNNING, started_at=now, heartbeat_at=now, message="รอหน่วยประมวลผลว่าง"
     )
-    last_write = [0.0]
+    if not claimed:  # running elsewhere (or given up meanwhile): never twice at once
+        logger.info("%s render %s is not queued any more: not run again", render.kind, render.pk)
+        return None
+    running = PlanRender.objects.filter(pk=render.pk, status=RenderStatus.RUNNING)
+    last_write = [time.monotonic()]
+
+    def beat(interval: float, **fields) -> None:
+        moment = time.monotonic()
+        if moment - last_write[0] < interval:
+            return
+        last_write[0] = moment
+        if not running.update(heartbeat_at=timezone.now(), **fields):
+            raise _Abandoned
 
     def progress(percent: int, message: str) -> None:
-        now = time.monotonic()
-        if now - last_write[0] < PROGRESS_INTERVAL:
-            return
-        last_write[0] = now
-        PlanRender.objects.filter(pk=render.pk).update(
-            progress=max(0, min(percent, 99)), message=message[:255]
-        )
+        beat(PROGRESS_INTERVAL, progress=max(0, min(percent, 99)), message=message[:255])
+
+    def waiting() -> None:  # queued behind other renders for a slot: alive, not stuck
+        beat(min(30.0, stale_seconds() / 4))
 
     try:
-        with pdf.render_slot():
+        with pdf.render_slot(waiting=waiting):
             if render.kind == RenderKind.REPORT:  # as of the day it is laid out
                 progress(1, "กำลังรวบรวมข้อมูลรายงาน")
                 source = pdf.report_source(render.plan, render.round_number, timezone.localdate())
@@ -163,36 +238,69 @@ def run_render(render_id: int) -> int | None:
             elif render.approval_id:  # the official book: the approval's frozen source
                 source = approval_print_source(render.approval)
                 result = pdf.render_book(source, progress=progress)
-            else:
-                result = pdf.render_plan_book(render.plan, progress=progress)
+            else:  # the live book as its scope sees it (a group: its own projects only)
+                result = pdf.render_plan_book(render.plan, progress=progress, scope=render.scope)
+        plan = render.plan
+        approved = f"approval-{render.approval.number}-" if render.approval_id else ""
+        if render.kind == RenderKind.REPORT:
+            approved = f"report-r{render.round_number}-"
+        elif render.scope != OFFICE_SCOPE:
+            approved = f"{render.scope.replace(':', '')}-"
+        render.refresh_from_db()  # (clears the cached approval: its source is megabytes)
+        name = (
+            f"{plan.office.code}-{plan.fiscal_year.year_be}-{approved}{result.version_key[:12]}.pdf"
+        )
+        _store_file(render.file, name, result.pdf)
+    except _Abandoned:
+        logger.warning(
+            "%s render %s was given up while running: result dropped", render.kind, render.pk
+        )
+        return None
     except Exception as exc:  # the page shows the failure; the log keeps the traceback
         logger.exception("%s render %s failed", render.kind, render.pk)
-        PlanRender.objects.filter(pk=render.pk).update(
+        disk_full = isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT}
+        running.update(
             status=RenderStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            message="จัดทำเอกสารไม่สำเร็จ",
+            error=DISK_FULL if disk_full else f"{type(exc).__name__}: {exc}"[:2000],
+            message=FAILED,
             finished_at=timezone.now(),
         )
         return None
-    plan = render.plan
-    approved = f"approval-{render.approval.number}-" if render.approval_id else ""
-    if render.kind == RenderKind.REPORT:
-        approved = f"report-r{render.round_number}-"
-    render.refresh_from_db()  # (clears the cached approval: its source is megabytes)
-    name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{approved}{result.version_key[:12]}.pdf"
-    render.file.save(name, ContentFile(result.pdf), save=False)
-    render.version_key = result.version_key  # the plan may have changed since it was queued
-    render.status = RenderStatus.DONE
-    render.progress = 100
-    render.pages = result.pages
-    render.seconds = round(time.monotonic() - started, 2)
-    render.message = (
-        f"เสร็จแล้ว {result.pages} หน้า (จัดหน้าใหม่ {result.chunks_rendered} "
-        f"จาก {result.chunks_total} ส่วน)"
+    finished = running.update(
+        file=render.file.name,
+        version_key=result.version_key,  # the plan may have changed since it was queued
+        status=RenderStatus.DONE,
+        progress=100,
+        pages=result.pages,
+        seconds=round(time.monotonic() - started, 2),
+        message=(
+            f"เสร็จแล้ว {result.pages} หน้า (จัดหน้าใหม่ {result.chunks_rendered} "
+            f"จาก {result.chunks_total} ส่วน)"
+        ),
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
     )
-    render.finished_at = timezone.now()
-    render.save()
+    if not finished:  # given up as stalled meanwhile: its retry is the render that counts
+        render.file.storage.delete(render.file.name)
+        return None
     return result.pages
+
+
+def _store_file(field, name: str, data: bytes) -> None:
+    """Store `data` as the file of `field` under its upload path, all or nothing: on a local
+    disk through a temporary file renamed into place, so a full disk leaves neither a
+    half-written PDF nor a temporary file behind (and any previous render untouched)."""
+    storage = field.storage
+    name = storage.get_available_name(field.field.generate_filename(field.instance, name))
+    try:
+        path = Path(storage.path(name))
+    except NotImplementedError:  # a remote storage stores whole objects
+        field.name = storage.save(name, ContentFile(data))
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.atomic_write(path, data)
+    os.chmod(path, storage.file_permissions_mode or 0o644)  # as the storage itself would
+    field.name = name
 
 
 # --- Approved versions: the official PDFs, laid out once and kept -----------------------------
@@ -327,18 +435,18 @@ def request_approval_render(*, approval: PlanApproval, by=None) -> PlanRender:
 
 def purge_superseded_renders(*, older_than: timedelta, now=None) -> tuple[int, int]:
     """Delete the files and rows of live renders that are no longer anyone's current document:
-    finished ones a newer finished render of the same document (plan book, or report of the
+    finished ones a newer finished render of the same document (plan book of one scope, or report of the
     same round) replaced, failed ones and abandoned queued/running ones, all created before
     `older_than` ago. Never an approval's official book, never the newest finished render of a
     document (a download link may point at it). Returns (rows deleted, files deleted)."""
     now = now or timezone.now()
     newest: dict[tuple, int] = {}
-    for pk, plan_id, kind, number in (
+    for pk, plan_id, kind, number, scope in (
         PlanRender.objects.filter(approval=None, status=RenderStatus.DONE)
         .order_by("-finished_at", "-pk")
-        .values_list("pk", "plan_id", "kind", "round_number")
+        .values_list("pk", "plan_id", "kind", "round_number", "scope")
     ):
-        newest.setdefault((plan_id, kind, number), pk)
+        newest.setdefault((plan_id, kind, number, scope), pk)
     doomed = (
         PlanRender.objects.filter(approval=None, created_at__lt=now - older_than)
         .filter(created_at__lt=now - STALE_AFTER)  # never one a worker may still be writing
