@@ -189,6 +189,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "actionplan.views.csrf_failure"  # the Thai page, in the app's frame
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -206,6 +207,10 @@ if not DEBUG:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "actionplan.uploads.CleanTemporaryFileUploadHandler",  # no partial file on a full disk
+]
 # An import preview nobody confirms within this many hours is forgotten, with its uploaded
 # file (imports.services.purge_pending; cron runs `manage.py purge_pending_imports`).
 IMPORT_PENDING_HOURS = max(1, env_int("IMPORT_PENDING_HOURS", 24))  # 0 would purge at upload
@@ -222,6 +227,9 @@ if TASKS_BACKEND.startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or None  # default MEDIA_ROOT/pdf-cache
+# A running PDF render with no progress for this long lost its worker: it is marked failed and
+# the next request queues a new one (a live render reports progress every second or so).
+RENDER_STALE_SECONDS = max(10, env_int("RENDER_STALE_SECONDS", 300))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "actionplan@localhost")
@@ -248,8 +256,22 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address (docs/decisions/login-throttling-behind-proxy.md): with no proxy in front it
+# is the socket's REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can send one. Behind
+# TRUSTED_PROXY_COUNT proxies that each append their peer to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), it is the entry the first of them appended, the Nth from the right;
+# whatever the client wrote further left is ignored. django-ipware counts only the proxies whose
+# own address is in the header, hence N - 1; not strict, so a forged or malformed left part
+# cannot make it fall back to the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("PROXY_COUNT", 0))  # old name kept
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+IPWARE_STRICT = False
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

@@ -80,8 +80,11 @@ def normalise(text: str) -> str:
 # zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM). Thai text needs none of them:
 # libthai finds word breaks itself, and an RLO (U+202E) would print the rest of a line reversed.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-             "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+    map(
+        ord,
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad",
+    ),
     None,
 )
 
@@ -114,16 +117,16 @@ def resolve_year_be(year: int, fiscal_year_be: int | None = None) -> int:
             return year
         if 1900 <= year <= 2200:
             return year + BE_OFFSET
-        raise YearOutOfRange(f"ปี {year} ไม่ใช่ปี พ.ศ. (เช่น 2567)")
+        raise YearOutOfRange("ปีที่กรอกไม่ใช่ปี พ.ศ. (เช่น 2567)")
     if abs(year - fiscal_year_be) <= YEAR_TOLERANCE:
         return year
     if abs(year + BE_OFFSET - fiscal_year_be) <= YEAR_TOLERANCE:
         return year + BE_OFFSET
+    # The message never repeats the typed year: it may be a CE year, which no page shows.
     raise YearOutOfRange(
-        f"ปี {year} อยู่นอกช่วงของแผนปีงบประมาณ {fiscal_year_be} "
+        f"ปีที่กรอกอยู่นอกช่วงของแผนปีงบประมาณ {fiscal_year_be} "
         f"(รับปี พ.ศ. {fiscal_year_be - YEAR_TOLERANCE}-{fiscal_year_be + YEAR_TOLERANCE})"
     )
-
 
 
 def be_to_ce(year: int) -> int:

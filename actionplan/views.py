@@ -1,6 +1,8 @@
 """Views of the plan-level pages: home, health, and the office-wide roll-up, validation,
 dashboard and plan approval for plan administrators and directors."""
 
+import errno
+import sys
 from decimal import Decimal
 
 from django import forms
@@ -11,6 +13,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -442,3 +445,22 @@ def plan_approval(request: HttpRequest, pk: int) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a Thai page in the app's frame instead of Django's English one."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """Whether an exception (or one it was raised from) is the kernel saying the disk is full."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the Thai page; a full disk (also while Django receives an upload, before any
+    view runs) says so, with status 507, instead of a generic fault."""
+    full = _disk_full(sys.exc_info()[1])
+    html = loader.get_template("500.html").render({"disk_full": full})
+    return HttpResponse(html, status=507 if full else 500)

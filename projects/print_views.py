@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actionplan import thai
+from actionplan.forms import CleanTextMixin
 from actionplan.models import (
     OFFICE_SCOPE,
     ContextTable,
@@ -236,7 +238,7 @@ def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:
 
 def _grid(text: str) -> list[list[str]]:
     """Tab-separated lines (as pasted from a spreadsheet) as a list of rows of cells."""
-    lines = [line.rstrip("\r") for line in (text or "").split("\n")]
+    lines = [line.rstrip("\r") for line in thai.clean_text(text or "").split("\n")]
     while lines and not lines[-1].strip():
         lines.pop()
     return [line.split("\t") for line in lines]
@@ -246,7 +248,7 @@ def _tsv(rows: list[list[str]]) -> str:
     return "\n".join("\t".join(str(cell) for cell in row) for row in rows or [])
 
 
-class ContextTableForm(forms.ModelForm):
+class ContextTableForm(CleanTextMixin, forms.ModelForm):
     """A context table typed or pasted as tab-separated lines (one line per row)."""
 
     header_text = forms.CharField(

@@ -8,6 +8,7 @@
 """
 
 import os
+import subprocess
 
 import pytest
 
@@ -117,3 +118,32 @@ def pytest_fixture_post_finalizer(fixturedef, request):
 
     with request.config.stash[blocking_manager_key].unblock():
         f.ensure_reference_data()
+
+
+# --- A real full disk ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """mount(size) -> a directory on a real tmpfs of that size (the kernel answers ENOSPC when
+    it is full), unmounted afterwards; the test is skipped where mounting is refused (not root)."""
+    mounts = []
+
+    def mount(size: str = "1m"):
+        if os.geteuid() != 0:
+            pytest.skip("mounting a tmpfs to fill up needs root")
+        path = tmp_path / f"tmpfs{len(mounts)}"
+        path.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounts.append(path)
+        return path
+
+    yield mount
+    for path in mounts:
+        subprocess.run(["umount", "-l", str(path)], check=False)

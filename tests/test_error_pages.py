@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import path, reverse
 
@@ -27,6 +28,7 @@ def _suspicious(request):
 
 # The app's URLs plus two that fail, for the 500 and 400 pages (used with pytest.mark.urls).
 urlpatterns = [path("test-boom/", _boom), path("test-400/", _suspicious), *app_urls.urlpatterns]
+handler500 = app_urls.handler500
 
 NAV = 'aria-label="เมนูหลัก"'
 HOME_LINK = 'href="/"'
@@ -77,6 +79,26 @@ class TestErrorPages:
         assert "ระบบขัดข้องชั่วคราว" in page and HOME_LINK in page
         assert 'class="topbar"' in page
         assert "Server Error" not in page and "a bug" not in page
+
+    def test_a_full_disk_while_an_upload_arrives_is_a_thai_page(
+        self, client, plan_admin_a, plan_a, tmpfs, settings
+    ):
+        """Django writes a large upload to a temporary file before any view runs (the CSRF check
+        reads the form): a full disk there is the Thai storage-full page, not a bare 500."""
+        from tests.imports.test_hardening import tmpfs_fill
+
+        full = tmpfs("64k")
+        tmpfs_fill(full)
+        settings.FILE_UPLOAD_TEMP_DIR = str(full)
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+        client.raise_request_exception = False
+        client.force_login(plan_admin_a)
+        upload = SimpleUploadedFile("plan.xlsx", b"x" * 200_000)
+        response = client.post(reverse("imports:importbatch_create"), {"file": upload})
+        assert response.status_code == 507
+        page = response.content.decode()
+        assert "พื้นที่จัดเก็บข้อมูลของเครื่องแม่ข่ายเต็ม" in page and HOME_LINK in page
+        assert list(full.iterdir()) == [full / "filler"]  # no temporary upload left behind
 
     @pytest.mark.urls(__name__)
     def test_a_bad_request_is_a_thai_400(self, client, planner_a1):

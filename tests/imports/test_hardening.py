@@ -4,7 +4,6 @@ columns cannot hold, a full disk, oversized sheets, formula-like export text, in
 import io
 import json
 import os
-import subprocess
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -220,32 +219,26 @@ class TestHugeNumbers:
 # --- 4. a full disk -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def full_disk(tmp_path, settings):
-    """MEDIA_ROOT on a real 64 KiB tmpfs, filled up: writes fail with ENOSPC from the kernel."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs to fill up needs root")
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+def tmpfs_fill(mount) -> None:
+    """Fill the tmpfs up: every later write there fails with ENOSPC."""
+    filler = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
     try:
-        (mount / "imports" / "pending").mkdir(parents=True)
-        filler = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while os.write(filler, b"\0" * 4096):
-                pass
-        except OSError:  # ENOSPC: the filesystem is full
+        while os.write(filler, b"\0" * 4096):
             pass
-        finally:
-            os.close(filler)
-        settings.MEDIA_ROOT = mount
-        yield mount
+    except OSError:  # ENOSPC: the filesystem is full
+        pass
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+        os.close(filler)
+
+
+@pytest.fixture
+def full_disk(tmpfs, settings):
+    """MEDIA_ROOT on a real 64 KiB tmpfs, filled up: writes fail with ENOSPC from the kernel."""
+    mount = tmpfs("64k")
+    (mount / "imports" / "pending").mkdir(parents=True)
+    tmpfs_fill(mount)
+    settings.MEDIA_ROOT = mount
+    return mount
 
 
 class TestFullDisk:

@@ -118,6 +118,26 @@ class TestContextTableEditor:
         listing = client.get(reverse("print:context_tables", args=[plan_a.pk]))
         assert 'colspan="2"' in listing.content.decode()
 
+    def test_pasted_cells_and_captions_are_stored_without_invisible_characters(
+        self, client, plan_a, plan_admin_a
+    ):
+        client.force_login(plan_admin_a)
+        response = client.post(
+            reverse("print:context_table_new", args=[plan_a.pk]),
+            {
+                "number": "1",
+                "caption_th": "แสดง\u202eจำนวน",  # an RLO would print the rest reversed
+                "header_text": "ระ\u200bดับ\tปี",
+                "rows_text": "อนุบาล\u2067\t๑๒๐",
+                "note_th": "",
+            },
+        )
+        assert response.status_code == 302
+        table = ContextTable.objects.get(plan=plan_a)
+        assert table.caption_th == "แสดงจำนวน"
+        assert table.header_rows == [["ระดับ", "ปี"]]
+        assert table.rows == [["อนุบาล", "๑๒๐"]]
+
     def test_a_duplicate_number_is_refused(self, client, plan_a, plan_admin_a):
         ContextTable.objects.create(plan=plan_a, number=1, caption_th="เดิม")
         client.force_login(plan_admin_a)
