@@ -718,7 +718,7 @@ class PlanRender(models.Model):
     )
     round_number = models.PositiveSmallIntegerField(_("รอบรายงานที่"), null=True, blank=True)
     approval = models.ForeignKey(
-        "projects.PlanApproval",
+        "plans.PlanApproval",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

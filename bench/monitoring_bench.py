@@ -23,8 +23,9 @@ from pypdf import PdfReader  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
 from budgets.models import ActualSpending, BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
+from plans.models import DisbursementTarget  # noqa: E402
 from projects import services, tasks  # noqa: E402
-from projects.models import Activity, DisbursementTarget, Project, ProjectStatus  # noqa: E402
+from projects.models import Activity, Project, ProjectStatus  # noqa: E402
 from tests import factories as f  # noqa: E402
 
 RUNS = 15

@@ -26,7 +26,6 @@ from django.test import RequestFactory  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
-from actionplan.views import overview_context, overview_projects  # noqa: E402
 from budgets.models import (  # noqa: E402
     BudgetCategory,
     BudgetLine,
@@ -34,6 +33,7 @@ from budgets.models import (  # noqa: E402
     FundSource,
     QuarterAllocation,
 )
+from plans.views import overview_context, overview_projects  # noqa: E402
 from projects import services  # noqa: E402
 from projects.models import Activity  # noqa: E402
 from tests import factories as f  # noqa: E402

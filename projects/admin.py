@@ -254,30 +254,12 @@ class ProjectSnapshotAdmin(ReadOnlyAdmin):
     exclude = ["print_source"]  # the document's HTML: its PDF (the `pdf` field) shows it
 
 
-@admin.register(models.PlanApproval)
-class PlanApprovalAdmin(ReadOnlyAdmin):
-    office_path = "plan__office"
-    list_display = ["plan", "number", "approver_name_th", "approved_at", "sha256"]
-    list_select_related = ["plan__office", "plan__fiscal_year"]
-    exclude = ["print_source"]  # the whole book's HTML (megabytes); its render is the PDF
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("print_source")
-
-
 @admin.register(models.AmendmentRequest)
 class AmendmentRequestAdmin(ReadOnlyAdmin):
     office_path = "project__plan__office"
     list_display = ["project", "status", "requested_by", "requested_at", "decided_by"]
     list_filter = ["status"]
     list_select_related = ["project", "requested_by", "decided_by"]
-
-
-@admin.register(models.DisbursementTarget)
-class DisbursementTargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    office_path = "office"
-    list_display = ["office", "fiscal_year", "q1_pct", "q2_pct", "q3_pct", "q4_pct", "updated_at"]
-    list_filter = ["office", "fiscal_year"]
 
 
 # --- Quarterly monitoring: read-only ----------------------------------------------------------

@@ -34,6 +34,7 @@ from indicators.models import (
     StrategyKPIResult,
     assess,
 )
+from plans.models import DisbursementTarget
 from projects import figures
 from projects.audit import numbered
 from projects.models import (
@@ -41,7 +42,6 @@ from projects.models import (
     Activity,
     ActivityProgress,
     ActivityState,
-    DisbursementTarget,
     EventAction,
     Project,
     ProjectEvent,

@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan import thai
 from actionplan.models import Plan, RenderStatus
 from actionplan.services import DomainError
-from actionplan.views import _reviewer_plan
-from projects import charts, monitoring, pdf, resources, services, tasks
+from plans import charts
+from plans.views import _reviewer_plan
+from projects import monitoring, pdf, resources, services, tasks
 from projects.audit import captures_ip
 from projects.models import (
     EventAction,

@@ -32,9 +32,10 @@ from actionplan.models import (
     Role,
     render_scope,
 )
-from actionplan.views import PLAN_REVIEWERS
+from plans.models import PlanApproval
+from plans.views import PLAN_REVIEWERS
 from projects import pdf, resources, tasks
-from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
+from projects.models import Project, ProjectSnapshot, ProjectStatus
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
 WHOLE_BOOK_ONLY = "เล่มแผนฉบับอนุมัติทั้งเล่มเปิดได้เฉพาะผู้บริหารสำนักงานและผู้ดูแลแผน"

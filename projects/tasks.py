@@ -36,8 +36,10 @@ from actionplan.models import (
     RenderKind,
     RenderStatus,
 )
+from plans import services as plan_services
+from plans.models import PlanApproval
 from projects import audit, pdf
-from projects.models import PlanApproval, ProjectSnapshot
+from projects.models import ProjectSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -373,14 +375,15 @@ def approval_print_source(approval: PlanApproval) -> dict:
     its approval data, recomputed from live rows, has the same SHA-256; and keeps it."""
     if approval.print_source:
         return approval.print_source
-    from projects import services
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=approval.plan_id)
     latest = plan.approvals.values_list("pk", flat=True).first()
     if plan.status != PlanStatus.APPROVED or latest != approval.pk or not approval.approved_by:
         raise pdf.PdfError(NO_SOURCE)
     projects = list(audit.document_queryset().filter(plan=plan).order_by("strategy__number", "pk"))
-    live = services.plan_snapshot(plan, projects, by=approval.approved_by, at=approval.approved_at)
+    live = plan_services.plan_snapshot(
+        plan, projects, by=approval.approved_by, at=approval.approved_at
+    )
     if audit.digest(live) != approval.sha256:
         raise pdf.PdfError(NO_SOURCE)
     source = pdf.book_source(plan, draft=False)

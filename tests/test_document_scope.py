@@ -19,6 +19,7 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import OFFICE_SCOPE, PlanRender, RenderStatus, StandardGroup, render_scope
+from plans import services as plan_services
 from projects import pdf, services
 from projects.models import Project, ProjectStatus
 from tests import factories as f
@@ -220,7 +221,7 @@ class TestRendersAreKeyedByScope:
         self, client, world, plan_a, planner_a1, director_a
     ):
         Project.objects.filter(plan=plan_a).exclude(status=ProjectStatus.APPROVED).delete()
-        approval = services.approve_plan(plan=plan_a, by=director_a)
+        approval = plan_services.approve_plan(plan=plan_a, by=director_a)
         client.force_login(planner_a1)
         url = reverse("print:approval_pdf", args=[plan_a.pk, approval.number])
         assert client.get(url).status_code == 403

@@ -27,6 +27,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
+from plans import services as plan_services
 from projects import services
 from projects.models import (
     AmendmentRequest,
@@ -269,11 +270,14 @@ class World:
 
     def plan_approval(self):
         self._project(ProjectStatus.APPROVED)
-        return [services.approve_plan(plan=self.plan_a, by=self.director).pk]
+        return [plan_services.approve_plan(plan=self.plan_a, by=self.director).pk]
 
     def plan_approval_book(self):
         self._project(ProjectStatus.APPROVED)
-        return [self.plan_a.pk, services.approve_plan(plan=self.plan_a, by=self.director).number]
+        return [
+            self.plan_a.pk,
+            plan_services.approve_plan(plan=self.plan_a, by=self.director).number,
+        ]
 
     def plan_render(self):
         render = PlanRender.objects.create(plan=self.plan_a, version_key="matrix")

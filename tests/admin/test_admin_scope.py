@@ -29,6 +29,7 @@ from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin, _Scope
 from budgets.models import ActualSpending
 from imports.models import GroupAlias, ImportBatch
 from indicators.models import IndicatorResult
+from plans import models as plans_models
 from projects import models as pm
 from tests import factories as f
 
@@ -90,13 +91,13 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
     snapshot = pm.ProjectSnapshot.objects.create(
         project=project, number=1, version=1, approved_at=now, data={"name_th": tag}, sha256="0"
     )
-    approval = pm.PlanApproval.objects.create(
+    approval = plans_models.PlanApproval.objects.create(
         plan=plan, number=1, approver_name_th="ผู้อนุมัติ", approved_at=now, data={}, sha256="0"
     )
     amendment = pm.AmendmentRequest.objects.create(
         project=project, reason_th=f"ขอปรับ {tag}", requested_at=now, requested_by=planner
     )
-    target = pm.DisbursementTarget.objects.create(
+    target = plans_models.DisbursementTarget.objects.create(
         office=office,
         fiscal_year=plan.fiscal_year,
         q1_pct=Decimal("25"),
@@ -145,9 +146,9 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         "projects.Activity": activity,
         "projects.ProjectEvent": event,
         "projects.ProjectSnapshot": snapshot,
-        "projects.PlanApproval": approval,
+        "plans.PlanApproval": approval,
         "projects.AmendmentRequest": amendment,
-        "projects.DisbursementTarget": target,
+        "plans.DisbursementTarget": target,
         "projects.ReportRound": round_,
         "projects.ProjectReport": report,
         "imports.ImportBatch": ImportBatch.objects.create(

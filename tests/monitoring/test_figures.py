@@ -11,8 +11,9 @@ import pytest
 
 from actionplan.models import StandardGroup
 from indicators.models import Assessment, Comparator, assess
+from plans.models import DisbursementTarget
 from projects import monitoring, services
-from projects.models import DisbursementTarget, ProjectStatus, ProjectType
+from projects.models import ProjectStatus, ProjectType
 from tests import factories as f
 from tests.monitoring.conftest import (
     WORKED_PLANNED,

@@ -175,7 +175,7 @@ class TestDashboard:
         self, client, worked, planner_a1, director_a, plan_a
     ):
         f_target = {"q1_pct": 30, "q2_pct": 55, "q3_pct": 80, "q4_pct": 100}
-        from projects.models import DisbursementTarget
+        from plans.models import DisbursementTarget
 
         DisbursementTarget.objects.create(
             office=plan_a.office, fiscal_year=plan_a.fiscal_year, **f_target

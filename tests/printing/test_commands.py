@@ -55,8 +55,8 @@ def test_purge_print_files_keeps_current_and_official_documents(db, settings, ca
     from django.utils import timezone
 
     from actionplan.models import PlanRender, RenderKind, RenderStatus
+    from plans.models import PlanApproval
     from projects import pdf
-    from projects.models import PlanApproval
     from tests import factories as f
 
     plan = f.make_plan(f.make_office("PURGE"), 2567)

@@ -23,8 +23,10 @@ from actionplan.models import (
     StandardGroup,
 )
 from budgets.models import BudgetCategory
+from plans import services as plan_services
+from plans.models import PlanApproval
 from projects import pdf, services, tasks
-from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
+from projects.models import Project, ProjectSnapshot, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash
 
@@ -253,7 +255,7 @@ class TestApprovedPlanBook:
     def approve_plan(self, director_a, django_capture_on_commit_callbacks):
         def approve(plan) -> PlanApproval:
             with django_capture_on_commit_callbacks(execute=True):
-                return services.approve_plan(plan=plan, by=director_a)
+                return plan_services.approve_plan(plan=plan, by=director_a)
 
         return approve
 
@@ -307,7 +309,7 @@ class TestApprovedPlanBook:
     ):
         chain(costed_project(plan_a))
         with django_capture_on_commit_callbacks() as queued:
-            approval = services.approve_plan(plan=plan_a, by=director_a)
+            approval = plan_services.approve_plan(plan=plan_a, by=director_a)
         rename_reference_data(plan_a.office)
         plan_a.refresh_from_db()
         plan_a.vision_th = "วิสัยทัศน์ที่แก้หลังอนุมัติ"
@@ -345,7 +347,7 @@ class TestApprovedPlanBook:
         self, client, plan_a, chain, director_a, outsider
     ):
         chain(costed_project(plan_a))
-        services.approve_plan(plan=plan_a, by=director_a)  # its commit never runs in a test
+        plan_services.approve_plan(plan=plan_a, by=director_a)  # its commit never runs in a test
         url = reverse("print:approval_pdf", args=[plan_a.pk, 1])
         client.force_login(outsider)
         assert client.get(url).status_code == 404

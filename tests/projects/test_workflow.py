@@ -19,12 +19,13 @@ from django.urls import reverse
 
 from actionplan.models import PlanStatus, Role, StandardGroup
 from actionplan.services import DomainError
+from plans import services as plan_services
+from plans.models import PlanApproval
 from projects import services
 from projects.models import (
     AmendmentRequest,
     AmendmentStatus,
     Notification,
-    PlanApproval,
     Project,
     ProjectEvent,
     ProjectSignature,
@@ -659,7 +660,7 @@ class TestPlanApproval:
     ):
         plan = project.plan
         with pytest.raises(DomainError, match="มีโครงการที่ยังไม่ได้รับอนุมัติ 1 โครงการ"):
-            services.approve_plan(plan=plan, by=director_a)
+            plan_services.approve_plan(plan=plan, by=director_a)
         to_status(
             project,
             ProjectStatus.APPROVED,
@@ -668,8 +669,8 @@ class TestPlanApproval:
             director=director_a,
         )
         with pytest.raises(services.NotAllowed):
-            services.approve_plan(plan=plan, by=deputy_a)
-        approval = services.approve_plan(plan=plan, by=director_a)
+            plan_services.approve_plan(plan=plan, by=deputy_a)
+        approval = plan_services.approve_plan(plan=plan, by=director_a)
         plan.refresh_from_db()
         assert plan.status == PlanStatus.APPROVED and approval.number == 1
         data = approval.data
@@ -678,7 +679,7 @@ class TestPlanApproval:
         assert data["projects"][0]["signatures"][2]["name"] == director_a.display_name
         assert data["approver"]["name"] == director_a.display_name
         with pytest.raises(DomainError, match="แผนนี้ได้รับการอนุมัติแล้ว"):
-            services.approve_plan(plan=plan, by=director_a)
+            plan_services.approve_plan(plan=plan, by=director_a)
         assert PlanApproval.objects.count() == 1
 
     def test_an_amendment_reopens_the_plan_and_the_next_approval_is_number_two(
@@ -691,7 +692,7 @@ class TestPlanApproval:
             deputy=deputy_a,
             director=director_a,
         )
-        first = services.approve_plan(plan=project.plan, by=director_a)
+        first = plan_services.approve_plan(plan=project.plan, by=director_a)
         amendment = services.request_amendment(project=project, by=planner_a1, reason="ปรับ")
         services.decide_amendment(amendment=amendment, by=director_a, approve=True)
         assert Project.objects.get(pk=project.pk).plan.status == PlanStatus.DRAFT
@@ -702,7 +703,7 @@ class TestPlanApproval:
             deputy=deputy_a,
             director=director_a,
         )
-        second = services.approve_plan(plan=project.plan, by=director_a)
+        second = plan_services.approve_plan(plan=project.plan, by=director_a)
         assert (first.number, second.number) == (1, 2)
         first.refresh_from_db()
         assert first.data["projects"][0]["version"] == 4  # the first approval is unchanged

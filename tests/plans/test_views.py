@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
+from plans.models import DisbursementTarget
 from projects import services
-from projects.models import DisbursementTarget, Project, ProjectStatus
+from projects.models import Project, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

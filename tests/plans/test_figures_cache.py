@@ -16,8 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
-from actionplan.views import overview_projects
 from budgets.models import BudgetCategory, BudgetLine
+from plans.views import overview_projects
 from projects import figures
 from projects.models import Project
 from tests import factories as f
