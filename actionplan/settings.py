@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "indicators",
     "plans",
     "imports",
+    "fixtures",
 ]
 
 MIDDLEWARE = [
