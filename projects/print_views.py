@@ -34,7 +34,8 @@ from actionplan.models import (
 )
 from actionplan.views import PLAN_REVIEWERS
 from projects import pdf, resources, tasks
-from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
+from projects.models import PlanApproval, Project, ProjectStatus
+from workflow.models import ProjectSnapshot
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}
 WHOLE_BOOK_ONLY = "เล่มแผนฉบับอนุมัติทั้งเล่มเปิดได้เฉพาะผู้บริหารสำนักงานและผู้ดูแลแผน"
@@ -85,7 +86,7 @@ def project_version_pdf(request: HttpRequest, pk: int, number: int) -> HttpRespo
         data = tasks.snapshot_pdf(snapshot)
     except pdf.PdfError as exc:
         messages.error(request, str(exc))
-        return redirect("projects:project_version", pk=project.pk, number=number)
+        return redirect("workflow:project_version", pk=project.pk, number=number)
     year = project.plan.fiscal_year.year_be
     return _pdf_response(data, f"project-{year}-{project.pk}-v{number}.pdf")
 

@@ -37,7 +37,8 @@ from actionplan.models import (
     RenderStatus,
 )
 from projects import audit, pdf
-from projects.models import PlanApproval, ProjectSnapshot
+from projects.models import PlanApproval
+from workflow.models import ProjectSnapshot
 
 logger = logging.getLogger(__name__)
 

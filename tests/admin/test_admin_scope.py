@@ -31,6 +31,7 @@ from imports.models import GroupAlias, ImportBatch
 from indicators.models import IndicatorResult
 from projects import models as pm
 from tests import factories as f
+from workflow import models as wf
 
 pytestmark = pytest.mark.django_db
 
@@ -87,13 +88,13 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         action=pm.EventAction.ADMIN,
         summary_th=f"เหตุการณ์ {tag}",
     )
-    snapshot = pm.ProjectSnapshot.objects.create(
+    snapshot = wf.ProjectSnapshot.objects.create(
         project=project, number=1, version=1, approved_at=now, data={"name_th": tag}, sha256="0"
     )
     approval = pm.PlanApproval.objects.create(
         plan=plan, number=1, approver_name_th="ผู้อนุมัติ", approved_at=now, data={}, sha256="0"
     )
-    amendment = pm.AmendmentRequest.objects.create(
+    amendment = wf.AmendmentRequest.objects.create(
         project=project, reason_th=f"ขอปรับ {tag}", requested_at=now, requested_by=planner
     )
     target = pm.DisbursementTarget.objects.create(
@@ -144,12 +145,12 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         "projects.Project": project,
         "projects.Activity": activity,
         "projects.ProjectEvent": event,
-        "projects.ProjectSnapshot": snapshot,
         "projects.PlanApproval": approval,
-        "projects.AmendmentRequest": amendment,
         "projects.DisbursementTarget": target,
         "projects.ReportRound": round_,
         "projects.ProjectReport": report,
+        "workflow.ProjectSnapshot": snapshot,
+        "workflow.AmendmentRequest": amendment,
         "imports.ImportBatch": ImportBatch.objects.create(
             office=office, year_be=2567, file_name=f"{tag}.xlsx", sha256="0" * 64
         ),
