@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/", include("workflow.urls")),
     path("projects/", include("projects.urls")),
     path("plans/", include("plans.urls")),
     path("print/", include("projects.print_urls")),

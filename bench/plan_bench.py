@@ -34,9 +34,9 @@ from budgets.models import (  # noqa: E402
     QuarterAllocation,
 )
 from plans.views import overview_context, overview_projects  # noqa: E402
-from projects import services  # noqa: E402
 from projects.models import Activity  # noqa: E402
 from tests import factories as f  # noqa: E402
+from workflow import services  # noqa: E402
 
 RUNS = 15
 office = f.make_office("BENCH")
@@ -174,7 +174,7 @@ for size in (15, 150):
     data_ms = data_only()
     validation = measure(admin, reverse("plans:plan_validation", args=[plan.pk]))
     dashboard = measure(users["director"], reverse("plans:plan_dashboard", args=[plan.pk]))
-    inboxes = {role: measure(user, reverse("projects:inbox")) for role, user in users.items()}
+    inboxes = {role: measure(user, reverse("workflow:inbox")) for role, user in users.items()}
     rows[size] = (
         overview_q,
         changed_q,

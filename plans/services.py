@@ -13,8 +13,9 @@ from actionplan.models import Plan, PlanStatus, Role
 from actionplan.services import DomainError
 from plans.models import DisbursementTarget, PlanApproval
 from projects import audit
-from projects.models import AmendmentRequest, AmendmentStatus, Project, ProjectStatus
-from projects.services import NotAllowed, _print_source
+from projects.models import Project, ProjectStatus
+from workflow.models import AmendmentRequest, AmendmentStatus
+from workflow.services import NotAllowed, _print_source
 
 # --- The whole plan --------------------------------------------------------------------------
 

@@ -19,10 +19,11 @@ from plans import charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
 from plans.models import DisbursementTarget, PlanApproval
-from projects import checks, figures, services
+from projects import checks, figures
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
 from projects.rollup import plan_projects, strategy_sentence
+from workflow import services as workflow_services
 
 # --- Plan roll-up, validation, dashboard and approval (issue 4) ------------------------------
 
@@ -366,7 +367,7 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
         approval = plan_services.approve_plan(
             plan=plan, by=request.user, expected_version=int(version) if version.isdigit() else None
         )
-    except services.NotAllowed as exc:
+    except workflow_services.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except DomainError as exc:
         messages.error(request, str(exc))

@@ -246,22 +246,6 @@ class ProjectEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-@admin.register(models.ProjectSnapshot)
-class ProjectSnapshotAdmin(ReadOnlyAdmin):
-    office_path = "project__plan__office"
-    list_display = ["project", "number", "approved_at", "sha256"]
-    list_select_related = ["project"]
-    exclude = ["print_source"]  # the document's HTML: its PDF (the `pdf` field) shows it
-
-
-@admin.register(models.AmendmentRequest)
-class AmendmentRequestAdmin(ReadOnlyAdmin):
-    office_path = "project__plan__office"
-    list_display = ["project", "status", "requested_by", "requested_at", "decided_by"]
-    list_filter = ["status"]
-    list_select_related = ["project", "requested_by", "decided_by"]
-
-
 # --- Quarterly monitoring: read-only ----------------------------------------------------------
 
 

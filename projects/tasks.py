@@ -39,7 +39,7 @@ from actionplan.models import (
 from plans import services as plan_services
 from plans.models import PlanApproval
 from projects import audit, pdf
-from projects.models import ProjectSnapshot
+from workflow.models import ProjectSnapshot
 
 logger = logging.getLogger(__name__)
 

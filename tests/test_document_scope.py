@@ -20,10 +20,11 @@ from django.urls import reverse
 
 from actionplan.models import OFFICE_SCOPE, PlanRender, RenderStatus, StandardGroup, render_scope
 from plans import services as plan_services
-from projects import pdf, services
+from projects import pdf
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash
+from workflow import services as workflow_services
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -84,9 +85,9 @@ def world(request, plan_a, office_a, group_director_a1, deputy_a, director_a):
         f.set_quarters(activity, 0, 1000)
         f.make_indicator(project)
         if approve:
-            services.submit_project(project=project, by=director)
-            services.endorse_project(project=project, by=deputy_a)
-            services.approve_project(project=project, by=director_a)
+            workflow_services.submit_project(project=project, by=director)
+            workflow_services.endorse_project(project=project, by=deputy_a)
+            workflow_services.approve_project(project=project, by=director_a)
         project.refresh_from_db()
         made[name] = project
     made[JOINT].co_units.add(admin)

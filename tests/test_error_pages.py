@@ -112,7 +112,7 @@ class TestErrorPages:
     def test_a_csrf_failure_is_a_thai_page(self, planner_a1):
         client = Client(enforce_csrf_checks=True)
         client.force_login(planner_a1)
-        response = client.post(reverse("projects:notification_read"))
+        response = client.post(reverse("workflow:notification_read"))
         assert response.status_code == 403
         page = response.content.decode()
         assert "หน้าเว็บหมดอายุ" in page and NAV in page and HOME_LINK in page

@@ -30,13 +30,14 @@ from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
 from plans import services as plan_services
 from projects import services
 from projects.models import (
-    AmendmentRequest,
     Project,
     ProjectEvent,
     ProjectReport,
     ProjectStatus,
 )
 from tests import factories as f
+from workflow import services as workflow_services
+from workflow.models import AmendmentRequest
 
 PERSONAS = [
     "anonymous",
@@ -93,18 +94,18 @@ MATRIX: dict[str, Row] = {
     "projects:project_edit": Row("get", "draft", cells(200, 404, 404, 200, 403, 403, 200)),
     "projects:project_delete": Row("post", "draft", cells(302, 404, 404, 302, 403, 403, 302)),
     "projects:project_history": Row("get", "draft", VIEW),
-    "projects:project_submit": Row("post", "draft", cells(403, 404, 404, 302, 403, 403, 403)),
-    "projects:project_endorse": Row("post", "submitted", cells(403, 404, 404, 403, 302, 403, 403)),
-    "projects:project_approve": Row("post", "endorsed", cells(403, 404, 404, 403, 403, 302, 403)),
-    "projects:project_return": Row(
+    "workflow:project_submit": Row("post", "draft", cells(403, 404, 404, 302, 403, 403, 403)),
+    "workflow:project_endorse": Row("post", "submitted", cells(403, 404, 404, 403, 302, 403, 403)),
+    "workflow:project_approve": Row("post", "endorsed", cells(403, 404, 404, 403, 403, 302, 403)),
+    "workflow:project_return": Row(
         "post",
         "submitted",
         cells(403, 404, 404, 302, 302, 302, 403),
         {"comment": "ขอให้แก้ไข"},
     ),
-    "projects:project_version": Row("get", "approved_version", VIEW),
-    "projects:amendment_request": Row("get", "approved", cells(200, 404, 404, 200, 403, 403, 200)),
-    "projects:amendment_decide": Row(
+    "workflow:project_version": Row("get", "approved_version", VIEW),
+    "workflow:amendment_request": Row("get", "approved", cells(200, 404, 404, 200, 403, 403, 200)),
+    "workflow:amendment_decide": Row(
         "post",
         "amendment",
         cells(403, 404, 404, 403, 403, 302, 403),
@@ -232,11 +233,11 @@ class World:
         f.set_quarters(activity, 0, 1000)
         f.make_indicator(project)
         if status != ProjectStatus.DRAFT:
-            services.submit_project(project=project, by=self.gd)
+            workflow_services.submit_project(project=project, by=self.gd)
         if status in {ProjectStatus.ENDORSED, ProjectStatus.APPROVED}:
-            services.endorse_project(project=project, by=self.deputy)
+            workflow_services.endorse_project(project=project, by=self.deputy)
         if status == ProjectStatus.APPROVED:
-            services.approve_project(project=project, by=self.director)
+            workflow_services.approve_project(project=project, by=self.director)
         project.refresh_from_db()
         self.project = project
         return project
@@ -262,7 +263,7 @@ class World:
     def amendment(self):
         project = self._project(ProjectStatus.APPROVED)
         planner = self.request.getfixturevalue("planner_a1")
-        return [services.request_amendment(project=project, by=planner, reason="ปรับ").pk]
+        return [workflow_services.request_amendment(project=project, by=planner, reason="ปรับ").pk]
 
     def approved_plan(self):
         self._project(ProjectStatus.APPROVED)
@@ -406,7 +407,7 @@ class TestMassAssignment:
         project = f.make_project(plan_a, unit=planner_a1.org_unit)
         client.force_login(planner_a1)
         for name in ("submit", "endorse", "approve"):
-            url = reverse(f"projects:project_{name}", args=[project.pk])
+            url = reverse(f"workflow:project_{name}", args=[project.pk])
             assert client.post(url, {"status": "approved"}).status_code == 403
         project.refresh_from_db()
         assert project.status == ProjectStatus.DRAFT and project.version == 1

@@ -32,6 +32,7 @@ from indicators.models import IndicatorResult
 from plans import models as plans_models
 from projects import models as pm
 from tests import factories as f
+from workflow import models as wf
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +89,13 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         action=pm.EventAction.ADMIN,
         summary_th=f"เหตุการณ์ {tag}",
     )
-    snapshot = pm.ProjectSnapshot.objects.create(
+    snapshot = wf.ProjectSnapshot.objects.create(
         project=project, number=1, version=1, approved_at=now, data={"name_th": tag}, sha256="0"
     )
     approval = plans_models.PlanApproval.objects.create(
         plan=plan, number=1, approver_name_th="ผู้อนุมัติ", approved_at=now, data={}, sha256="0"
     )
-    amendment = pm.AmendmentRequest.objects.create(
+    amendment = wf.AmendmentRequest.objects.create(
         project=project, reason_th=f"ขอปรับ {tag}", requested_at=now, requested_by=planner
     )
     target = plans_models.DisbursementTarget.objects.create(
@@ -145,12 +146,12 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         "projects.Project": project,
         "projects.Activity": activity,
         "projects.ProjectEvent": event,
-        "projects.ProjectSnapshot": snapshot,
         "plans.PlanApproval": approval,
-        "projects.AmendmentRequest": amendment,
         "plans.DisbursementTarget": target,
         "projects.ReportRound": round_,
         "projects.ProjectReport": report,
+        "workflow.ProjectSnapshot": snapshot,
+        "workflow.AmendmentRequest": amendment,
         "imports.ImportBatch": ImportBatch.objects.create(
             office=office, year_be=2567, file_name=f"{tag}.xlsx", sha256="0" * 64
         ),

@@ -18,7 +18,6 @@ from projects.models import (
     Activity,
     ActivityProgress,
     EventAction,
-    Notification,
     Project,
     ProjectEvent,
     ProjectReport,
@@ -29,6 +28,7 @@ from projects.models import (
 )
 from tests import factories as f
 from tests.monitoring.conftest import entry, report_round, worked_project
+from workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
 from plans.models import DisbursementTarget
-from projects import services
 from projects.models import Project, ProjectStatus
 from tests import factories as f
+from workflow import services
 
 pytestmark = pytest.mark.django_db
 
@@ -216,13 +216,13 @@ class TestInbox:
     ):
         projects = add_projects(plan_a, 6)
         self.walk(projects[:3], gd, deputy_a, director_a, ProjectStatus.SUBMITTED)
-        page = get(client, deputy_a, reverse("projects:inbox"))
+        page = get(client, deputy_a, reverse("workflow:inbox"))
         assert "โครงการที่ 1" in page and "โครงการที่ 4" not in page  # submitted / still draft
         assert "2,000.00" in page  # each project's total
-        page = get(client, gd, reverse("projects:inbox"))
+        page = get(client, gd, reverse("workflow:inbox"))
         assert "โครงการที่ 4" in page  # a draft of the group waits for its director
         assert "เสนอแล้ว" in page  # and what it sent shows where it is
-        page = get(client, director_a, reverse("projects:inbox"))
+        page = get(client, director_a, reverse("workflow:inbox"))
         assert "ไม่มีโครงการที่รอท่านพิจารณา" in page
 
     @pytest.mark.parametrize("persona", ["gd", "deputy_a", "director_a", "planner_a1"])
@@ -236,7 +236,7 @@ class TestInbox:
             self.walk(new[: len(new) // 2], gd, deputy_a, director_a, ProjectStatus.ENDORSED)
             client.force_login(user)
             with CaptureQueriesContext(connection) as ctx:
-                assert client.get(reverse("projects:inbox")).status_code == 200
+                assert client.get(reverse("workflow:inbox")).status_code == 200
             counts.append(len(ctx))
         assert counts[0] == counts[1], counts
 
@@ -250,9 +250,9 @@ class TestNotifications:
             services.submit_project(project=project, by=gd)
         page = get(client, deputy_a, reverse("projects:project_list"))
         assert "ยังไม่อ่าน 1 รายการ" in page
-        page = get(client, deputy_a, reverse("projects:notification_list"))
+        page = get(client, deputy_a, reverse("workflow:notification_list"))
         assert "เสนอโครงการ" in page and "โครงการที่ 1" in page
-        client.post(reverse("projects:notification_read"))
+        client.post(reverse("workflow:notification_read"))
         page = get(client, deputy_a, reverse("projects:project_list"))
         assert "ยังไม่อ่าน" not in page
 

@@ -25,10 +25,12 @@ from actionplan.models import (
 from budgets.models import BudgetCategory
 from plans import services as plan_services
 from plans.models import PlanApproval
-from projects import pdf, services, tasks
-from projects.models import Project, ProjectSnapshot, ProjectStatus
+from projects import pdf, tasks
+from projects.models import Project, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash
+from workflow import services as workflow_services
+from workflow.models import ProjectSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +59,10 @@ def chain(group_director_a1, deputy_a, director_a, django_capture_on_commit_call
     """approve(project): submit, endorse and approve it, running what waits for the commit."""
 
     def approve(project: Project) -> ProjectSnapshot:
-        services.submit_project(project=project, by=group_director_a1)
-        services.endorse_project(project=project, by=deputy_a)
+        workflow_services.submit_project(project=project, by=group_director_a1)
+        workflow_services.endorse_project(project=project, by=deputy_a)
         with django_capture_on_commit_callbacks(execute=True):
-            services.approve_project(project=project, by=director_a)
+            workflow_services.approve_project(project=project, by=director_a)
         return ProjectSnapshot.objects.filter(project=project).order_by("-number").first()
 
     return approve
@@ -143,8 +145,10 @@ class TestApprovedProjectPdf:
     ):
         project = costed_project(plan_a, name_th="โครงการฉบับแรก")
         first = chain(project)
-        amendment = services.request_amendment(project=project, by=planner_a1, reason="ปรับ")
-        services.decide_amendment(amendment=amendment, by=director_a, approve=True)
+        amendment = workflow_services.request_amendment(
+            project=project, by=planner_a1, reason="ปรับ"
+        )
+        workflow_services.decide_amendment(amendment=amendment, by=director_a, approve=True)
         client.force_login(planner_a1)
 
         # Reopened: the project prints live, watermarked; version 1 is still its stored file.
@@ -162,17 +166,17 @@ class TestApprovedProjectPdf:
         assert "โครงการฉบับแรก" in text(get_pdf(client, v1_url))
         v2_url = reverse("print:project_version_pdf", args=[project.pk, 2])
         assert "โครงการฉบับปรับแผน" in text(get_pdf(client, v2_url))
-        version_page = client.get(reverse("projects:project_version", args=[project.pk, 1]))
+        version_page = client.get(reverse("workflow:project_version", args=[project.pk, 1]))
         assert v1_url in version_page.content.decode()
 
     def test_a_render_queued_behind_later_edits_still_prints_the_approved_data(
         self, plan_a, group_director_a1, deputy_a, director_a, django_capture_on_commit_callbacks
     ):
         project = costed_project(plan_a)
-        services.submit_project(project=project, by=group_director_a1)
-        services.endorse_project(project=project, by=deputy_a)
+        workflow_services.submit_project(project=project, by=group_director_a1)
+        workflow_services.endorse_project(project=project, by=deputy_a)
         with django_capture_on_commit_callbacks() as queued:
-            services.approve_project(project=project, by=director_a)
+            workflow_services.approve_project(project=project, by=director_a)
         rename_reference_data(plan_a.office)  # before the worker gets to the job
         for callback in queued:
             callback()
@@ -212,7 +216,7 @@ class TestApprovedProjectPdf:
         rename_reference_data(plan_a.office)  # the live document is no longer the approved one
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == reverse("projects:project_version", args=[snapshot.project_id, 1])
+        assert response.url == reverse("workflow:project_version", args=[snapshot.project_id, 1])
         snapshot.refresh_from_db()
         assert not snapshot.pdf and not snapshot.print_source
 
@@ -279,8 +283,10 @@ class TestApprovedPlanBook:
 
         # Reference data renamed, then an amendment puts the plan back to draft.
         rename_reference_data(plan_a.office)
-        amendment = services.request_amendment(project=project, by=planner_a1, reason="ปรับ")
-        services.decide_amendment(amendment=amendment, by=director_a, approve=True)
+        amendment = workflow_services.request_amendment(
+            project=project, by=planner_a1, reason="ปรับ"
+        )
+        workflow_services.decide_amendment(amendment=amendment, by=director_a, approve=True)
         Project.objects.filter(pk=project.pk).update(name_th="โครงการในเล่มฉบับปรับแผน")
         plan_a.refresh_from_db()
         assert plan_a.status == PlanStatus.DRAFT

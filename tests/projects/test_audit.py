@@ -15,6 +15,7 @@ from projects import audit, services
 from projects.models import EventAction, Project, ProjectEvent, ProjectStatus
 from tests import factories as f
 from tests.projects.test_views import ex01_post
+from workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -171,11 +172,15 @@ class TestOtherWrites:
         self, created, planner_a1, office_a
     ):
         gd = f.make_user(office_a, Role.GROUP_DIRECTOR, planner_a1.org_unit)
-        services.submit_project(project=created, by=gd)
-        services.endorse_project(project=created, by=f.make_user(office_a, Role.DEPUTY_DIRECTOR))
-        services.approve_project(project=created, by=f.make_user(office_a, Role.DIRECTOR))
-        amendment = services.request_amendment(project=created, by=planner_a1, reason="ปรับ")
-        services.decide_amendment(
+        workflow_services.submit_project(project=created, by=gd)
+        workflow_services.endorse_project(
+            project=created, by=f.make_user(office_a, Role.DEPUTY_DIRECTOR)
+        )
+        workflow_services.approve_project(project=created, by=f.make_user(office_a, Role.DIRECTOR))
+        amendment = workflow_services.request_amendment(
+            project=created, by=planner_a1, reason="ปรับ"
+        )
+        workflow_services.decide_amendment(
             amendment=amendment,
             by=amendment.project.plan.office.users.get(role="director"),
             approve=True,
@@ -207,8 +212,8 @@ class TestHistoryPage:
             edit_post(plan, created, name_th="ชื่อใหม่ของโครงการ"),
         )
         gd = f.make_user(office_a, Role.GROUP_DIRECTOR, planner_a1.org_unit)
-        services.submit_project(project=created, by=gd)
-        services.return_project(
+        workflow_services.submit_project(project=created, by=gd)
+        workflow_services.return_project(
             project=created, by=f.make_user(office_a, Role.DIRECTOR), comment="เพิ่มตัวชี้วัด"
         )
         page = client.get(reverse("projects:project_history", args=[created.pk])).content.decode()

@@ -15,6 +15,7 @@ from projects.models import Project, ProjectStatus
 from projects.monitoring_forms import RoundReopenForm
 from tests import factories as f
 from tests.projects.test_views import ex01_post, resubmit_data
+from workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ class TestSavingAProjectMovedOnMeanwhile:
         data = resubmit_data(project)  # the editor as the planner opened it
         data["name_th"] = "ชื่อที่พิมพ์ค้างไว้"
         director = f.make_user(office_a, Role.GROUP_DIRECTOR, planner_a1.org_unit, "gd_a1")
-        services.submit_project(project=project, by=director)
+        workflow_services.submit_project(project=project, by=director)
         before = stored(project)
         response = edit(client, project, data)
         assert response.status_code == 409

@@ -21,18 +21,16 @@ from actionplan.models import PlanStatus, Role, StandardGroup
 from actionplan.services import DomainError
 from plans import services as plan_services
 from plans.models import PlanApproval
-from projects import services
+from projects import services as project_services
 from projects.models import (
-    AmendmentRequest,
-    AmendmentStatus,
-    Notification,
     Project,
     ProjectEvent,
     ProjectSignature,
-    ProjectSnapshot,
     ProjectStatus,
 )
 from tests import factories as f
+from workflow import services
+from workflow.models import AmendmentRequest, AmendmentStatus, Notification, ProjectSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +296,7 @@ class TestDeputyAssignment:
         assert not Notification.objects.filter(recipient=other_deputy).exists()
         for user, shown in ((assigned, True), (other_deputy, False)):
             client.force_login(user)
-            page = client.get(reverse("projects:inbox")).content.decode()
+            page = client.get(reverse("workflow:inbox")).content.decode()
             waiting = page.split('id="waiting-title"')[1].split("</section>")[0]
             assert (project.name_th in waiting) is shown, user.username
 
@@ -307,7 +305,7 @@ class TestDeputyAssignment:
     ):
         services.submit_project(project=project, by=group_director_a1)
         url = reverse("projects:project_detail", args=[project.pk])
-        endorse = reverse("projects:project_endorse", args=[project.pk])
+        endorse = reverse("workflow:project_endorse", args=[project.pk])
         client.force_login(assigned)
         assert endorse in client.get(url).content.decode()
         client.force_login(other_deputy)
@@ -326,7 +324,7 @@ class TestDeputyAssignment:
         services.submit_project(project=project, by=group_director_a1)
         assert Notification.objects.filter(recipient=other_deputy).count() == 1
         client.force_login(other_deputy)
-        page = client.get(reverse("projects:inbox")).content.decode()
+        page = client.get(reverse("workflow:inbox")).content.decode()
         assert project.name_th in page.split('id="waiting-title"')[1].split("</section>")[0]
         services.endorse_project(project=project, by=other_deputy)
         assert Project.objects.get(pk=project.pk).status == ProjectStatus.ENDORSED
@@ -432,7 +430,8 @@ class TestEmail:
 
 class TestWorkflowViews:
     def url(self, name, project):
-        return reverse(f"projects:project_{name}", args=[project.pk])
+        app = "workflow" if name in {"submit", "endorse", "approve", "return"} else "projects"
+        return reverse(f"{app}:project_{name}", args=[project.pk])
 
     def test_the_chain_through_the_buttons(
         self, client, project, group_director_a1, deputy_a, director_a
@@ -451,7 +450,7 @@ class TestWorkflowViews:
             assert Project.objects.get(pk=project.pk).status == status
         page = client.get(self.url("detail", project)).content.decode()
         assert "ผู้อนุมัติโครงการ" in page and director_a.display_name in page
-        assert reverse("projects:project_version", args=[project.pk, 1]) in page
+        assert reverse("workflow:project_version", args=[project.pk, 1]) in page
 
     def test_a_double_click_gives_one_transition_and_a_clear_message(
         self, client, project, group_director_a1, deputy_a, director_a
@@ -504,7 +503,7 @@ class TestWorkflowViews:
         client.force_login(planner_a1)
         page = client.get(self.url("detail", project)).content.decode()
         assert "ปรับเป้าหมายเชิงปริมาณ" in page
-        inbox = client.get(reverse("projects:inbox")).content.decode()
+        inbox = client.get(reverse("workflow:inbox")).content.decode()
         assert "ปรับเป้าหมายเชิงปริมาณ" in inbox
 
     def test_approved_projects_are_read_only(
@@ -588,7 +587,7 @@ class TestAmendments:
         ]
         client.force_login(planner_a1)
         assert client.get(reverse("projects:project_edit", args=[approved.pk])).status_code == 200
-        page = client.get(reverse("projects:project_version", args=[approved.pk, 1]))
+        page = client.get(reverse("workflow:project_version", args=[approved.pk, 1]))
         assert page.status_code == 200
         assert director_a.display_name in page.content.decode()  # the old signatures
 
@@ -641,11 +640,11 @@ class TestAmendments:
 
     def test_the_request_and_decision_pages(self, client, approved, planner_a1, director_a):
         client.force_login(planner_a1)
-        url = reverse("projects:amendment_request", args=[approved.pk])
+        url = reverse("workflow:amendment_request", args=[approved.pk])
         assert client.get(url).status_code == 200
         assert client.post(url, {"reason": "เลื่อนกิจกรรม"}).status_code == 302
         amendment = AmendmentRequest.objects.get()
-        decide = reverse("projects:amendment_decide", args=[amendment.pk])
+        decide = reverse("workflow:amendment_decide", args=[amendment.pk])
         assert client.post(decide, {"decision": "approve"}).status_code == 403
         client.force_login(director_a)
         page = client.get(reverse("projects:project_detail", args=[approved.pk])).content.decode()
@@ -817,7 +816,7 @@ def race_scenarios() -> dict:
     def edit(_):
         # The editor's guard (save_project's first write) followed by a content change.
         with transaction.atomic():
-            services._claim_version(draft, expected=seen, by=planner)
+            project_services._claim_version(draft, expected=seen, by=planner)
             Project.objects.filter(pk=draft.pk).update(name_th="แก้แล้ว")
 
     def submit(_):
@@ -844,7 +843,7 @@ import json, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from tests.projects.test_workflow import race_scenarios
+from tests.workflow.test_workflow import race_scenarios
 print(json.dumps(race_scenarios(), ensure_ascii=False))
 """
 
