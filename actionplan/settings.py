@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "indicators",
+    "monitoring",
     "imports",
 ]
 

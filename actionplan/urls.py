@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("projects.urls")),
+    path("projects/", include("monitoring.urls")),
     path("plans/", include((plan_urlpatterns, "plans"))),
     path("print/", include("projects.print_urls")),
     path("imports/", include("imports.urls")),

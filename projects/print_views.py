@@ -33,7 +33,8 @@ from actionplan.models import (
     render_scope,
 )
 from actionplan.views import PLAN_REVIEWERS
-from projects import pdf, resources, tasks
+from monitoring import resources
+from projects import pdf, tasks
 from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
 
 PLAN_ADMIN_ROLES = {Role.PLAN_ADMIN, Role.SYSADMIN}

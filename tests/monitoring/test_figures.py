@@ -11,7 +11,9 @@ import pytest
 
 from actionplan.models import StandardGroup
 from indicators.models import Assessment, Comparator, assess
-from projects import monitoring, services
+from monitoring import figures as monitoring
+from monitoring import services
+from projects import services as project_services
 from projects.models import DisbursementTarget, ProjectStatus, ProjectType
 from tests import factories as f
 from tests.monitoring.conftest import (
@@ -245,7 +247,7 @@ class TestYearEnd:
         for n in (1, 2):
             report_round(worked, n, planner_a1)
         next_plan = f.make_plan(office_a, 2568)
-        copy = services.copy_project(
+        copy = project_services.copy_project(
             source=worked, plan=next_plan, strategy=f.make_strategy(next_plan), by=planner_a1
         )
         assert copy.project_type == ProjectType.CONTINUING and copy.status == ProjectStatus.DRAFT
@@ -264,7 +266,7 @@ class TestYearEnd:
         worked.rationale_th = "หลักการเดิม"
         worked.save(update_fields=["rationale_th"])
         next_plan = f.make_plan(office_a, 2568)
-        copy = services.copy_project(
+        copy = project_services.copy_project(
             source=worked, plan=next_plan, strategy=f.make_strategy(next_plan), by=planner_a1
         )
         assert copy.rationale_th == "หลักการเดิม"
