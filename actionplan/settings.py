@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "indicators",
     "workflow",
     "plans",
+    "monitoring",
     "imports",
     "fixtures",
 ]

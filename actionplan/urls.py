@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("workflow.urls")),
     path("projects/", include("projects.urls")),
+    path("projects/", include("monitoring.urls")),
     path("plans/", include("plans.urls")),
     path("print/", include("projects.print_urls")),
     path("imports/", include("imports.urls")),

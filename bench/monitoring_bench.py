@@ -22,9 +22,11 @@ from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
-from budgets.models import ActualSpending, BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
+from budgets.models import BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
+from monitoring import services  # noqa: E402
+from monitoring.models import ActualSpending  # noqa: E402
 from plans.models import DisbursementTarget  # noqa: E402
-from projects import services, tasks  # noqa: E402
+from projects import tasks  # noqa: E402
 from projects.models import Activity, Project, ProjectStatus  # noqa: E402
 from tests import factories as f  # noqa: E402
 
@@ -99,15 +101,15 @@ for size in (15, 150):
     pages = {
         "dashboard (round 4)": (
             users["director"],
-            reverse("projects:monitoring_dashboard", args=[plan.pk]) + "?round=4",
+            reverse("monitoring:monitoring_dashboard", args=[plan.pk]) + "?round=4",
         ),
-        "round page": (users["plan_admin"], reverse("projects:round_detail", args=[plan.pk, 4])),
-        "year-end page": (users["plan_admin"], reverse("projects:year_end", args=[plan.pk])),
-        "group worklist": (users["planner"], reverse("projects:report_list") + "?year=2567"),
-        "report form": (users["planner"], reverse("projects:report_edit", args=[first.pk, 4])),
+        "round page": (users["plan_admin"], reverse("monitoring:round_detail", args=[plan.pk, 4])),
+        "year-end page": (users["plan_admin"], reverse("monitoring:year_end", args=[plan.pk])),
+        "group worklist": (users["planner"], reverse("monitoring:report_list") + "?year=2567"),
+        "report form": (users["planner"], reverse("monitoring:report_edit", args=[first.pk, 4])),
         ".xlsx of a round": (
             users["plan_admin"],
-            reverse("projects:round_xlsx", args=[plan.pk, 4]),
+            reverse("monitoring:round_xlsx", args=[plan.pk, 4]),
         ),
     }
     cells = ActualSpending.objects.filter(report__project__plan=plan).count()
@@ -146,7 +148,7 @@ again = _common.timed(lambda _: tasks.request_report_render(plan=plan, number=4)
 print(
     f"  {'unchanged: finished render found':40s} request {again.ms:7.1f} ms {again.queries:3d} queries"
 )
-ms, q = measure(admin_user, reverse("projects:round_pdf", args=[plan.pk, 4]))
+ms, q = measure(admin_user, reverse("monitoring:round_pdf", args=[plan.pk, 4]))
 print(f"  {'GET round_pdf, served from the render':40s} page    {ms:7.1f} ms {q:3d} queries")
 services.close_report_round(plan=plan, number=4, by=admin_user)
 job("after closing the round (chunks kept)")

@@ -1,12 +1,11 @@
-"""Project KPIs (ตัวชี้วัดความสำเร็จ): output/outcome, target, method and tool; their results per
-report round, and the yearly results of strategy KPIs."""
+"""Project KPIs (ตัวชี้วัดความสำเร็จ): output/outcome, target, method and tool, and how an actual
+value stands against a target (`assess`); the results themselves are monitoring's models."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -131,77 +130,3 @@ def assess(comparator: str, target, actual, judged_met: bool | None = None) -> A
     else:
         pct = actual / target * HUNDRED if target else None
     return Assessment(pct.quantize(PCT, rounding=ROUND_HALF_UP) if pct is not None else None, met)
-
-
-class IndicatorResult(models.Model):
-    """A project KPI's result as reported in one round, against the KPI's target."""
-
-    report = models.ForeignKey(
-        "projects.ProjectReport", on_delete=models.CASCADE, related_name="indicator_results"
-    )
-    indicator = models.ForeignKey(
-        ProjectIndicator, on_delete=models.CASCADE, related_name="results"
-    )
-    actual_value = RoundedDecimalField(
-        _("ผลการดำเนินงาน"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    actual_text_th = models.CharField(_("ผลการดำเนินงาน (ข้อความ)"), max_length=500, blank=True)
-    judged_met = models.BooleanField(
-        _("บรรลุค่าเป้าหมาย"),
-        null=True,
-        blank=True,
-        help_text=_("ใช้กับตัวชี้วัดที่ค่าเป้าหมายเป็นข้อความ"),
-    )
-    note_th = models.CharField(_("หมายเหตุ/หลักฐาน"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("ผลตัวชี้วัดโครงการ")
-        verbose_name_plural = _("ผลตัวชี้วัดโครงการ")
-        ordering = ["report_id", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "indicator"], name="indicatorresult_unique_indicator"
-            ),
-            models.CheckConstraint(
-                condition=Q(actual_value__isnull=True) | Q(actual_value__gte=0),
-                name="indicatorresult_actual_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator}: {self.actual_value if self.actual_value is not None else self.actual_text_th}"
-
-    @property
-    def assessment(self) -> Assessment:
-        """Needs the indicator loaded (select_related)."""
-        i = self.indicator
-        return assess(i.comparator, i.target_value, self.actual_value, self.judged_met)
-
-
-class StrategyKPIResult(models.Model):
-    """A strategy KPI's actual value in one year, against that year's target in the plan's
-    five-year table (ผลงานที่เกิดขึ้นจริง เปรียบเทียบกับเป้าหมายที่กำหนด)."""
-
-    indicator = models.ForeignKey(
-        "actionplan.StrategyIndicator", on_delete=models.CASCADE, related_name="results"
-    )
-    year_be = models.PositiveSmallIntegerField(_("ปี พ.ศ."))
-    actual_value = RoundedDecimalField(_("ผลการดำเนินงาน"), max_digits=9, decimal_places=2)
-    note_th = models.CharField(_("หมายเหตุ/แหล่งข้อมูล"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("บันทึกเมื่อ"))
-
-    class Meta:
-        verbose_name = _("ผลตัวชี้วัดกลยุทธ์รายปี")
-        verbose_name_plural = _("ผลตัวชี้วัดกลยุทธ์รายปี")
-        ordering = ["indicator", "year_be"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "year_be"], name="strategykpiresult_unique_year"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator} {self.year_be}: {self.actual_value}"

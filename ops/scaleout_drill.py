@@ -269,7 +269,7 @@ def renders_run_once(base: dict, browser: _common.Browser, imported) -> None:
     started = time.monotonic()
     queue("A", "post", reverse("print:plan_book_render", args=[demo.pk]))
     queue("B", "post", reverse("print:plan_book_render", args=[imported.pk]))
-    queue("A", "post", reverse("projects:round_pdf", args=[demo.pk, 1]))
+    queue("A", "post", reverse("monitoring:round_pdf", args=[demo.pk, 1]))
     # A new version of the demo book: a context table added through B, then queued on B.
     browser.base = base["B"]
     status, _, _ = browser.post(

@@ -32,9 +32,10 @@ from actionplan.models import (
     Role,
     render_scope,
 )
+from monitoring import resources
 from plans.models import PlanApproval
 from plans.views import PLAN_REVIEWERS
-from projects import pdf, resources, tasks
+from projects import pdf, tasks
 from projects.models import Project, ProjectStatus
 from workflow.models import ProjectSnapshot
 

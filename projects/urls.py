@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import monitoring_views, views
+from projects import views
 
 app_name = "projects"
 
@@ -12,69 +12,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/delete/", views.project_delete, name="project_delete"),
     path("<int:pk>/history/", views.project_history, name="project_history"),
-    # quarterly monitoring (issue 7)
-    path("reports/", monitoring_views.report_list, name="report_list"),
-    path("<int:pk>/reports/<int:number>/", monitoring_views.report_edit, name="report_edit"),
-    path("<int:pk>/reports/<int:number>/pdf/", monitoring_views.report_pdf, name="report_pdf"),
-    path(
-        "<int:pk>/reports/<int:number>/submit/",
-        monitoring_views.report_submit,
-        name="report_submit",
-    ),
-    path(
-        "<int:pk>/reports/<int:number>/accept/",
-        monitoring_views.report_accept,
-        name="report_accept",
-    ),
-    path(
-        "<int:pk>/reports/<int:number>/return/",
-        monitoring_views.report_return,
-        name="report_return",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/",
-        monitoring_views.monitoring_dashboard,
-        name="monitoring_dashboard",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/settings/",
-        monitoring_views.monitoring_settings,
-        name="monitoring_settings",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/strategy-kpis/",
-        monitoring_views.strategy_results,
-        name="strategy_results",
-    ),
-    path("plan/<int:plan_id>/monitoring/year-end/", monitoring_views.year_end, name="year_end"),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/",
-        monitoring_views.round_detail,
-        name="round_detail",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/close/",
-        monitoring_views.round_close,
-        name="round_close",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/reopen/",
-        monitoring_views.round_reopen,
-        name="round_reopen",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/due/",
-        monitoring_views.round_due,
-        name="round_due",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/pdf/",
-        monitoring_views.round_pdf,
-        name="round_pdf",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/xlsx/",
-        monitoring_views.round_xlsx,
-        name="round_xlsx",
-    ),
 ]

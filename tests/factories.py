@@ -197,9 +197,13 @@ def make_reports(projects, rounds=(1, 2, 3, 4), status: str = "submitted", by=No
 
     from django.utils import timezone
 
-    from budgets.models import ActualSpending
-    from indicators.models import IndicatorResult
-    from projects.models import ActivityProgress, ProjectReport, ReportRound
+    from monitoring.models import (
+        ActivityProgress,
+        ActualSpending,
+        IndicatorResult,
+        ProjectReport,
+        ReportRound,
+    )
 
     projects = list(projects)
     plan = projects[0].plan

@@ -13,8 +13,9 @@ from django.urls import reverse
 from actionplan.models import Plan, StrategyIndicatorTarget, User
 from fixtures import demo
 from fixtures.demo import load_demo
+from monitoring.models import ProjectReport, ReportRound
 from projects.checks import ERROR, check_project
-from projects.models import Project, ProjectReport, ReportRound
+from projects.models import Project
 from tests.factories import reload_project
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +247,7 @@ def test_the_monitored_projects_were_approved_through_the_workflow_and_reported(
 def test_the_dashboard_shows_round_1_closed_and_the_cumulative_spending(client):
     result = load_demo()
     client.force_login(User.objects.get(username="plan_admin"))
-    url = reverse("projects:monitoring_dashboard", args=[result.plan.pk])
+    url = reverse("monitoring:monitoring_dashboard", args=[result.plan.pk])
 
     for number in (1, 2):
         html = client.get(f"{url}?round={number}").content.decode()
@@ -257,7 +258,7 @@ def test_the_dashboard_shows_round_1_closed_and_the_cumulative_spending(client):
     assert row.group(1) == "ปิดรอบแล้ว"
     alerts = set(re.findall(r'data-alert="(\w+)"', html))
     assert {"overdue", "spending", "activity"} <= alerts
-    page = client.get(reverse("projects:round_detail", args=[result.plan.pk, 2])).content.decode()
+    page = client.get(reverse("monitoring:round_detail", args=[result.plan.pk, 2])).content.decode()
     assert demo.ROUND_2_DUE_REASON in page and "กำหนดส่ง 30 เมษายน 2566" in page
 
 

@@ -153,7 +153,7 @@ class TestEachDocumentNamesOnlyWhatItsViewerSees:
 
     def test_the_round_report_pdf(self, persona, request, client, world, plan_a):
         client.force_login(request.getfixturevalue(persona))
-        response = client.post(reverse("projects:round_pdf", args=[plan_a.pk, 1]))
+        response = client.post(reverse("monitoring:round_pdf", args=[plan_a.pk, 1]))
         if persona not in REVIEWERS:
             assert response.status_code == 403
             assert not PlanRender.objects.exists()
@@ -162,7 +162,7 @@ class TestEachDocumentNamesOnlyWhatItsViewerSees:
 
     def test_the_round_report_xlsx(self, persona, request, client, world, plan_a):
         client.force_login(request.getfixturevalue(persona))
-        response = client.get(reverse("projects:round_xlsx", args=[plan_a.pk, 1]))
+        response = client.get(reverse("monitoring:round_xlsx", args=[plan_a.pk, 1]))
         if persona not in REVIEWERS:
             assert response.status_code == 403
             return
@@ -183,7 +183,7 @@ class TestEachDocumentNamesOnlyWhatItsViewerSees:
             assert names_in(pdf_text(response)) == {name}
             if name in APPROVED:
                 assert project.status == ProjectStatus.APPROVED
-                report = client.get(reverse("projects:report_pdf", args=[project.pk, 1]))
+                report = client.get(reverse("monitoring:report_pdf", args=[project.pk, 1]))
                 assert report.status_code == 200
                 assert names_in(pdf_text(report)) == {name}
 

@@ -27,12 +27,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
+from monitoring import services as monitoring_services
+from monitoring.models import ProjectReport
 from plans import services as plan_services
-from projects import services
 from projects.models import (
     Project,
     ProjectEvent,
-    ProjectReport,
     ProjectStatus,
 )
 from tests import factories as f
@@ -135,37 +135,41 @@ MATRIX: dict[str, Row] = {
     "print:context_table_new": Row("get", "plan", cells(other_group=None)),
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
-    "projects:report_edit": Row("get", "report_round", VIEW),
-    "projects:report_pdf": Row("get", "report_round", VIEW),
-    "projects:report_submit": Row("post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)),
-    "projects:report_accept": Row("post", "report_sent", cells(403, 404, 404, 403, 403, 403, 302)),
-    "projects:report_return": Row(
+    "monitoring:report_edit": Row("get", "report_round", VIEW),
+    "monitoring:report_pdf": Row("get", "report_round", VIEW),
+    "monitoring:report_submit": Row(
+        "post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)
+    ),
+    "monitoring:report_accept": Row(
+        "post", "report_sent", cells(403, 404, 404, 403, 403, 403, 302)
+    ),
+    "monitoring:report_return": Row(
         "post",
         "report_sent",
         cells(403, 404, 404, 403, 403, 403, 302),
         {"comment": "ขอให้แก้ไขยอดเบิกจ่าย"},
     ),
-    "projects:monitoring_dashboard": Row("get", "plan", PLAN_PAGE),
-    "projects:monitoring_settings": Row("get", "plan", cells(403, 403, 404, 403, 403, 403, 200)),
-    "projects:strategy_results": Row("get", "plan", PLAN_PAGE),
-    "projects:year_end": Row("get", "plan", PLAN_PAGE),
-    "projects:round_detail": Row("get", "plan_round", PLAN_PAGE),
-    "projects:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
+    "monitoring:monitoring_dashboard": Row("get", "plan", PLAN_PAGE),
+    "monitoring:monitoring_settings": Row("get", "plan", cells(403, 403, 404, 403, 403, 403, 200)),
+    "monitoring:strategy_results": Row("get", "plan", PLAN_PAGE),
+    "monitoring:year_end": Row("get", "plan", PLAN_PAGE),
+    "monitoring:round_detail": Row("get", "plan_round", PLAN_PAGE),
+    "monitoring:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
     # laid out in the background: GET offers the button (nothing queued), POST queues it
-    "projects:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
-    "projects:round_reopen": Row(
+    "monitoring:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
+    "monitoring:round_reopen": Row(
         "post",
         "closed_round",
         cells(403, 403, 404, 403, 403, 403, 302),
         {"reopen-reason": "กลุ่มขอแก้ยอดเบิกจ่าย"},
     ),
-    "projects:round_due": Row(
+    "monitoring:round_due": Row(
         "post",
         "plan_round",
         cells(403, 403, 404, 403, 403, 403, 302),
         {"due-due_date": "2024-02-15", "due-reason": "ระบบปิดปรับปรุง"},
     ),
-    "projects:round_xlsx": Row("get", "plan_round", PLAN_PAGE),
+    "monitoring:round_xlsx": Row("get", "plan_round", PLAN_PAGE),
     # exports: every role downloads, each the projects it may see (test_document_scope.py)
     "imports:plan_export_xlsx": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
     "imports:plan_export_csv": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
@@ -288,16 +292,18 @@ class World:
         project = self._project(ProjectStatus.APPROVED)
         activity = project.activities.get()
         materials = f.category("materials")
-        entry = services.ReportEntry(
+        entry = monitoring_services.ReportEntry(
             problems="",
             suggestions="",
             states={activity.pk: ("in_progress", "")},
             spending={(activity.pk, materials.pk): Decimal("500")},
             results={},
         )
-        report = services.save_project_report(project=project, number=1, entry=entry, by=self.gd)
+        report = monitoring_services.save_project_report(
+            project=project, number=1, entry=entry, by=self.gd
+        )
         if submit:
-            services.submit_project_report(report=report, by=self.gd)
+            monitoring_services.submit_project_report(report=report, by=self.gd)
         return [project.pk, 1]
 
     def report_round(self):
@@ -316,7 +322,7 @@ class World:
     def closed_round(self):
         self._project(ProjectStatus.APPROVED)
         admin = self.request.getfixturevalue("plan_admin_a")
-        services.close_report_round(plan=self.plan_a, number=1, by=admin)
+        monitoring_services.close_report_round(plan=self.plan_a, number=1, by=admin)
         return [self.plan_a.pk, 1]
 
     def context_table(self):

@@ -26,9 +26,8 @@ from django.utils import timezone
 
 from actionplan import models as ap
 from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin, _Scope
-from budgets.models import ActualSpending
 from imports.models import GroupAlias, ImportBatch
-from indicators.models import IndicatorResult
+from monitoring import models as mm
 from plans import models as plans_models
 from projects import models as pm
 from tests import factories as f
@@ -106,17 +105,17 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         q3_pct=Decimal("75"),
         q4_pct=Decimal("100"),
     )
-    round_ = pm.ReportRound.objects.create(plan=plan, number=1)
-    report = pm.ProjectReport.objects.create(round=round_, project=project)
-    pm.ActivityProgress.objects.create(report=report, activity=activity)
-    ActualSpending.objects.create(
+    round_ = mm.ReportRound.objects.create(plan=plan, number=1)
+    report = mm.ProjectReport.objects.create(round=round_, project=project)
+    mm.ActivityProgress.objects.create(report=report, activity=activity)
+    mm.ActualSpending.objects.create(
         report=report,
         activity=activity,
         activity_title_th=activity.title_th,
         category=line.category,
         amount=Decimal("100"),
     )
-    IndicatorResult.objects.create(report=report, indicator=kpi)
+    mm.IndicatorResult.objects.create(report=report, indicator=kpi)
     return {
         "actionplan.Office": office,
         "actionplan.OrgUnit": unit,
@@ -148,8 +147,8 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         "projects.ProjectEvent": event,
         "plans.PlanApproval": approval,
         "plans.DisbursementTarget": target,
-        "projects.ReportRound": round_,
-        "projects.ProjectReport": report,
+        "monitoring.ReportRound": round_,
+        "monitoring.ProjectReport": report,
         "workflow.ProjectSnapshot": snapshot,
         "workflow.AmendmentRequest": amendment,
         "imports.ImportBatch": ImportBatch.objects.create(

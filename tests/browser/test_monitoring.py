@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actionplan import thai
 from actionplan.models import Role, StandardGroup
-from projects.models import ProjectReport, ReportStatus
+from monitoring.models import ProjectReport, ReportStatus
 from tests import factories as f
 from tests.browser.test_editor import login
 from tests.monitoring.conftest import worked_project
@@ -40,7 +40,7 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     browser, live_server, setup
 ):
     plan, project, planner, admin = setup
-    dashboard = live_server.url + reverse("projects:monitoring_dashboard", args=[plan.pk])
+    dashboard = live_server.url + reverse("monitoring:monitoring_dashboard", args=[plan.pk])
     admin_page = browser.new_context().new_page()
     login(admin_page, live_server, admin)
     admin_page.goto(dashboard + "?round=1")

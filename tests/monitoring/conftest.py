@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from actionplan.models import Role, StandardGroup
-from projects import services
+from monitoring import services
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 

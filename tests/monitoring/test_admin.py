@@ -7,9 +7,9 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
-from budgets.models import ActualSpending
-from projects import services
-from projects.models import ProjectEvent, ProjectReport, ReportRound
+from monitoring import services
+from monitoring.models import ActualSpending, ProjectReport, ReportRound
+from projects.models import ProjectEvent
 from tests import factories as f
 from tests.monitoring.conftest import report_round
 
@@ -28,16 +28,16 @@ def test_rounds_and_reports_are_listed_and_shown_with_their_rows(
 ):
     report = report_round(worked, 1, planner_a1, kpi="85")
     services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
-    assert client.get(reverse("admin:projects_reportround_changelist")).status_code == 200
-    assert client.get(reverse("admin:projects_projectreport_changelist")).status_code == 200
-    page = client.get(reverse("admin:projects_projectreport_change", args=[report.pk]))
+    assert client.get(reverse("admin:monitoring_reportround_changelist")).status_code == 200
+    assert client.get(reverse("admin:monitoring_projectreport_changelist")).status_code == 200
+    page = client.get(reverse("admin:monitoring_projectreport_change", args=[report.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "ประชุมคณะทำงาน" in html and "ร้อยละของครูที่ผ่านการอบรม" in html
     assert "9000.00" in html or "9,000.00" in html
     round_row = ReportRound.objects.get(plan=plan_a, number=1)
     assert (
-        client.get(reverse("admin:projects_reportround_change", args=[round_row.pk])).status_code
+        client.get(reverse("admin:monitoring_reportround_change", args=[round_row.pk])).status_code
         == 200
     )
 
@@ -62,11 +62,11 @@ def test_nothing_is_added_changed_or_deleted_there(client, root, worked, planner
         ProjectEvent.objects.count(),
     )
     name = model._meta.model_name
-    change = reverse(f"admin:projects_{name}_change", args=[obj.pk])
+    change = reverse(f"admin:monitoring_{name}_change", args=[obj.pk])
     client.post(change, {"status": "accepted", "problems_th": "แก้ผ่านหน้าผู้ดูแล"})
-    delete = reverse(f"admin:projects_{name}_delete", args=[obj.pk])
+    delete = reverse(f"admin:monitoring_{name}_delete", args=[obj.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert client.get(reverse(f"admin:projects_{name}_add")).status_code == 403
+    assert client.get(reverse(f"admin:monitoring_{name}_add")).status_code == 403
     assert before == (
         list(ProjectReport.objects.values()),
         list(ReportRound.objects.values()),

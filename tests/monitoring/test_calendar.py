@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from actionplan import thai
-from projects import monitoring
+from monitoring import rounds as monitoring
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,10 @@ import pytest
 
 from actionplan.models import StandardGroup
 from indicators.models import Assessment, Comparator, assess
+from monitoring import figures as monitoring
+from monitoring import services
 from plans.models import DisbursementTarget
-from projects import monitoring, services
+from projects import services as project_services
 from projects.models import ProjectStatus, ProjectType
 from tests import factories as f
 from tests.monitoring.conftest import (
@@ -246,7 +248,7 @@ class TestYearEnd:
         for n in (1, 2):
             report_round(worked, n, planner_a1)
         next_plan = f.make_plan(office_a, 2568)
-        copy = services.copy_project(
+        copy = project_services.copy_project(
             source=worked, plan=next_plan, strategy=f.make_strategy(next_plan), by=planner_a1
         )
         assert copy.project_type == ProjectType.CONTINUING and copy.status == ProjectStatus.DRAFT
@@ -265,7 +267,7 @@ class TestYearEnd:
         worked.rationale_th = "หลักการเดิม"
         worked.save(update_fields=["rationale_th"])
         next_plan = f.make_plan(office_a, 2568)
-        copy = services.copy_project(
+        copy = project_services.copy_project(
             source=worked, plan=next_plan, strategy=f.make_strategy(next_plan), by=planner_a1
         )
         assert copy.rationale_th == "หลักการเดิม"

@@ -11,20 +11,25 @@ import pytest
 
 from actionplan.models import Role, StandardGroup, StrategyIndicator, StrategyIndicatorTarget
 from actionplan.services import DomainError
-from budgets.models import ActualSpending
-from indicators.models import IndicatorResult, StrategyKPIResult
-from projects import audit, monitoring, pdf, services
-from projects.models import (
-    Activity,
+from monitoring import figures as monitoring
+from monitoring import services
+from monitoring.models import (
     ActivityProgress,
-    EventAction,
-    Project,
-    ProjectEvent,
+    ActualSpending,
+    IndicatorResult,
     ProjectReport,
-    ProjectStatus,
     ReportRound,
     ReportStatus,
     RoundStatus,
+    StrategyKPIResult,
+)
+from projects import audit, pdf
+from projects.models import (
+    Activity,
+    EventAction,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
 )
 from tests import factories as f
 from tests.monitoring.conftest import entry, report_round, worked_project

@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 
 from actionplan import thai
 from actionplan.models import PlanRender, RenderKind, RenderStatus, StandardGroup
-from budgets.models import ActualSpending
-from projects import monitoring, services, tasks
-from projects.models import ProjectReport, ReportStatus
+from monitoring import figures as monitoring
+from monitoring import services
+from monitoring.models import ActualSpending, ProjectReport, ReportStatus
+from projects import tasks
 from tests import factories as f
 from tests.monitoring.conftest import approve, report_round, worked_project
 from tests.printing.conftest import page_count, pdftotext
@@ -53,7 +54,7 @@ def ids(project):
 class TestReportForm:
     def test_the_planner_records_a_round_typed_in_thai_digits(self, client, worked, planner_a1):
         client.force_login(planner_a1)
-        url = reverse("projects:report_edit", args=[worked.pk, 1])
+        url = reverse("monitoring:report_edit", args=[worked.pk, 1])
         page = client.get(url)
         assert page.status_code == 200
         html = page.content.decode()
@@ -84,7 +85,7 @@ class TestReportForm:
     ):
         report_round(worked, 1, planner_a1)
         client.force_login(planner_a1)
-        url = reverse("projects:report_edit", args=[worked.pk, 2])
+        url = reverse("monitoring:report_edit", args=[worked.pk, 2])
         data = form_data(client, url)
         (meeting, _), cat = ids(worked)
         name = f"spend-{meeting.pk}-{cat['services']}"
@@ -103,7 +104,7 @@ class TestReportForm:
     ):
         report_round(worked, 1, planner_a1)
         client.force_login(request.getfixturevalue(persona))
-        url = reverse("projects:report_edit", args=[worked.pk, 1])
+        url = reverse("monitoring:report_edit", args=[worked.pk, 1])
         html = client.get(url).content.decode()
         assert "disabled" in html and "บันทึกรายงาน</button>" not in html
         data = form_data(client, url)
@@ -115,11 +116,11 @@ class TestReportForm:
         self, client, worked, planner_a2, planner_a1, plan_a
     ):
         client.force_login(planner_a2)
-        assert client.get(reverse("projects:report_edit", args=[worked.pk, 1])).status_code == 404
+        assert client.get(reverse("monitoring:report_edit", args=[worked.pk, 1])).status_code == 404
         draft = f.make_project(plan_a, unit=planner_a1.org_unit)
         client.force_login(planner_a1)
-        assert client.get(reverse("projects:report_edit", args=[draft.pk, 1])).status_code == 404
-        assert client.get(reverse("projects:report_edit", args=[worked.pk, 5])).status_code == 404
+        assert client.get(reverse("monitoring:report_edit", args=[draft.pk, 1])).status_code == 404
+        assert client.get(reverse("monitoring:report_edit", args=[worked.pk, 5])).status_code == 404
 
     def test_send_then_the_plan_admin_returns_it_and_the_group_sees_why(
         self, client, worked, planner_a1, plan_admin_a
@@ -127,18 +128,18 @@ class TestReportForm:
         report = report_round(worked, 1, planner_a1, submit=False)
         client.force_login(planner_a1)
         response = client.post(
-            reverse("projects:report_submit", args=[worked.pk, 1]), {"version": report.version}
+            reverse("monitoring:report_submit", args=[worked.pk, 1]), {"version": report.version}
         )
         assert response.status_code == 302
         client.force_login(plan_admin_a)
         response = client.post(
-            reverse("projects:report_return", args=[worked.pk, 1]), {"comment": "แนบหลักฐาน"}
+            reverse("monitoring:report_return", args=[worked.pk, 1]), {"comment": "แนบหลักฐาน"}
         )
-        assert response.url == reverse("projects:report_edit", args=[worked.pk, 1])
+        assert response.url == reverse("monitoring:report_edit", args=[worked.pk, 1])
         report.refresh_from_db()
         assert report.status == ReportStatus.DRAFT
         client.force_login(planner_a1)
-        html = client.get(reverse("projects:report_edit", args=[worked.pk, 1])).content.decode()
+        html = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1])).content.decode()
         assert "ผู้ดูแลแผนส่งรายงานกลับให้แก้ไข" in html and "แนบหลักฐาน" in html
         history = html.split("ประวัติของรายงานนี้", 1)[1]
         for summary in ("บันทึกรายงานผล", "ส่งรายงานผลไตรมาสที่ 1", "ส่งกลับให้แก้ไข รายงานผล"):
@@ -146,7 +147,7 @@ class TestReportForm:
 
     def test_the_worklist_shows_each_round_and_what_is_late(self, client, worked, planner_a1):
         client.force_login(planner_a1)
-        html = client.get(reverse("projects:report_list") + "?year=2567").content.decode()
+        html = client.get(reverse("monitoring:report_list") + "?year=2567").content.decode()
         assert worked.name_th in html and "ไตรมาสที่ 4 รอบ 12 เดือน" in html
         assert "เลยกำหนด" in html  # FY 2567 is over: every round is late
 
@@ -157,15 +158,15 @@ class TestRoundPage:
     ):
         report_round(worked, 1, planner_a1)
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_detail", args=[plan_a.pk, 1])
+        url = reverse("monitoring:round_detail", args=[plan_a.pk, 1])
         html = client.get(url).content.decode()
         assert "ส่งรายงานแล้ว 1 จาก 1 โครงการ" in html
         response = client.post(
-            reverse("projects:report_accept", args=[worked.pk, 1]), {"next": url}
+            reverse("monitoring:report_accept", args=[worked.pk, 1]), {"next": url}
         )
         assert response.url == url
         assert ProjectReport.objects.get().status == ReportStatus.ACCEPTED
-        response = client.post(reverse("projects:round_close", args=[plan_a.pk, 1]))
+        response = client.post(reverse("monitoring:round_close", args=[plan_a.pk, 1]))
         assert response.status_code == 302
         assert "ปิดรอบแล้ว" in client.get(url).content.decode()
 
@@ -181,7 +182,7 @@ class TestDashboard:
             office=plan_a.office, fiscal_year=plan_a.fiscal_year, **f_target
         )
         client.force_login(director_a)
-        url = reverse("projects:monitoring_dashboard", args=[plan_a.pk]) + "?round=1"
+        url = reverse("monitoring:monitoring_dashboard", args=[plan_a.pk]) + "?round=1"
         html = client.get(url).content.decode()
         assert "ส่งรายงานรอบนี้แล้ว 0 จาก 1 โครงการ" in html
         assert "แผนการใช้จ่ายสะสม 12,000.00 บาท" in html and "15,600.00" in html
@@ -206,7 +207,7 @@ class TestDashboard:
             f.make_reports(made)
             client.force_login(director_a)
             with CaptureQueriesContext(connection) as ctx:
-                response = client.get(reverse("projects:monitoring_dashboard", args=[plan_a.pk]))
+                response = client.get(reverse("monitoring:monitoring_dashboard", args=[plan_a.pk]))
             assert response.status_code == 200
             assert f"ส่งรายงานรอบนี้แล้ว {size} จาก {size} โครงการ" in response.content.decode()
             counts.append(len(ctx))
@@ -224,7 +225,7 @@ class TestPrintedReport:
         self, client, reported, plan_admin_a, plan_a
     ):
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_pdf", args=[plan_a.pk, 2])
+        url = reverse("monitoring:round_pdf", args=[plan_a.pk, 2])
         offer = client.get(url)  # nothing made yet: a page with the button, nothing queued
         assert offer.status_code == 200 and "จัดทำไฟล์ PDF" in offer.content.decode()
         assert not PlanRender.objects.exists()
@@ -265,11 +266,11 @@ class TestPrintedReport:
         self, client, reported, planner_a1, plan_admin_a, plan_a
     ):
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_pdf", args=[plan_a.pk, 2])
+        url = reverse("monitoring:round_pdf", args=[plan_a.pk, 2])
         client.post(url)
         first = PlanRender.objects.get()
         report = ProjectReport.objects.get(project=reported, round__number=2)
-        client.post(reverse("projects:report_accept", args=[reported.pk, 2]))
+        client.post(reverse("monitoring:report_accept", args=[reported.pk, 2]))
         report.refresh_from_db()
         assert report.status == ReportStatus.ACCEPTED
         stale = client.get(url)  # the report's printed status changed: offered, not served
@@ -294,7 +295,7 @@ class TestPrintedReport:
     ):
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_pdf", args=[plan_a.pk, 1])
+        url = reverse("monitoring:round_pdf", args=[plan_a.pk, 1])
         first = client.post(url)
         second = client.post(url)
         render = PlanRender.objects.get()
@@ -337,7 +338,7 @@ class TestPrintedReport:
         )
         report_round(tricky, 1, planner_a1, kpi="85")
         client.force_login(plan_admin_a)
-        response = client.get(reverse("projects:round_xlsx", args=[plan_a.pk, 1]))
+        response = client.get(reverse("monitoring:round_xlsx", args=[plan_a.pk, 1]))
         assert response.status_code == 200
         assert response["Content-Disposition"] == 'attachment; filename="report-A-2567-r1.xlsx"'
         wb = load_workbook(io.BytesIO(response.content))
@@ -372,15 +373,15 @@ class TestOtherPlanPages:
         )
         StrategyIndicatorTarget.objects.create(indicator=kpi, year_be=2567, target_value=80)
         client.force_login(plan_admin_a)
-        url = reverse("projects:strategy_results", args=[plan_a.pk])
+        url = reverse("monitoring:strategy_results", args=[plan_a.pk])
         response = client.post(url, {f"value-{kpi.pk}": "๗๕", f"note-{kpi.pk}": "ข้อมูล DMC"})
         assert response.status_code == 302
         html = client.get(url).content.decode()
         assert "ไม่บรรลุ" in html and "93.75" in html
         report_round(worked, 4, planner_a1)
-        html = client.get(reverse("projects:year_end", args=[plan_a.pk])).content.decode()
+        html = client.get(reverse("monitoring:year_end", args=[plan_a.pk])).content.decode()
         assert "ไตรมาสที่ 4 รอบ 12 เดือน" in html and "51,250.00" in html
-        url = reverse("projects:monitoring_settings", args=[plan_a.pk])
+        url = reverse("monitoring:monitoring_settings", args=[plan_a.pk])
         response = client.post(url, {"due_days": "20", "margin_pct": "๕"})
         assert response.status_code == 302
         plan_a.refresh_from_db()
@@ -390,7 +391,7 @@ class TestOtherPlanPages:
         project = approve(f.make_project(plan_a, unit=planner_a1.org_unit))
         client.force_login(planner_a1)
         html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
-        assert reverse("projects:report_edit", args=[project.pk, 1]) in html
+        assert reverse("monitoring:report_edit", args=[project.pk, 1]) in html
 
 
 class TestProjectReportPdf:
@@ -400,8 +401,8 @@ class TestProjectReportPdf:
         report_round(worked, 1, planner_a1, kpi="85")
         report_round(worked, 2, planner_a1, kpi="85", problems="วิทยากรเลื่อนการอบรม")
         client.force_login(planner_a1)
-        page = client.get(reverse("projects:report_edit", args=[worked.pk, 2])).content.decode()
-        url = reverse("projects:report_pdf", args=[worked.pk, 2])
+        page = client.get(reverse("monitoring:report_edit", args=[worked.pk, 2])).content.decode()
+        url = reverse("monitoring:report_pdf", args=[worked.pk, 2])
         assert url in page
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -421,7 +422,7 @@ class TestProjectReportPdf:
     def test_scoped_like_the_report_page(
         self, client, worked, planner_a2, outsider, director_a, plan_a
     ):
-        url = reverse("projects:report_pdf", args=[worked.pk, 1])
+        url = reverse("monitoring:report_pdf", args=[worked.pk, 1])
         for user in (planner_a2, outsider):
             client.force_login(user)
             assert client.get(url).status_code == 404
@@ -429,7 +430,7 @@ class TestProjectReportPdf:
         response = client.get(url)
         assert response.status_code == 200
         assert "ยังไม่ได้รายงานผลการดำเนินงาน" in " ".join(pdftotext(response.content).split())
-        assert client.get(reverse("projects:report_pdf", args=[worked.pk, 5])).status_code == 404
+        assert client.get(reverse("monitoring:report_pdf", args=[worked.pk, 5])).status_code == 404
 
     def test_a_draft_prints_watermarked_until_accepted_or_the_round_closes(
         self, worked, planner_a1, plan_admin_a, plan_a
@@ -450,15 +451,15 @@ class TestRoundDecisions:
         self, client, worked, plan_admin_a, plan_a
     ):
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_due", args=[plan_a.pk, 1])
+        url = reverse("monitoring:round_due", args=[plan_a.pk, 1])
         response = client.post(url, {"due-due_date": "2024-01-31", "due-reason": "ระบบปิด"})
         assert response.status_code == 302
-        assert response["Location"] == reverse("projects:round_detail", args=[plan_a.pk, 1])
+        assert response["Location"] == reverse("monitoring:round_detail", args=[plan_a.pk, 1])
         page = client.get(response["Location"]).content.decode()
         assert "กำหนดส่ง 31 มกราคม 2567" in page and "data-due-set" in page
         assert "แทนกำหนดตามแผน 15 มกราคม 2567" in page
         assert "ระบบปิด" in page  # the round's history
-        report = client.get(reverse("projects:report_edit", args=[worked.pk, 1])).content.decode()
+        report = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1])).content.decode()
         assert "กำหนดส่ง 31 มกราคม 2567" in report
         # A date before the quarter ends is refused with its reason, and nothing changes.
         response = client.post(url, {"due-due_date": "2023-11-01"}, follow=True)
@@ -471,8 +472,8 @@ class TestRoundDecisions:
         report_round(worked, 1, planner_a1)
         services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
         client.force_login(plan_admin_a)
-        url = reverse("projects:round_reopen", args=[plan_a.pk, 1])
-        page = client.get(reverse("projects:round_detail", args=[plan_a.pk, 1])).content.decode()
+        url = reverse("monitoring:round_reopen", args=[plan_a.pk, 1])
+        page = client.get(reverse("monitoring:round_detail", args=[plan_a.pk, 1])).content.decode()
         assert url in page
         response = client.post(url, {"reopen-reason": ""}, follow=True)
         assert "กรุณาระบุเหตุผล" in response.content.decode()
@@ -490,8 +491,8 @@ class TestRoundDecisions:
         services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
         for user, expected in ((director_a, 403), (planner_a1, 403)):
             client.force_login(user)
-            due = reverse("projects:round_due", args=[plan_a.pk, 1])
-            reopen = reverse("projects:round_reopen", args=[plan_a.pk, 1])
+            due = reverse("monitoring:round_due", args=[plan_a.pk, 1])
+            reopen = reverse("monitoring:round_reopen", args=[plan_a.pk, 1])
             assert client.post(due, {"due-due_date": "2024-02-01"}).status_code == expected
             assert client.post(reopen, {"reopen-reason": "ขอแก้"}).status_code == expected
         first = monitoring.plan_rounds(plan_a)[0]
@@ -502,6 +503,6 @@ class TestRoundDecisions:
     ):
         services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
         client.force_login(planner_a1)
-        response = client.get(reverse("projects:report_edit", args=[worked.pk, 1]))
+        response = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1]))
         assert response.context["sheet"].round.is_closed
         assert response.context["can_edit"] is False

@@ -12,7 +12,6 @@ from actionplan.models import Role
 from actionplan.thai import clean_text
 from projects import services
 from projects.models import Project, ProjectStatus
-from projects.monitoring_forms import RoundReopenForm
 from tests import factories as f
 from tests.projects.test_views import ex01_post, resubmit_data
 from workflow import services as workflow_services
@@ -297,8 +296,3 @@ class TestInvisibleCharacters:
         project = create_ex01(client, planner_a1, plan_a, name_th=f"โครงการ caf{decomposed}")
         project.refresh_from_db()
         assert project.name_th == "โครงการ caf\u00e9" == clean_text(project.name_th)
-
-    def test_the_monitoring_forms_clean_their_text_too(self):
-        form = RoundReopenForm({"reason": "เปิด\u202eรอบ\u200bใหม่"})
-        assert form.is_valid()
-        assert form.cleaned_data["reason"] == "เปิดรอบใหม่"

@@ -15,11 +15,12 @@ from actionplan.forms import CleanTextMixin
 from budgets.models import BudgetCategory
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, ProjectIndicator
-from projects import monitoring
+from monitoring import figures, rounds
+from monitoring.models import ActivityState, ProjectReport, ReportRound
+from monitoring.services import ReportEntry
 from projects.audit import numbered
 from projects.forms import ThaiDecimalField
-from projects.models import Activity, ActivityState, Project, ProjectReport, ReportRound
-from projects.services import ReportEntry
+from projects.models import Activity, Project
 
 NUMBER_ERROR = {"invalid": "กรุณากรอกตัวเลข เช่น 80 หรือ ๘๐"}
 
@@ -45,13 +46,13 @@ class Sheet:
     """Everything the report form of one project and round shows and validates."""
 
     project: Project
-    round: monitoring.Round
+    round: rounds.Round
     report: ProjectReport | None
     previous: ProjectReport | None
     activities: list[SheetActivity]
     categories: list[BudgetCategory]
     indicators: list[ProjectIndicator]
-    bounds: dict[tuple[int, int], monitoring.Bound]
+    bounds: dict[tuple[int, int], figures.Bound]
     reports: list[ProjectReport]
 
     def initial(self) -> dict:
@@ -82,7 +83,7 @@ def report_sheet(project, number: int) -> Sheet:
     """The form data of one project and round. `project` needs `with_budget()` and indicators
     prefetched (the view's `_prefetched`)."""
     plan = project.plan
-    reports = monitoring.project_reports(project)
+    reports = figures.project_reports(project)
     report = next((r for r in reports if r.round.number == number), None)
     previous = max(
         (r for r in reports if r.round.number < number), key=lambda r: r.round.number, default=None
@@ -93,7 +94,7 @@ def report_sheet(project, number: int) -> Sheet:
         .select_related("closed_by__person", "reopened_by__person")
         .first()
     )
-    bounds = monitoring.spending_bounds(reports, number)
+    bounds = figures.spending_bounds(reports, number)
     used: set[int] = set()
     activities = []
     ordered = numbered(project.activities.all())
@@ -118,7 +119,7 @@ def report_sheet(project, number: int) -> Sheet:
     categories = list(BudgetCategory.objects.filter(pk__in=used).order_by("order", "pk"))
     return Sheet(
         project=project,
-        round=monitoring.make_round(plan, number, row),
+        round=rounds.make_round(plan, number, row),
         report=report,
         previous=previous,
         activities=activities,
@@ -205,7 +206,7 @@ class ReportForm(CleanTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            errors = monitoring.spending_errors(self.sheet.bounds, self.spending())
+            errors = figures.spending_errors(self.sheet.bounds, self.spending())
             for (activity_id, category_id), message in errors.items():
                 name = self.spend_name(activity_id, category_id)
                 if name in self.fields:
@@ -303,7 +304,7 @@ class RoundReopenForm(CleanTextMixin, forms.Form):
 class StrategyResultsForm(CleanTextMixin, forms.Form):
     """This year's actual value (and a note) of each strategy KPI of the plan."""
 
-    def __init__(self, data=None, *, kpis: list[monitoring.StrategyKPI], **kwargs):
+    def __init__(self, data=None, *, kpis: list[figures.StrategyKPI], **kwargs):
         super().__init__(data, **kwargs)
         self.kpis = kpis
         for kpi in kpis:

@@ -3,7 +3,7 @@ report as PDF), the plan administrator's review, closing, reopening and due date
 the monitoring dashboard, the printed report (PDF laid out in the background, and .xlsx),
 strategy-KPI results, settings and the year-end summary.
 
-Projects come through `Project.objects.visible_to(user).monitored()` and plans through the plan
+Projects come through `figures.monitored(Project.objects.visible_to(user))` and plans through the plan
 pages' `_reviewer_plan`: out of scope is 404, a role that may only read gets 403 on writes.
 """
 
@@ -21,19 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan import thai
 from actionplan.models import Plan, RenderStatus
 from actionplan.services import DomainError
-from plans import charts
-from plans.views import _reviewer_plan
-from projects import monitoring, pdf, resources, services, tasks
-from projects.audit import captures_ip
-from projects.models import (
-    EventAction,
-    Project,
-    ProjectEvent,
-    ProjectReport,
-    ProjectStatus,
-    ReportStatus,
-)
-from projects.monitoring_forms import (
+from monitoring import figures, resources, rounds, services
+from monitoring.forms import (
     MonitoringSettingsForm,
     ReportForm,
     RoundDueDateForm,
@@ -41,6 +30,12 @@ from projects.monitoring_forms import (
     StrategyResultsForm,
     report_sheet,
 )
+from monitoring.models import ProjectReport, ReportStatus
+from plans import charts
+from plans.views import _reviewer_plan
+from projects import pdf, tasks
+from projects.audit import captures_ip
+from projects.models import EventAction, Project, ProjectEvent, ProjectStatus
 from projects.print_views import _file_response, _pdf_response
 from projects.views import _current_plan, _office_plans
 
@@ -49,12 +44,12 @@ REPORT_ACTIONS = [
     EventAction.REPORT_SUBMIT,
     EventAction.REPORT_ACCEPT,
     EventAction.REPORT_RETURN,
-    *monitoring.ROUND_ACTIONS,
+    *rounds.ROUND_ACTIONS,
 ]
 
 
 def _number(number: int) -> int:
-    if number not in monitoring.ROUNDS:
+    if number not in rounds.ROUNDS:
         raise Http404("ไม่มีรอบรายงานนี้")
     return number
 
@@ -62,9 +57,9 @@ def _number(number: int) -> int:
 def _monitored_project(request: HttpRequest, pk: int) -> Project:
     """A monitored project the user may see (else 404)."""
     return get_object_or_404(
-        Project.objects.visible_to(request.user)
-        .monitored()
-        .select_related("plan__fiscal_year", "plan__office", "lead_unit", "strategy"),
+        figures.monitored(Project.objects.visible_to(request.user)).select_related(
+            "plan__fiscal_year", "plan__office", "lead_unit", "strategy"
+        ),
         pk=pk,
     )
 
@@ -97,7 +92,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if plan is not None:
         ids = Project.objects.visible_to(request.user).filter(plan=plan).values("pk")
-        progress = monitoring.load_progress(plan, project_ids=ids)
+        progress = figures.load_progress(plan, project_ids=ids)
         rounds = progress.rounds
         for entry in progress.projects:
             cells = []
@@ -147,7 +142,7 @@ def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 status = 409
             else:
                 messages.success(request, "บันทึกรายงานผลแล้ว")
-                return redirect("projects:report_edit", pk=pk, number=number)
+                return redirect("monitoring:report_edit", pk=pk, number=number)
         else:
             messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขช่องที่มีข้อความเตือน")
             status = 400
@@ -165,7 +160,7 @@ def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "can_review": services.may_review_reports(user, project.plan)
         and report is not None
         and not sheet.round.is_closed,
-        "rounds": monitoring.plan_rounds(project.plan),
+        "rounds": rounds.plan_rounds(project.plan),
         "events": list(
             ProjectEvent.objects.filter(
                 project_ref=pk, action__in=REPORT_ACTIONS, changes__round=number
@@ -174,26 +169,6 @@ def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "monitoring/report_form.html", context, status=status)
-
-
-@login_required
-@require_GET
-def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One project's report of a round as PDF, for whoever may open its report page (the lead
-    group prints its own). One project is a page or two: laid out in the request, like a
-    project document, in the round report's typography; watermarked until accepted."""
-    _number(number)
-    project = _monitored_project(request, pk)
-    try:
-        data = pdf.render_project_report(project, number, today=timezone.localdate())
-    except pdf.PdfError as exc:
-        messages.error(request, str(exc))
-        return redirect("projects:report_edit", pk=pk, number=number)
-    plan = project.plan
-    name = (
-        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
-    )
-    return _pdf_response(data, name)
 
 
 def _report(request: HttpRequest, pk: int, number: int) -> ProjectReport:
@@ -228,7 +203,7 @@ def report_submit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         report=report,
         expected_version=int(version) if version.isdigit() else None,
     )
-    return redirect("projects:report_edit", pk=pk, number=number)
+    return redirect("monitoring:report_edit", pk=pk, number=number)
 
 
 @login_required
@@ -238,7 +213,7 @@ def report_accept(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The plan administrator accepts a sent report."""
     report = _report(request, pk, number)
     _run(request, "รับรายงานผลแล้ว", services.review_project_report, report=report, accept=True)
-    return redirect(_next_or(request, reverse("projects:report_edit", args=[pk, number])))
+    return redirect(_next_or(request, reverse("monitoring:report_edit", args=[pk, number])))
 
 
 @login_required
@@ -255,7 +230,7 @@ def report_return(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         accept=False,
         comment=request.POST.get("comment", ""),
     )
-    return redirect(_next_or(request, reverse("projects:report_edit", args=[pk, number])))
+    return redirect(_next_or(request, reverse("monitoring:report_edit", args=[pk, number])))
 
 
 # --- The plan administrator's pages ----------------------------------------------------------
@@ -267,9 +242,9 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
 
 def _round_param(request: HttpRequest, plan: Plan, today) -> int:
     raw = request.GET.get("round", "")
-    if raw.isdigit() and int(raw) in monitoring.ROUNDS:
+    if raw.isdigit() and int(raw) in rounds.ROUNDS:
         return int(raw)
-    return monitoring.default_round(plan, today)
+    return rounds.default_round(plan, today)
 
 
 @login_required
@@ -280,9 +255,9 @@ def monitoring_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     today = timezone.localdate()
     number = _round_param(request, plan, today)
-    progress = monitoring.load_progress(plan)
+    progress = figures.load_progress(plan)
     now = progress.at(number, today)
-    by_round = [progress.at(n, today)["total"] for n in monitoring.ROUNDS]
+    by_round = [progress.at(n, today)["total"] for n in rounds.ROUNDS]
     margin = plan.spending_margin_pct
     context = {
         "plan": plan,
@@ -294,7 +269,7 @@ def monitoring_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "targets": progress.targets,
         "now": now,
         "margin": margin,
-        "alerts": monitoring.alerts(plan, today, progress),
+        "alerts": figures.alerts(plan, today, progress),
         "year_chart": charts.disbursement_chart(
             [r.label for r in progress.rounds],
             [f.planned_pct for f in by_round],
@@ -308,7 +283,7 @@ def monitoring_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "monitoring/dashboard.html", context)
 
 
-def _spending_chart(rows: list[monitoring.Figures], margin) -> dict:
+def _spending_chart(rows: list[figures.Figures], margin) -> dict:
     """Actual spending to date per row, with the plan to date as the tick; behind in red."""
     return charts.bar_chart(
         [(row.label, row.actual) for row in rows],
@@ -325,7 +300,7 @@ def round_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
     plan = _plan(request, plan_id)
     _number(number)
     today = timezone.localdate()
-    progress = monitoring.load_progress(plan)
+    progress = figures.load_progress(plan)
     current = progress.round(number)
     rows = []
     for entry, one in zip(progress.projects, progress.at(number, today)["projects"], strict=True):
@@ -348,7 +323,7 @@ def round_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
             prefix="due", initial={"due_date": current.due_date if current.due_is_set else None}
         ),
         "reopen_form": RoundReopenForm(prefix="reopen"),
-        "events": monitoring.round_events(plan, number),
+        "events": rounds.round_events(plan, number),
     }
     return render(request, "monitoring/round_detail.html", context)
 
@@ -360,7 +335,7 @@ def round_close(request: HttpRequest, plan_id: int, number: int) -> HttpResponse
     """The plan administrator closes a round."""
     plan = _plan(request, plan_id)
     _run(request, "ปิดรอบรายงานแล้ว", services.close_report_round, plan=plan, number=_number(number))
-    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+    return redirect("monitoring:round_detail", plan_id=plan.pk, number=number)
 
 
 def _reviewer_only(request: HttpRequest, plan: Plan, message: str) -> None:
@@ -392,7 +367,7 @@ def _round_decision(
         messages.error(request, _first_error(form))
     else:
         _run(request, done, service, plan=plan, number=number, **form.cleaned_data)
-    return redirect("projects:round_detail", plan_id=plan.pk, number=number)
+    return redirect("monitoring:round_detail", plan_id=plan.pk, number=number)
 
 
 @login_required
@@ -430,6 +405,128 @@ def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def round_xlsx(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """The same report as an .xlsx workbook: numbers numeric, text as inert text."""
+    plan = _plan(request, plan_id)
+    data = resources.report_workbook(figures.load_progress(plan), _number(number))
+    response = HttpResponse(data, content_type=resources.XLSX_TYPE)
+    name = resources.report_file_name(plan, number, "xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring_settings(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan administrator sets when reports are due and the spending margin of the alerts."""
+    plan = _plan(request, plan_id)
+    if not services.may_review_reports(request.user, plan):
+        raise PermissionDenied("ผู้ดูแลแผนเท่านั้นที่กำหนดค่าการติดตามผลได้")
+    initial = {"due_days": plan.report_due_days, "margin_pct": plan.spending_margin_pct}
+    form = MonitoringSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            "บันทึกการตั้งค่าการติดตามผลแล้ว",
+            services.set_monitoring_settings,
+            plan=plan,
+            due_days=form.cleaned_data["due_days"],
+            margin_pct=form.cleaned_data["margin_pct"],
+        )
+        return redirect("monitoring:monitoring_dashboard", plan_id=plan.pk)
+    context = {"plan": plan, "form": form, "rounds": rounds.plan_rounds(plan)}
+    return render(request, "monitoring/settings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@captures_ip
+def strategy_results(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Strategy KPIs: this year's actual against this year's target of the five-year table."""
+    plan = _plan(request, plan_id)
+    can_edit = services.may_review_reports(request.user, plan)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("ผู้ดูแลแผนเท่านั้นที่บันทึกผลตัวชี้วัดกลยุทธ์ได้")
+    kpis = figures.strategy_kpis(plan)
+    year = plan.fiscal_year.year_be
+    form = StrategyResultsForm(request.POST or None, kpis=kpis)
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            "บันทึกผลตัวชี้วัดกลยุทธ์แล้ว",
+            services.record_strategy_results,
+            plan=plan,
+            values=form.values(),
+        )
+        return redirect("monitoring:strategy_results", plan_id=plan.pk)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    rows = [
+        (kpi, form[f"value-{kpi.indicator.pk}"], form[f"note-{kpi.indicator.pk}"]) for kpi in kpis
+    ]
+    context = {
+        "plan": plan,
+        "year": year,
+        "rows": rows,
+        "form": form,
+        "can_edit": can_edit,
+        "rounds": rounds.plan_rounds(plan),
+    }
+    return render(request, "monitoring/strategy_results.html", context)
+
+
+@login_required
+@require_GET
+def year_end(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The year's results per project (what the next year's continuing projects draw on), and
+    the strategy KPIs of the year."""
+    plan = _plan(request, plan_id)
+    progress = figures.load_progress(plan)
+    rows = [(entry, figures.year_end(progress, entry)) for entry in progress.projects]
+    kpis = figures.strategy_kpis(plan)
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "total": progress.at(4)["total"],
+        "kpis": kpis,
+        "reported": sum(1 for _, summary in rows if summary),
+        "rounds": progress.rounds,
+        "can_review": services.may_review_reports(request.user, plan),
+    }
+    return render(request, "monitoring/year_end.html", context)
+
+
+# --- PDFs: move to printing ------------------------------------------------------------------
+# The printed report of one project and of a whole round (projects.pdf, projects.tasks and
+# projects.print_views' responses): they belong to the printing app, which the lead moves them
+# to at merge with their URL patterns (monitoring/urls.py, same section) and the imports of
+# pdf, tasks, _file_response, _pdf_response, thai and RenderStatus above.
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One project's report of a round as PDF, for whoever may open its report page (the lead
+    group prints its own). One project is a page or two: laid out in the request, like a
+    project document, in the round report's typography; watermarked until accepted."""
+    _number(number)
+    project = _monitored_project(request, pk)
+    try:
+        data = pdf.render_project_report(project, number, today=timezone.localdate())
+    except pdf.PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:report_edit", pk=pk, number=number)
+    plan = project.plan
+    name = (
+        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
+    )
+    return _pdf_response(data, name)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
@@ -458,100 +555,3 @@ def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     if plan_render.status == RenderStatus.DONE and request.method == "GET":
         return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
     return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
-
-
-@login_required
-@require_GET
-def round_xlsx(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
-    """The same report as an .xlsx workbook: numbers numeric, text as inert text."""
-    plan = _plan(request, plan_id)
-    data = resources.report_workbook(monitoring.load_progress(plan), _number(number))
-    response = HttpResponse(data, content_type=resources.XLSX_TYPE)
-    name = resources.report_file_name(plan, number, "xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def monitoring_settings(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan administrator sets when reports are due and the spending margin of the alerts."""
-    plan = _plan(request, plan_id)
-    if not services.may_review_reports(request.user, plan):
-        raise PermissionDenied("ผู้ดูแลแผนเท่านั้นที่กำหนดค่าการติดตามผลได้")
-    initial = {"due_days": plan.report_due_days, "margin_pct": plan.spending_margin_pct}
-    form = MonitoringSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            "บันทึกการตั้งค่าการติดตามผลแล้ว",
-            services.set_monitoring_settings,
-            plan=plan,
-            due_days=form.cleaned_data["due_days"],
-            margin_pct=form.cleaned_data["margin_pct"],
-        )
-        return redirect("projects:monitoring_dashboard", plan_id=plan.pk)
-    rounds = monitoring.plan_rounds(plan)
-    return render(
-        request, "monitoring/settings.html", {"plan": plan, "form": form, "rounds": rounds}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@captures_ip
-def strategy_results(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Strategy KPIs: this year's actual against this year's target of the five-year table."""
-    plan = _plan(request, plan_id)
-    can_edit = services.may_review_reports(request.user, plan)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied("ผู้ดูแลแผนเท่านั้นที่บันทึกผลตัวชี้วัดกลยุทธ์ได้")
-    kpis = monitoring.strategy_kpis(plan)
-    year = plan.fiscal_year.year_be
-    form = StrategyResultsForm(request.POST or None, kpis=kpis)
-    if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            "บันทึกผลตัวชี้วัดกลยุทธ์แล้ว",
-            services.record_strategy_results,
-            plan=plan,
-            values=form.values(),
-        )
-        return redirect("projects:strategy_results", plan_id=plan.pk)
-    if not can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    rows = [
-        (kpi, form[f"value-{kpi.indicator.pk}"], form[f"note-{kpi.indicator.pk}"]) for kpi in kpis
-    ]
-    context = {
-        "plan": plan,
-        "year": year,
-        "rows": rows,
-        "form": form,
-        "can_edit": can_edit,
-        "rounds": monitoring.plan_rounds(plan),
-    }
-    return render(request, "monitoring/strategy_results.html", context)
-
-
-@login_required
-@require_GET
-def year_end(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The year's results per project (what the next year's continuing projects draw on), and
-    the strategy KPIs of the year."""
-    plan = _plan(request, plan_id)
-    progress = monitoring.load_progress(plan)
-    rows = [(entry, monitoring.year_end(progress, entry)) for entry in progress.projects]
-    kpis = monitoring.strategy_kpis(plan)
-    context = {
-        "plan": plan,
-        "rows": rows,
-        "total": progress.at(4)["total"],
-        "kpis": kpis,
-        "reported": sum(1 for _, summary in rows if summary),
-        "rounds": progress.rounds,
-        "can_review": services.may_review_reports(request.user, plan),
-    }
-    return render(request, "monitoring/year_end.html", context)

@@ -1,4 +1,4 @@
-"""Quarterly monitoring (issue 7): report rounds, cumulative spending and KPI results against the
+"""Quarterly monitoring (issue 7): report rounds (monitoring.rounds), cumulative spending and KPI results against the
 approved plan, alerts and the year-end summary. Everything here reads; writes are services.
 
 `load_progress(plan)` reads the plan's monitored projects, their planned figures
@@ -18,42 +18,35 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.db.models import Q
 
 from actionplan import thai
 from actionplan.i18n import thai_labels
 from actionplan.models import StrategyIndicator
-from budgets.models import ActualSpending, BudgetCategory
+from budgets.models import BudgetCategory
 from budgets.money import ZERO, quantize
-from indicators.models import (
-    Assessment,
-    Comparator,
+from indicators.models import Assessment, Comparator, ProjectIndicator, assess
+from monitoring.models import (
+    FINISHED_STATES,
+    ActivityProgress,
+    ActivityState,
+    ActualSpending,
     IndicatorResult,
-    ProjectIndicator,
+    ProjectReport,
+    ReportStatus,
     StrategyKPIResult,
-    assess,
 )
+from monitoring.rounds import Round, plan_rounds
 from plans.models import DisbursementTarget
 from projects import figures
 from projects.audit import numbered
-from projects.models import (
-    FINISHED_STATES,
-    Activity,
-    ActivityProgress,
-    ActivityState,
-    EventAction,
-    Project,
-    ProjectEvent,
-    ProjectReport,
-    ReportRound,
-    ReportStatus,
-    RoundStatus,
-)
+from projects.models import Activity, Project, ProjectStatus
 
 SENT = {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}
 HUNDRED = Decimal(100)
-ROUNDS = (1, 2, 3, 4)
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -61,114 +54,6 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
     return quantize(part / whole * HUNDRED)
-
-
-# --- Rounds ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Round:
-    """A report round as pages and documents print it: labels, dates and whether it is closed."""
-
-    number: int
-    label: str  # "ไตรมาสที่ 2 รอบ 6 เดือน"
-    period_label: str  # the quarter: "มกราคม 2566 - มีนาคม 2566"
-    cumulative_label: str  # the whole period reported: "ตุลาคม 2565 - มีนาคม 2566"
-    start: date
-    end: date
-    due_date: date
-    status: str = RoundStatus.OPEN
-    closed_at: datetime | None = None
-    closed_by: str = ""
-    derived_due_date: date | None = None  # the plan's rule, when the admin set another date
-    reopened_at: datetime | None = None
-    reopened_by: str = ""
-    reopen_reason: str = ""
-
-    @property
-    def due_is_set(self) -> bool:
-        """The plan administrator set this round's due date instead of the derived one."""
-        return self.derived_due_date is not None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == RoundStatus.CLOSED
-
-    @property
-    def status_label(self) -> str:
-        return str(RoundStatus(self.status).label)
-
-    def is_past_due(self, today: date) -> bool:
-        return today > self.due_date
-
-
-def due_date(plan, number: int) -> date:
-    """Reports of a round are due the plan's number of days after its quarter ends."""
-    end = thai.quarter_bounds(plan.fiscal_year.year_be, number)[1]
-    return end + timedelta(days=plan.report_due_days)
-
-
-def make_round(plan, number: int, row: ReportRound | None = None, digits="arabic") -> Round:
-    """The round's labels and dates, derived from the fiscal year (R-D5: never typed); the due
-    date is the one the plan administrator set for the round, if any, else the derived one."""
-    period = thai.report_round(plan.fiscal_year.year_be, number, digits=digits)
-    first, last = period.cumulative_start, period.end
-    derived = due_date(plan, number)
-    override = row.due_date_override if row else None
-    return Round(
-        number=number,
-        label=period.label,
-        period_label=period.period_label,
-        cumulative_label=(
-            f"{thai.format_month_year(first.year, first.month, digits=digits)} - "
-            f"{thai.format_month_year(last.year, last.month, digits=digits)}"
-        ),
-        start=period.start,
-        end=period.end,
-        due_date=override or derived,
-        status=row.status if row else RoundStatus.OPEN,
-        closed_at=row.closed_at if row else None,
-        closed_by=row.closed_by.display_name if row and row.closed_by_id else "",
-        derived_due_date=derived if override else None,
-        reopened_at=row.reopened_at if row else None,
-        reopened_by=row.reopened_by.display_name if row and row.reopened_by_id else "",
-        reopen_reason=row.reopen_reason_th if row else "",
-    )
-
-
-def plan_rounds(plan, digits="arabic") -> list[Round]:
-    """The four rounds of a plan (one query for the rows that exist)."""
-    rows = {
-        r.number: r
-        for r in ReportRound.objects.filter(plan=plan).select_related(
-            "closed_by__person", "reopened_by__person"
-        )
-    }
-    return [make_round(plan, n, rows.get(n), digits) for n in ROUNDS]
-
-
-ROUND_ACTIONS = (EventAction.ROUND_CLOSE, EventAction.ROUND_REOPEN, EventAction.ROUND_DUE)
-
-
-def round_events(plan, number: int, limit: int = 20) -> list[dict]:
-    """The plan administrator's decisions on a round (closing, reopening, due date), newest
-    first and each once: services record them in every monitored project's history at one
-    timestamp, so identical rows are one decision."""
-    return list(
-        ProjectEvent.objects.filter(
-            project__plan=plan, action__in=ROUND_ACTIONS, changes__round=number
-        )
-        .order_by("-at")
-        .values("at", "action", "actor_name_th", "summary_th", "comment_th")
-        .distinct()[:limit]
-    )
-
-
-def default_round(plan, today: date) -> int:
-    """The round to show first: the latest whose quarter has ended (reports follow the quarter)."""
-    year = plan.fiscal_year.year_be
-    ended = [n for n in ROUNDS if thai.quarter_bounds(year, n)[1] < today]
-    return ended[-1] if ended else 1
 
 
 # --- One plan's progress, from value rows ----------------------------------------------------
@@ -398,11 +283,19 @@ def _strategy_label(strategy) -> str:
     return f"{strategy.label}ที่ {strategy.number}" if strategy else "ไม่ระบุกลยุทธ์"
 
 
+def monitored(queryset):
+    """Projects that are reported on each quarter: approved ones, and any that already has
+    a report (an amendment puts an approved project back to draft for a while)."""
+    return queryset.filter(
+        Q(status=ProjectStatus.APPROVED) | Q(pk__in=ProjectReport.objects.values("project_id"))
+    )
+
+
 def monitored_projects(plan, queryset=None):
     """The plan's projects that are reported on: approved ones, and any that has a report (an
     amendment puts an approved project back to draft for a while; its reports stay)."""
     qs = queryset if queryset is not None else Project.objects.all()
-    return qs.filter(plan=plan).monitored()
+    return monitored(qs.filter(plan=plan))
 
 
 def _ordered(activities: list[ActivityRow]) -> list[ActivityRow]:
@@ -807,3 +700,10 @@ def year_end_text(summary: YearEnd) -> str:
     if summary.suggestions.strip():
         text += f"\nข้อเสนอแนะ: {summary.suggestions.strip()}"
     return text
+
+
+def year_end_paragraph(project) -> str:
+    """The paragraph of last year's results a copied project's rationale gains ("" when the
+    project reported none): registered in projects.services.COPY_RATIONALE_HOOKS."""
+    summary = year_end_summary(project)
+    return year_end_text(summary) if summary is not None else ""

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from actionplan.i18n import in_thai
 from imports.export import text_cell
-from projects.models import ActivityState
+from monitoring.models import ActivityState
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIGURE_HEADERS = [
