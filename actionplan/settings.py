@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "indicators",
+    "printing",
     "imports",
 ]
 

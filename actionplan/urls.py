@@ -27,7 +27,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("projects.urls")),
     path("plans/", include((plan_urlpatterns, "plans"))),
-    path("print/", include("projects.print_urls")),
+    path("", include("printing.urls")),
     path("imports/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

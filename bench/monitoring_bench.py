@@ -23,7 +23,8 @@ from pypdf import PdfReader  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
 from budgets.models import ActualSpending, BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
-from projects import services, tasks  # noqa: E402
+from printing import tasks  # noqa: E402
+from projects import services  # noqa: E402
 from projects.models import Activity, DisbursementTarget, Project, ProjectStatus  # noqa: E402
 from tests import factories as f  # noqa: E402
 
@@ -145,7 +146,7 @@ again = _common.timed(lambda _: tasks.request_report_render(plan=plan, number=4)
 print(
     f"  {'unchanged: finished render found':40s} request {again.ms:7.1f} ms {again.queries:3d} queries"
 )
-ms, q = measure(admin_user, reverse("projects:round_pdf", args=[plan.pk, 4]))
+ms, q = measure(admin_user, reverse("print:round_pdf", args=[plan.pk, 4]))
 print(f"  {'GET round_pdf, served from the render':40s} page    {ms:7.1f} ms {q:3d} queries")
 services.close_report_round(plan=plan, number=4, by=admin_user)
 job("after closing the round (chunks kept)")

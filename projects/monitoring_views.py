@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan import thai
-from actionplan.models import Plan, RenderStatus
+from actionplan.models import Plan
 from actionplan.services import DomainError
 from actionplan.views import _reviewer_plan
-from projects import charts, monitoring, pdf, resources, services, tasks
+from projects import charts, monitoring, resources, services
 from projects.audit import captures_ip
 from projects.models import (
     EventAction,
@@ -40,7 +39,6 @@ from projects.monitoring_forms import (
     StrategyResultsForm,
     report_sheet,
 )
-from projects.print_views import _file_response, _pdf_response
 from projects.views import _current_plan, _office_plans
 
 REPORT_ACTIONS = [
@@ -173,26 +171,6 @@ def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "monitoring/report_form.html", context, status=status)
-
-
-@login_required
-@require_GET
-def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One project's report of a round as PDF, for whoever may open its report page (the lead
-    group prints its own). One project is a page or two: laid out in the request, like a
-    project document, in the round report's typography; watermarked until accepted."""
-    _number(number)
-    project = _monitored_project(request, pk)
-    try:
-        data = pdf.render_project_report(project, number, today=timezone.localdate())
-    except pdf.PdfError as exc:
-        messages.error(request, str(exc))
-        return redirect("projects:report_edit", pk=pk, number=number)
-    plan = project.plan
-    name = (
-        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
-    )
-    return _pdf_response(data, name)
 
 
 def _report(request: HttpRequest, pk: int, number: int) -> ProjectReport:
@@ -426,37 +404,6 @@ def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
         "บันทึกกำหนดส่งรายงานของรอบนี้แล้ว",
         services.set_round_due_date,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
-    """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
-    background like the plan book. GET serves the finished file of the report's current
-    version, or shows the pending render's progress, or a page with the button that queues
-    one; only that POST starts work (a GET never changes anything)."""
-    plan = _plan(request, plan_id)
-    number = _number(number)
-    plan_render = tasks.request_report_render(
-        plan=plan,
-        number=number,
-        by=request.user,
-        today=timezone.localdate(),
-        queue=request.method == "POST",
-    )
-    if plan_render is None:
-        return render(
-            request,
-            "monitoring/round_pdf.html",
-            {
-                "plan": plan,
-                "number": number,
-                "round": thai.report_round(plan.fiscal_year.year_be, number, digits="arabic"),
-            },
-        )
-    if plan_render.status == RenderStatus.DONE and request.method == "GET":
-        return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
-    return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)
 
 
 @login_required

@@ -760,10 +760,23 @@ def _transition(
     return project
 
 
+# Printing's hooks (filled by printing.apps.PrintingConfig.ready(): a lower app never imports
+# printing). A source hook returns the document's frozen final HTML; an on-commit hook queues
+# its layout. Without printing installed an approval keeps no print source and queues nothing.
+PROJECT_PRINT_SOURCE: list = []  # callables (project) -> dict, the frozen final HTML
+PROJECT_FROZEN: list = []  # callables (snapshot) -> None, run on commit (queue the layout)
+
+
+def _hooked_source(hooks: list, obj) -> dict:
+    """The print source the registered hooks build for `obj` ({} when none is registered)."""
+    source: dict = {}
+    for hook in hooks:
+        source.update(hook(obj))
+    return source
+
+
 def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
     """Keep the approved document (texts, people, figures, signatures) as it was approved."""
-    from projects import pdf, tasks
-
     data = audit.load_document(project.pk)
     number = ProjectSnapshot.objects.filter(project=project).count() + 1
     snapshot = ProjectSnapshot.objects.create(
@@ -773,10 +786,11 @@ def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
         approved_at=at,
         data=data,
         sha256=audit.digest(data),
-        print_source=_print_source(lambda: pdf.project_source(project, draft=False)),
+        print_source=_print_source(lambda: _hooked_source(PROJECT_PRINT_SOURCE, project)),
     )
     # Laid out after commit by the task worker: a failed render never undoes the approval.
-    transaction.on_commit(lambda: tasks.render_snapshot_pdf.enqueue(snapshot.pk), robust=True)
+    for hook in PROJECT_FROZEN:
+        transaction.on_commit(lambda hook=hook: hook(snapshot), robust=True)
     return snapshot
 
 
@@ -1012,11 +1026,15 @@ def may_approve_plan(user, plan) -> bool:
     )
 
 
+# Printing's hooks for a plan approval (filled by printing.apps.PrintingConfig.ready()).
+PLAN_PRINT_SOURCE: list = []  # callables (plan) -> dict, the frozen final HTML of the book
+PLAN_APPROVED: list = []  # callables (approval, by) -> None, run on commit (queue the book)
+
+
 @transaction.atomic
 def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApproval:
     """The director approves the whole plan: freeze texts, people and figures for printing."""
     from actionplan.models import Plan
-    from projects import pdf, tasks
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=plan.pk)
     if not may_approve_plan(by, plan):
@@ -1056,12 +1074,11 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
         data=data,
         sha256=audit.digest(data),
         ip_address=audit.current_ip(),
-        print_source=_print_source(lambda: pdf.book_source(plan, draft=False)),
+        print_source=_print_source(lambda: _hooked_source(PLAN_PRINT_SOURCE, plan)),
     )
     # The official book is laid out by the task worker after commit (a minute for 150 projects).
-    transaction.on_commit(
-        lambda: tasks.request_approval_render(approval=approval, by=by), robust=True
-    )
+    for hook in PLAN_APPROVED:
+        transaction.on_commit(lambda hook=hook: hook(approval, by), robust=True)
     return approval
 
 

@@ -25,7 +25,6 @@ urlpatterns = [
     # quarterly monitoring (issue 7)
     path("reports/", monitoring_views.report_list, name="report_list"),
     path("<int:pk>/reports/<int:number>/", monitoring_views.report_edit, name="report_edit"),
-    path("<int:pk>/reports/<int:number>/pdf/", monitoring_views.report_pdf, name="report_pdf"),
     path(
         "<int:pk>/reports/<int:number>/submit/",
         monitoring_views.report_submit,
@@ -76,11 +75,6 @@ urlpatterns = [
         "plan/<int:plan_id>/monitoring/rounds/<int:number>/due/",
         monitoring_views.round_due,
         name="round_due",
-    ),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/pdf/",
-        monitoring_views.round_pdf,
-        name="round_pdf",
     ),
     path(
         "plan/<int:plan_id>/monitoring/rounds/<int:number>/xlsx/",

@@ -26,7 +26,8 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
+from actionplan.models import Role, StandardGroup
+from printing.models import ContextTable, PlanRender
 from projects import services
 from projects.models import (
     AmendmentRequest,
@@ -134,7 +135,7 @@ MATRIX: dict[str, Row] = {
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
     "projects:report_edit": Row("get", "report_round", VIEW),
-    "projects:report_pdf": Row("get", "report_round", VIEW),
+    "print:report_pdf": Row("get", "report_round", VIEW),
     "projects:report_submit": Row("post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)),
     "projects:report_accept": Row("post", "report_sent", cells(403, 404, 404, 403, 403, 403, 302)),
     "projects:report_return": Row(
@@ -150,7 +151,7 @@ MATRIX: dict[str, Row] = {
     "projects:round_detail": Row("get", "plan_round", PLAN_PAGE),
     "projects:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
     # laid out in the background: GET offers the button (nothing queued), POST queues it
-    "projects:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
+    "print:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
     "projects:round_reopen": Row(
         "post",
         "closed_round",

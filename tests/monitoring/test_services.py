@@ -13,7 +13,8 @@ from actionplan.models import Role, StandardGroup, StrategyIndicator, StrategyIn
 from actionplan.services import DomainError
 from budgets.models import ActualSpending
 from indicators.models import IndicatorResult, StrategyKPIResult
-from projects import audit, monitoring, pdf, services
+from printing import book as pdf
+from projects import audit, monitoring, services
 from projects.models import (
     Activity,
     ActivityProgress,

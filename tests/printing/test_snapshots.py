@@ -13,17 +13,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from actionplan.models import (
-    OfficePrintSettings,
-    OrgUnit,
-    PlanRender,
-    PlanStatus,
-    RenderStatus,
-    Role,
-    StandardGroup,
-)
+from actionplan.models import OrgUnit, PlanStatus, Role, StandardGroup
 from budgets.models import BudgetCategory
-from projects import pdf, services, tasks
+from printing import project as pdf
+from printing import tasks
+from printing.models import OfficePrintSettings, PlanRender, RenderStatus
+from projects import services
 from projects.models import PlanApproval, Project, ProjectSnapshot, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash
