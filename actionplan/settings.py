@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "workflow",
     "plans",
     "monitoring",
+    "printing",
     "imports",
     "fixtures",
 ]

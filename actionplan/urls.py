@@ -20,7 +20,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("monitoring.urls")),
     path("plans/", include("plans.urls")),
-    path("print/", include("projects.print_urls")),
+    path("", include("printing.urls")),
     path("imports/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

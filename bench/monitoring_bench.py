@@ -26,7 +26,7 @@ from budgets.models import BudgetCategory, BudgetLine, QuarterAllocation  # noqa
 from monitoring import services  # noqa: E402
 from monitoring.models import ActualSpending  # noqa: E402
 from plans.models import DisbursementTarget  # noqa: E402
-from projects import tasks  # noqa: E402
+from printing import tasks  # noqa: E402
 from projects.models import Activity, Project, ProjectStatus  # noqa: E402
 from tests import factories as f  # noqa: E402
 
@@ -148,7 +148,7 @@ again = _common.timed(lambda _: tasks.request_report_render(plan=plan, number=4)
 print(
     f"  {'unchanged: finished render found':40s} request {again.ms:7.1f} ms {again.queries:3d} queries"
 )
-ms, q = measure(admin_user, reverse("monitoring:round_pdf", args=[plan.pk, 4]))
+ms, q = measure(admin_user, reverse("print:round_pdf", args=[plan.pk, 4]))
 print(f"  {'GET round_pdf, served from the render':40s} page    {ms:7.1f} ms {q:3d} queries")
 services.close_report_round(plan=plan, number=4, by=admin_user)
 job("after closing the round (chunks kept)")

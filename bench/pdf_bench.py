@@ -8,7 +8,7 @@ three signatures), then measures, each phase in a fresh child process (so peak m
 
 - raw:        WeasyPrint rendering the same HTML as ONE document (CSS page counters and
               target-counter contents): the physical floor;
-- full:       projects.pdf.render_plan_book() with an empty chunk cache;
+- full:       printing.book.render_plan_book() with an empty chunk cache;
 - unchanged:  the same again (every chunk cached);
 - one edit:   after one project's text changed (same page count) and after one project grew.
 """
@@ -104,7 +104,7 @@ def _peak_mb() -> float:
 
 def _phase(name: str, plan_pk: int, queue) -> None:
     from actionplan.models import Plan
-    from projects import pdf
+    from printing import book
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=plan_pk)
     if name == "edit-same":
@@ -116,10 +116,10 @@ def _phase(name: str, plan_pk: int, queue) -> None:
         project.rationale_th += ("\n" + RATIONALE) * 8
         project.save()
     if name == "raw":
-        timing = _common.timed(lambda _: pdf.render_plan_single_pass(plan), 1)
+        timing = _common.timed(lambda _: book.render_plan_single_pass(plan), 1)
         pages, rendered, total = _pages(timing.result), None, None
     else:
-        timing = _common.timed(lambda _: pdf.render_plan_book(plan), 1)
+        timing = _common.timed(lambda _: book.render_plan_book(plan), 1)
         result = timing.result
         pages, rendered, total = result.pages, result.chunks_rendered, result.chunks_total
     queue.put((name, pages, timing.seconds, _peak_mb(), rendered, total))

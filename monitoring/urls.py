@@ -66,11 +66,4 @@ urlpatterns = [
         views.round_xlsx,
         name="round_xlsx",
     ),
-    # --- PDFs: move to printing (with their views, the end of monitoring/views.py)
-    path("<int:pk>/reports/<int:number>/pdf/", views.report_pdf, name="report_pdf"),
-    path(
-        "plan/<int:plan_id>/monitoring/rounds/<int:number>/pdf/",
-        views.round_pdf,
-        name="round_pdf",
-    ),
 ]

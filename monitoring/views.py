@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan import thai
-from actionplan.models import Plan, RenderStatus
+from actionplan.models import Plan
 from actionplan.services import DomainError
 from monitoring import figures, resources, rounds, services
 from monitoring.forms import (
@@ -33,10 +32,8 @@ from monitoring.forms import (
 from monitoring.models import ProjectReport, ReportStatus
 from plans import charts
 from plans.views import _reviewer_plan
-from projects import pdf, tasks
 from projects.audit import captures_ip
 from projects.models import EventAction, Project, ProjectEvent, ProjectStatus
-from projects.print_views import _file_response, _pdf_response
 from projects.views import _current_plan, _office_plans
 
 REPORT_ACTIONS = [
@@ -497,61 +494,3 @@ def year_end(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_review": services.may_review_reports(request.user, plan),
     }
     return render(request, "monitoring/year_end.html", context)
-
-
-# --- PDFs: move to printing ------------------------------------------------------------------
-# The printed report of one project and of a whole round (projects.pdf, projects.tasks and
-# projects.print_views' responses): they belong to the printing app, which the lead moves them
-# to at merge with their URL patterns (monitoring/urls.py, same section) and the imports of
-# pdf, tasks, _file_response, _pdf_response, thai and RenderStatus above.
-
-
-@login_required
-@require_GET
-def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One project's report of a round as PDF, for whoever may open its report page (the lead
-    group prints its own). One project is a page or two: laid out in the request, like a
-    project document, in the round report's typography; watermarked until accepted."""
-    _number(number)
-    project = _monitored_project(request, pk)
-    try:
-        data = pdf.render_project_report(project, number, today=timezone.localdate())
-    except pdf.PdfError as exc:
-        messages.error(request, str(exc))
-        return redirect("monitoring:report_edit", pk=pk, number=number)
-    plan = project.plan
-    name = (
-        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
-    )
-    return _pdf_response(data, name)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
-    """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
-    background like the plan book. GET serves the finished file of the report's current
-    version, or shows the pending render's progress, or a page with the button that queues
-    one; only that POST starts work (a GET never changes anything)."""
-    plan = _plan(request, plan_id)
-    number = _number(number)
-    plan_render = tasks.request_report_render(
-        plan=plan,
-        number=number,
-        by=request.user,
-        today=timezone.localdate(),
-        queue=request.method == "POST",
-    )
-    if plan_render is None:
-        return render(
-            request,
-            "monitoring/round_pdf.html",
-            {
-                "plan": plan,
-                "number": number,
-                "round": thai.report_round(plan.fiscal_year.year_be, number, digits="arabic"),
-            },
-        )
-    if plan_render.status == RenderStatus.DONE and request.method == "GET":
-        return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
-    return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)

@@ -244,7 +244,7 @@ def small_plan():
 
 
 def queue_book(plan):
-    from projects import tasks
+    from printing import tasks
 
     render = tasks.request_plan_render(plan=plan)
     step(f"plan book of plan {plan.pk} queued (PlanRender {render.pk}, status {render.status})")
@@ -254,7 +254,7 @@ def queue_book(plan):
 def wait_rendered(render, process: subprocess.Popen) -> dict:
     from django_tasks_db.models import DBTaskResult
 
-    from actionplan.models import PlanRender, RenderStatus
+    from printing.models import PlanRender, RenderStatus
 
     deadline = time.monotonic() + RENDER_TIMEOUT
     while time.monotonic() < deadline:

@@ -73,7 +73,8 @@ def worker_killed(work: Path, processes: dict) -> None:
     from django.urls import reverse
     from django_tasks_db.models import DBTaskResult
 
-    from actionplan.models import Plan, PlanRender, RenderStatus, User
+    from actionplan.models import Plan, User
+    from printing.models import PlanRender, RenderStatus
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     plan = Plan.objects.get(office__code="PTL2", fiscal_year__year_be=2566)
@@ -143,7 +144,7 @@ def worker_killed(work: Path, processes: dict) -> None:
 
     jobs = {
         j.args_kwargs["args"][0]: j
-        for j in DBTaskResult.objects.filter(task_path="projects.tasks.render_plan_book")
+        for j in DBTaskResult.objects.filter(task_path="printing.tasks.render_plan_book")
     }
     stuck.refresh_from_db()
     print("    what survived the kill:")

@@ -248,8 +248,9 @@ def renders_run_once(base: dict, browser: _common.Browser, imported) -> None:
     from django.urls import reverse
     from django_tasks_db.models import DBTaskResult
 
-    from actionplan.models import Plan, PlanRender, RenderStatus
-    from projects import pdf
+    from actionplan.models import Plan
+    from printing import book
+    from printing.models import PlanRender, RenderStatus
 
     demo = Plan.objects.get(office__code=DEMO_OFFICE, fiscal_year__year_be=DEMO_YEAR)
     queued_by: dict[int, str] = {}
@@ -269,7 +270,7 @@ def renders_run_once(base: dict, browser: _common.Browser, imported) -> None:
     started = time.monotonic()
     queue("A", "post", reverse("print:plan_book_render", args=[demo.pk]))
     queue("B", "post", reverse("print:plan_book_render", args=[imported.pk]))
-    queue("A", "post", reverse("monitoring:round_pdf", args=[demo.pk, 1]))
+    queue("A", "post", reverse("print:round_pdf", args=[demo.pk, 1]))
     # A new version of the demo book: a context table added through B, then queued on B.
     browser.base = base["B"]
     status, _, _ = browser.post(
@@ -296,7 +297,7 @@ def renders_run_once(base: dict, browser: _common.Browser, imported) -> None:
     failed = [f"{r.pk}: {r.error}" for r in renders if r.status != RenderStatus.DONE]
     check(not failed, f"renders failed: {failed}")
 
-    tasks = list(DBTaskResult.objects.filter(task_path="projects.tasks.render_plan_book"))
+    tasks = list(DBTaskResult.objects.filter(task_path="printing.tasks.render_plan_book"))
     by_render: dict[int, list] = {}
     for task in tasks:
         by_render.setdefault(task.args_kwargs["args"][0], []).append(task)
@@ -330,7 +331,7 @@ def renders_run_once(base: dict, browser: _common.Browser, imported) -> None:
         (r for r in renders if r.plan_id == demo.pk and r.kind == "book"), key=lambda r: r.pk
     )
     check(
-        newest.version_key == pdf.plan_version_key(demo), "the newest book is not the current plan"
+        newest.version_key == book.plan_version_key(demo), "the newest book is not the current plan"
     )
     check(len(per_worker) == 2, f"only {dict(per_worker)} took work: the pool did not share it")
     check(sum(len(t.worker_ids) for t in tasks) == len(tasks), "a task was claimed twice")

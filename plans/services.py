@@ -15,7 +15,7 @@ from plans.models import DisbursementTarget, PlanApproval
 from projects import audit
 from projects.models import Project, ProjectStatus
 from workflow.models import AmendmentRequest, AmendmentStatus
-from workflow.services import NotAllowed, _print_source
+from workflow.services import NotAllowed, _print_source, hooked_source
 
 # --- The whole plan --------------------------------------------------------------------------
 
@@ -26,10 +26,14 @@ def may_approve_plan(user, plan) -> bool:
     )
 
 
+# Printing's hooks for a plan approval (filled by printing.apps.PrintingConfig.ready()).
+PLAN_PRINT_SOURCE: list = []  # callables (plan) -> dict, the frozen final HTML of the book
+PLAN_APPROVED: list = []  # callables (approval, by) -> None, run on commit (queue the book)
+
+
 @transaction.atomic
 def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApproval:
     """The director approves the whole plan: freeze texts, people and figures for printing."""
-    from projects import pdf, tasks
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=plan.pk)
     if not may_approve_plan(by, plan):
@@ -69,12 +73,11 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
         data=data,
         sha256=audit.digest(data),
         ip_address=audit.current_ip(),
-        print_source=_print_source(lambda: pdf.book_source(plan, draft=False)),
+        print_source=_print_source(lambda: hooked_source(PLAN_PRINT_SOURCE, plan)),
     )
     # The official book is laid out by the task worker after commit (a minute for 150 projects).
-    transaction.on_commit(
-        lambda: tasks.request_approval_render(approval=approval, by=by), robust=True
-    )
+    for hook in PLAN_APPROVED:
+        transaction.on_commit(lambda hook=hook: hook(approval, by), robust=True)
     return approval
 
 

@@ -18,9 +18,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from actionplan.models import OFFICE_SCOPE, PlanRender, RenderStatus, StandardGroup, render_scope
+from actionplan.models import StandardGroup
 from plans import services as plan_services
-from projects import pdf
+from printing import book as pdf
+from printing.models import OFFICE_SCOPE, PlanRender, RenderStatus, render_scope
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash
@@ -153,7 +154,7 @@ class TestEachDocumentNamesOnlyWhatItsViewerSees:
 
     def test_the_round_report_pdf(self, persona, request, client, world, plan_a):
         client.force_login(request.getfixturevalue(persona))
-        response = client.post(reverse("monitoring:round_pdf", args=[plan_a.pk, 1]))
+        response = client.post(reverse("print:round_pdf", args=[plan_a.pk, 1]))
         if persona not in REVIEWERS:
             assert response.status_code == 403
             assert not PlanRender.objects.exists()
@@ -183,7 +184,7 @@ class TestEachDocumentNamesOnlyWhatItsViewerSees:
             assert names_in(pdf_text(response)) == {name}
             if name in APPROVED:
                 assert project.status == ProjectStatus.APPROVED
-                report = client.get(reverse("monitoring:report_pdf", args=[project.pk, 1]))
+                report = client.get(reverse("print:report_pdf", args=[project.pk, 1]))
                 assert report.status_code == 200
                 assert names_in(pdf_text(report)) == {name}
 

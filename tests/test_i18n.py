@@ -21,7 +21,8 @@ from actionplan.services import create_office
 from imports import export
 from imports.resolve import GroupMatcher
 from indicators.models import ResultLevel
-from projects import audit, pdf
+from printing import project as pdf
+from projects import audit
 from projects.models import EventAction, ItemKind, ProjectItem, ProjectSignature, SignatureRole
 from tests import factories as f
 

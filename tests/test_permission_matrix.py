@@ -26,10 +26,11 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actionplan.models import ContextTable, PlanRender, Role, StandardGroup
+from actionplan.models import Role, StandardGroup
 from monitoring import services as monitoring_services
 from monitoring.models import ProjectReport
 from plans import services as plan_services
+from printing.models import ContextTable, PlanRender
 from projects.models import (
     Project,
     ProjectEvent,
@@ -136,7 +137,7 @@ MATRIX: dict[str, Row] = {
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
     "monitoring:report_edit": Row("get", "report_round", VIEW),
-    "monitoring:report_pdf": Row("get", "report_round", VIEW),
+    "print:report_pdf": Row("get", "report_round", VIEW),
     "monitoring:report_submit": Row(
         "post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)
     ),
@@ -156,7 +157,7 @@ MATRIX: dict[str, Row] = {
     "monitoring:round_detail": Row("get", "plan_round", PLAN_PAGE),
     "monitoring:round_close": Row("post", "plan_round", cells(403, 403, 404, 403, 403, 403, 302)),
     # laid out in the background: GET offers the button (nothing queued), POST queues it
-    "monitoring:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
+    "print:round_pdf": Row("get", "plan_round", cells(403, 403, 404, 403, 200, 200, 200)),
     "monitoring:round_reopen": Row(
         "post",
         "closed_round",

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import Role
-from projects import pdf
+from printing import project as pdf
 from projects.models import ItemKind, ProjectItem, ProjectPerson
 from tests import factories as f
 

@@ -261,10 +261,23 @@ def _transition(
     return project
 
 
+# Printing's hooks (filled by printing.apps.PrintingConfig.ready(): a lower app never imports
+# printing). A source hook returns the document's frozen final HTML; an on-commit hook queues
+# its layout. Without printing installed an approval keeps no print source and queues nothing.
+PROJECT_PRINT_SOURCE: list = []  # callables (project) -> dict, the frozen final HTML
+PROJECT_FROZEN: list = []  # callables (snapshot) -> None, run on commit (queue the layout)
+
+
+def hooked_source(hooks: list, obj) -> dict:
+    """The print source the registered hooks build for `obj` ({} when none is registered)."""
+    source: dict = {}
+    for hook in hooks:
+        source.update(hook(obj))
+    return source
+
+
 def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
     """Keep the approved document (texts, people, figures, signatures) as it was approved."""
-    from projects import pdf, tasks
-
     data = audit.load_document(project.pk)
     number = ProjectSnapshot.objects.filter(project=project).count() + 1
     snapshot = ProjectSnapshot.objects.create(
@@ -274,10 +287,11 @@ def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
         approved_at=at,
         data=data,
         sha256=audit.digest(data),
-        print_source=_print_source(lambda: pdf.project_source(project, draft=False)),
+        print_source=_print_source(lambda: hooked_source(PROJECT_PRINT_SOURCE, project)),
     )
     # Laid out after commit by the task worker: a failed render never undoes the approval.
-    transaction.on_commit(lambda: tasks.render_snapshot_pdf.enqueue(snapshot.pk), robust=True)
+    for hook in PROJECT_FROZEN:
+        transaction.on_commit(lambda hook=hook: hook(snapshot), robust=True)
     return snapshot
 
 

@@ -58,7 +58,7 @@ class TestTasksBackend:
         """In a fresh process: the plan-book task resolves to the configured backend class."""
         code = (
             "import django; django.setup()\n"
-            "from projects.tasks import render_plan_book\n"
+            "from printing.tasks import render_plan_book\n"
             "print(type(render_plan_book.get_backend()).__module__, end='')\n"
         )
         env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "actionplan.settings"}

@@ -29,6 +29,7 @@ from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin, _Scope
 from imports.models import GroupAlias, ImportBatch
 from monitoring import models as mm
 from plans import models as plans_models
+from printing import models as pr
 from projects import models as pm
 from tests import factories as f
 from workflow import models as wf
@@ -128,16 +129,16 @@ def build_world(office: ap.Office, tag: str) -> dict[str, object]:
         "actionplan.PolicyFramework": framework,
         "actionplan.PolicyItem": item,
         "actionplan.Programme": programme,
-        "actionplan.OfficePrintSettings": ap.OfficePrintSettings.objects.get_or_create(
-            office=office
-        )[0],
-        "actionplan.ContextTable": ap.ContextTable.objects.create(
+        "printing.OfficePrintSettings": pr.OfficePrintSettings.objects.get_or_create(office=office)[
+            0
+        ],
+        "printing.ContextTable": pr.ContextTable.objects.create(
             plan=plan, number=1, caption_th=f"ตาราง {tag}"
         ),
-        "actionplan.PlanAppendix": ap.PlanAppendix.objects.create(
+        "printing.PlanAppendix": pr.PlanAppendix.objects.create(
             plan=plan, title_th=f"ภาคผนวก {tag}"
         ),
-        "actionplan.PlanRender": ap.PlanRender.objects.create(plan=plan, version_key=tag),
+        "printing.PlanRender": pr.PlanRender.objects.create(plan=plan, version_key=tag),
         "budgets.BudgetCategory": line.category,
         "budgets.FundSource": line.fund_source,
         "budgets.BudgetLine": line,

@@ -23,7 +23,8 @@ from monitoring.models import (
     RoundStatus,
     StrategyKPIResult,
 )
-from projects import audit, pdf
+from printing import book as pdf
+from projects import audit
 from projects.models import (
     Activity,
     EventAction,

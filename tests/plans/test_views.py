@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
 from plans.models import DisbursementTarget
+from projects import figures
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 from workflow import services
@@ -259,7 +260,7 @@ class TestNotifications:
 
 def test_the_value_row_figures_equal_summarize_plan(plan_a):
     """The pages sum value rows; the model methods are the reference (one source of truth)."""
-    from projects import figures
+
     from projects.rollup import plan_projects, summarize_plan
 
     projects = add_projects(plan_a, 4)

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.test import override_settings
 
 from actionplan.models import (
-    ContextTable,
     DirectionItem,
     DirectionKind,
     PlanStatus,
@@ -28,6 +27,7 @@ from actionplan.models import (
     StrategyIndicatorTarget,
 )
 from indicators.models import Comparator, ResultLevel
+from printing.models import ContextTable
 from projects.models import (
     ItemKind,
     ProjectItem,

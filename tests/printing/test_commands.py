@@ -1,4 +1,4 @@
-"""render_plan and render_project write valid PDFs (thin commands over projects.pdf)."""
+"""render_plan and render_project write valid PDFs (thin commands over printing's documents)."""
 
 from __future__ import annotations
 
@@ -54,9 +54,9 @@ def test_purge_print_files_keeps_current_and_official_documents(db, settings, ca
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from actionplan.models import PlanRender, RenderKind, RenderStatus
     from plans.models import PlanApproval
-    from projects import pdf
+    from printing import renderer as pdf
+    from printing.models import PlanRender, RenderKind, RenderStatus
     from tests import factories as f
 
     plan = f.make_plan(f.make_office("PURGE"), 2567)

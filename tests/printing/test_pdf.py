@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from actionplan.models import PlanStatus
-from projects import pdf
+from printing import book as plan_book
+from printing import project as project_doc
+from printing import renderer
 from tests import factories as f
 from tests.printing.conftest import (
     EX01_ACTIVITY,
@@ -39,19 +41,19 @@ def folio(data: bytes, page: int) -> str | None:
 
 @pytest.fixture(scope="module")
 def ex01_pdf(module_db, media_root) -> bytes:
-    return pdf.render_project(build_ex01())
+    return project_doc.render_project(build_ex01())
 
 
 @pytest.fixture(scope="module")
 def ex01_arabic_pdf(module_db, media_root) -> bytes:
     office = f.make_office("PTL2A", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต 2")
-    return pdf.render_project(build_ex01(office, digit_style="arabic"))
+    return project_doc.render_project(build_ex01(office, digit_style="arabic"))
 
 
 @pytest.fixture(scope="module")
 def book(module_db, media_root):
     plan, projects = build_small_plan()
-    result = pdf.render_plan_book(plan)
+    result = plan_book.render_plan_book(plan)
     return plan, projects, result
 
 
@@ -150,12 +152,12 @@ class TestPlanBook:
 
     def test_an_unchanged_book_reuses_every_chunk_and_an_edit_only_its_own(self, book):
         plan, projects, first = book
-        again = pdf.render_plan_book(plan)
+        again = plan_book.render_plan_book(plan)
         assert again.chunks_rendered == 0
         assert again.version_key == first.version_key
         projects[0].name_th = "โครงการทดสอบ ชื่อใหม่หลังแก้ไข"
         projects[0].save()
-        edited = pdf.render_plan_book(plan)
+        edited = plan_book.render_plan_book(plan)
         # The project document and the Part-3 summary that lists its name.
         assert edited.chunks_rendered == 2
         assert edited.version_key != first.version_key
@@ -165,7 +167,7 @@ class TestPlanBook:
         plan, _, _ = book
         plan.status = PlanStatus.APPROVED
         plan.save()
-        result = pdf.render_plan_book(plan)
+        result = plan_book.render_plan_book(plan)
         reader = PdfReader(__import__("io").BytesIO(result.pdf))
         assert all(len(page.images) == 0 for page in reader.pages)
         plan.status = PlanStatus.DRAFT
@@ -179,14 +181,14 @@ class TestPlanContext:
         counts = []
         for plan in (small, large):
             with CaptureQueriesContext(connection) as queries:
-                pdf.plan_context(plan)
+                plan_book.plan_context(plan)
             counts.append(len(queries))
         assert counts[0] == counts[1]
 
 
 class TestLocalFileFetcher:
     def test_refuses_the_network_and_files_outside_static(self, settings, tmp_path):
-        fetcher = pdf.LocalFileFetcher()
+        fetcher = renderer.LocalFileFetcher()
         for url in (
             "http://example.com/logo.png",
             "https://example.com/font.ttf",
@@ -199,8 +201,8 @@ class TestLocalFileFetcher:
                 fetcher.local_path(url)
 
     def test_serves_the_vendored_fonts(self):
-        fetcher = pdf.LocalFileFetcher()
-        for face in pdf.font_faces():
+        fetcher = renderer.LocalFileFetcher()
+        for face in renderer.font_faces():
             response = fetcher.fetch(face["url"])
             assert response.read()[:4] == b"\x00\x01\x00\x00"  # TrueType
 
@@ -208,13 +210,13 @@ class TestLocalFileFetcher:
 class TestHelpers:
     def test_localise_digits_changes_text_only(self):
         html = '<td class="w-12" id="toc-3">ปี 2566 &#39;1&#39; &amp; 12</td>'
-        assert pdf.localise_digits(html, "thai") == (
+        assert renderer.localise_digits(html, "thai") == (
             '<td class="w-12" id="toc-3">ปี ๒๕๖๖ &#39;๑&#39; &amp; ๑๒</td>'
         )
-        assert pdf.localise_digits(html, "arabic") == html
+        assert renderer.localise_digits(html, "arabic") == html
 
     def test_header_grid_works_out_spans(self):
-        grid = pdf.header_grid([["ขนาด", "อำเภอ", "", "รวม"], ["", "เมือง", "ควนขนุน", ""]])
+        grid = plan_book.header_grid([["ขนาด", "อำเภอ", "", "รวม"], ["", "เมือง", "ควนขนุน", ""]])
         assert [(c.text, c.colspan, c.rowspan) for c in grid[0]] == [
             ("ขนาด", 1, 2),
             ("อำเภอ", 2, 1),
@@ -226,12 +228,12 @@ class TestHelpers:
         ]
 
     def test_amounts_print_whole_baht_and_satang_only_when_present(self):
-        assert pdf.amount("6820.00") == "6,820"
-        assert pdf.amount("1234.50") == "1,234.50"
-        assert pdf.amount(0) == "-"
+        assert renderer.amount("6820.00") == "6,820"
+        assert renderer.amount("1234.50") == "1,234.50"
+        assert renderer.amount(0) == "-"
 
     def test_front_folios_are_thai_letters(self):
-        assert [pdf.front_folio(i) for i in range(4)] == ["ก", "ข", "ค", "ง"]
+        assert [renderer.front_folio(i) for i in range(4)] == ["ก", "ข", "ค", "ง"]
 
 
 def test_a_wide_budget_table_goes_on_a_landscape_page(db, settings, tmp_path):
@@ -246,7 +248,7 @@ def test_a_wide_budget_table_goes_on_a_landscape_page(db, settings, tmp_path):
         category_code="compensation",
         fund_code="external",
     )
-    data = pdf.render_project(project)
+    data = project_doc.render_project(project)
     reader = PdfReader(__import__("io").BytesIO(data))
     orientations = [page.mediabox.width > page.mediabox.height for page in reader.pages]
     assert orientations[0] is False
@@ -266,7 +268,7 @@ def test_the_cover_prints_the_uploaded_logo(db, settings, tmp_path):
     plan.logo.name = "plan-logos/logo.png"
     plan.status = PlanStatus.APPROVED  # no watermark: the only picture is the logo
     plan.save()
-    result = pdf.render_plan_book(plan)
+    result = plan_book.render_plan_book(plan)
     reader = PdfReader(__import__("io").BytesIO(result.pdf))
     assert len(reader.pages[0].images) == 1
     # (The front matter's pages share one resource dictionary; the body pages have no picture.)
@@ -274,7 +276,7 @@ def test_the_cover_prints_the_uploaded_logo(db, settings, tmp_path):
 
 
 def test_office_settings_choose_the_parts_and_signature_titles(db):
-    from actionplan.models import OfficePrintSettings
+    from printing.models import OfficePrintSettings
 
     plan, projects = build_small_plan(projects_per_strategy=1)
     OfficePrintSettings.objects.create(
@@ -283,8 +285,8 @@ def test_office_settings_choose_the_parts_and_signature_titles(db):
         include_project_documents=False,
         approver_title_th="ผู้อนุมัติ",
     )
-    context = pdf.plan_context(plan)
-    bookmarks = [chunk.bookmark for chunk in pdf.plan_chunks(context)]
+    context = plan_book.plan_context(plan)
+    bookmarks = [chunk.bookmark for chunk in plan_book.plan_chunks(context)]
     assert bookmarks == ["ส่วนที่ 2 ทิศทางการพัฒนา", "ส่วนที่ 3 รายละเอียดโครงการ", "ส่วนที่ 4 การบริหารแผน"]
     signatures = context["strategy_sections"][0]["projects"][0]["signatures"]
     assert [s["title"] for s in signatures] == ["ผู้เสนอโครงการ", "ผู้เห็นชอบโครงการ", "ผู้อนุมัติ"]

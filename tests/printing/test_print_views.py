@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from actionplan.models import ContextTable, PlanRender, RenderStatus
+from printing.models import ContextTable, PlanRender, RenderStatus
 from tests import factories as f
 from tests.printing.conftest import build_small_plan, page_count, pdftotext
 

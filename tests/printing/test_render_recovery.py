@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.models import PlanRender, RenderStatus
-from projects import tasks
+from printing import tasks
+from printing.models import PlanRender, RenderStatus
 from tests.printing.conftest import build_small_plan, pdftotext, squash
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

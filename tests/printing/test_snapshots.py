@@ -13,19 +13,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from actionplan.models import (
-    OfficePrintSettings,
-    OrgUnit,
-    PlanRender,
-    PlanStatus,
-    RenderStatus,
-    Role,
-    StandardGroup,
-)
+from actionplan.models import OrgUnit, PlanStatus, Role, StandardGroup
 from budgets.models import BudgetCategory
 from plans import services as plan_services
 from plans.models import PlanApproval
-from projects import pdf, tasks
+from printing import project as pdf
+from printing import tasks
+from printing.models import OfficePrintSettings, PlanRender, RenderStatus
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 from tests.printing.conftest import pdftotext, squash

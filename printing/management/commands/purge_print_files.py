@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from projects import pdf, tasks
+from printing import renderer, tasks
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         rows, files = tasks.purge_superseded_renders(
             older_than=timedelta(days=options["older_than_days"])
         )
-        chunks = pdf.ChunkCache().prune(options["cache_days"])
+        chunks = renderer.ChunkCache().prune(options["cache_days"])
         self.stdout.write(
             f"ลบการจัดทำเอกสารที่ถูกแทนที่ {rows} รายการ (ไฟล์ {files} ไฟล์), ส่วนที่จัดหน้าไว้ {chunks} ส่วน"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.models import Plan, PlanType
-from projects import pdf
+from printing import book, renderer
 
 
 class Command(BaseCommand):
@@ -36,9 +36,9 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบแผนของ {options['office']} ปี {options['year']}")
         started = time.monotonic()
         try:
-            with pdf.render_slot():
-                result = pdf.render_plan_book(plan)
-        except pdf.PdfError as exc:
+            with renderer.render_slot():
+                result = book.render_plan_book(plan)
+        except renderer.PdfError as exc:
             raise CommandError(str(exc)) from exc
         out = Path(options["out"])
         out.write_bytes(result.pdf)

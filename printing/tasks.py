@@ -28,17 +28,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from actionplan.models import (
-    OFFICE_SCOPE,
-    Plan,
-    PlanRender,
-    PlanStatus,
-    RenderKind,
-    RenderStatus,
-)
+from actionplan.models import Plan, PlanStatus
 from plans import services as plan_services
 from plans.models import PlanApproval
-from projects import audit, pdf
+from printing import book, renderer, report
+from printing import project as project_doc
+from printing.models import OFFICE_SCOPE, PlanRender, RenderKind, RenderStatus
+from projects import audit
 from workflow.models import ProjectSnapshot
 
 logger = logging.getLogger(__name__)
@@ -137,7 +133,7 @@ def _stored(field) -> bool:
 def request_plan_render(*, plan: Plan, by=None, scope: str = OFFICE_SCOPE) -> PlanRender:
     """Return a finished render of the plan's current version as `scope` sees it, a pending
     one, or queue one."""
-    version_key = pdf.plan_version_key(plan, scope=scope)
+    version_key = book.plan_version_key(plan, scope=scope)
     current = find_current_render(plan, version_key, scope=scope)
     if current:
         return current
@@ -162,8 +158,8 @@ def request_report_render(
     prints today: reports, plan, round), a pending one of the same version, or queue one
     (None instead when `queue` is false: a GET never starts work). Working out the version
     costs the report's queries and templates, never a layout."""
-    version_key = pdf.report_version_key(
-        pdf.report_source(plan, number, today or timezone.localdate())
+    version_key = report.report_version_key(
+        report.report_source(plan, number, today or timezone.localdate())
     )
     current = find_current_render(plan, version_key, round_number=number)
     if current:
@@ -232,16 +228,18 @@ def run_render(render_id: int) -> int | None:
         beat(min(30.0, stale_seconds() / 4))
 
     try:
-        with pdf.render_slot(waiting=waiting):
+        with renderer.render_slot(waiting=waiting):
             if render.kind == RenderKind.REPORT:  # as of the day it is laid out
                 progress(1, "กำลังรวบรวมข้อมูลรายงาน")
-                source = pdf.report_source(render.plan, render.round_number, timezone.localdate())
-                result = pdf.render_report_source(source, progress=progress)
+                source = report.report_source(
+                    render.plan, render.round_number, timezone.localdate()
+                )
+                result = report.render_report_source(source, progress=progress)
             elif render.approval_id:  # the official book: the approval's frozen source
                 source = approval_print_source(render.approval)
-                result = pdf.render_book(source, progress=progress)
+                result = book.render_book(source, progress=progress)
             else:  # the live book as its scope sees it (a group: its own projects only)
-                result = pdf.render_plan_book(render.plan, progress=progress, scope=render.scope)
+                result = book.render_plan_book(render.plan, progress=progress, scope=render.scope)
         plan = render.plan
         approved = f"approval-{render.approval.number}-" if render.approval_id else ""
         if render.kind == RenderKind.REPORT:
@@ -300,7 +298,7 @@ def _store_file(field, name: str, data: bytes) -> None:
         field.name = storage.save(name, ContentFile(data))
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.atomic_write(path, data)
+    renderer.atomic_write(path, data)
     os.chmod(path, storage.file_permissions_mode or 0o644)  # as the storage itself would
     field.name = name
 
@@ -321,8 +319,8 @@ def snapshot_print_source(snapshot: ProjectSnapshot) -> dict:
     if snapshot.print_source:
         return snapshot.print_source
     if audit.digest(audit.load_document(snapshot.project_id)) != snapshot.sha256:
-        raise pdf.PdfError(NO_SOURCE)
-    source = pdf.project_source(snapshot.project, draft=False)
+        raise renderer.PdfError(NO_SOURCE)
+    source = project_doc.project_source(snapshot.project, draft=False)
     ProjectSnapshot.objects.filter(pk=snapshot.pk).update(print_source=source)
     snapshot.print_source = source
     return source
@@ -336,7 +334,7 @@ def store_snapshot_pdf(snapshot_id: int) -> ProjectSnapshot:
     ).get(pk=snapshot_id)
     if _stored(snapshot.pdf):
         return snapshot
-    data = pdf.render_project_source(snapshot_print_source(snapshot))
+    data = project_doc.render_project_source(snapshot_print_source(snapshot))
     plan = snapshot.project.plan
     missing = snapshot.pdf.name or ""
     name = f"{plan.office.code}-{plan.fiscal_year.year_be}-{snapshot.project_id}-v{snapshot.number}.pdf"
@@ -365,7 +363,7 @@ def snapshot_pdf(snapshot: ProjectSnapshot) -> bytes:
 def render_snapshot_pdf(snapshot_id: int) -> str:
     """Store the official PDF of an approved project version (queued when the approval
     commits); returns the file's SHA-256."""
-    with pdf.render_slot():
+    with renderer.render_slot():
         return store_snapshot_pdf(snapshot_id).pdf_sha256
 
 
@@ -379,14 +377,14 @@ def approval_print_source(approval: PlanApproval) -> dict:
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=approval.plan_id)
     latest = plan.approvals.values_list("pk", flat=True).first()
     if plan.status != PlanStatus.APPROVED or latest != approval.pk or not approval.approved_by:
-        raise pdf.PdfError(NO_SOURCE)
+        raise renderer.PdfError(NO_SOURCE)
     projects = list(audit.document_queryset().filter(plan=plan).order_by("strategy__number", "pk"))
     live = plan_services.plan_snapshot(
         plan, projects, by=approval.approved_by, at=approval.approved_at
     )
     if audit.digest(live) != approval.sha256:
-        raise pdf.PdfError(NO_SOURCE)
-    source = pdf.book_source(plan, draft=False)
+        raise renderer.PdfError(NO_SOURCE)
+    source = book.book_source(plan, draft=False)
     PlanApproval.objects.filter(pk=approval.pk).update(print_source=source)
     approval.print_source = source
     return source

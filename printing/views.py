@@ -1,41 +1,41 @@
-"""Printing pages: a project's PDF, the plan book (render, progress, download) and the Part-1
+"""Printing pages: a project's PDF, the round reports' PDFs, the plan book (render, progress, download) and the Part-1
 context-table editor. Objects are fetched through scoped querysets: out of scope is 404.
 
 The progress and download pages of a background render serve both documents rendered that way:
-the plan book and the report of a monitoring round (projects.monitoring_views.round_pdf queues
-it); a round report's render is read by the roles that may open the round's pages (else 403).
+the plan book and the report of a monitoring round (round_pdf below queues it); a round
+report's render is read by the roles that may open the round's pages (else 403). One project's
+report of a round (report_pdf) is laid out in the request, like a project document.
 
 Approved documents are served from the PDFs stored with their approval (ProjectSnapshot,
 PlanApproval's render), never from live rows; drafts render live with the ฉบับร่าง watermark."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import thai
-from actionplan.forms import CleanTextMixin
-from actionplan.models import (
-    OFFICE_SCOPE,
-    ContextTable,
-    Plan,
-    PlanRender,
-    PlanStatus,
-    RenderKind,
-    RenderStatus,
-    Role,
-    render_scope,
-)
+from actionplan.models import Plan, PlanStatus, Role
 from monitoring import resources
+from monitoring.views import _monitored_project, _number, _plan
 from plans.models import PlanApproval
 from plans.views import PLAN_REVIEWERS
-from projects import pdf, tasks
+from printing import book, renderer, report, tasks
+from printing import project as project_doc
+from printing.forms import ContextTableForm
+from printing.models import (
+    OFFICE_SCOPE,
+    PlanRender,
+    RenderKind,
+    RenderStatus,
+    render_scope,
+)
 from projects.models import Project, ProjectStatus
 from workflow.models import ProjectSnapshot
 
@@ -69,8 +69,8 @@ def project_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if project.status == ProjectStatus.APPROVED:
         snapshot = ProjectSnapshot.objects.filter(project=project).order_by("-number").first()
     try:
-        data = tasks.snapshot_pdf(snapshot) if snapshot else pdf.render_project(project)
-    except pdf.PdfError as exc:
+        data = tasks.snapshot_pdf(snapshot) if snapshot else project_doc.render_project(project)
+    except renderer.PdfError as exc:
         messages.error(request, str(exc))
         return redirect("projects:project_detail", pk=project.pk)
     year = project.plan.fiscal_year.year_be
@@ -86,7 +86,7 @@ def project_version_pdf(request: HttpRequest, pk: int, number: int) -> HttpRespo
     snapshot = get_object_or_404(ProjectSnapshot, project=project, number=number)
     try:
         data = tasks.snapshot_pdf(snapshot)
-    except pdf.PdfError as exc:
+    except renderer.PdfError as exc:
         messages.error(request, str(exc))
         return redirect("workflow:project_version", pk=project.pk, number=number)
     year = project.plan.fiscal_year.year_be
@@ -114,7 +114,7 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
     if approval:
         current = books.get(approval.pk)
     else:
-        version_key = pdf.plan_version_key(plan, scope=scope)
+        version_key = book.plan_version_key(plan, scope=scope)
         current = tasks.find_current_render(plan, version_key, scope=scope)
         latest = None if current else tasks.find_latest_render(plan, scope=scope)
     context = {
@@ -122,7 +122,7 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
         "approval": approval,
         "current": current,
         "latest": latest,
-        "scope_label": pdf.scope_label(plan, scope),
+        "scope_label": book.scope_label(plan, scope),
         "pending": tasks.find_pending_render(plan, approval=approval, scope=scope),
         "approvals": [(a, books.get(a.pk)) for a in approvals],
         "renders": plan.renders.filter(kind=RenderKind.BOOK, scope=scope)
@@ -239,78 +239,6 @@ def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:
 # --- Part-1 context tables ------------------------------------------------------------------
 
 
-def _grid(text: str) -> list[list[str]]:
-    """Tab-separated lines (as pasted from a spreadsheet) as a list of rows of cells."""
-    lines = [line.rstrip("\r") for line in thai.clean_text(text or "").split("\n")]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return [line.split("\t") for line in lines]
-
-
-def _tsv(rows: list[list[str]]) -> str:
-    return "\n".join("\t".join(str(cell) for cell in row) for row in rows or [])
-
-
-class ContextTableForm(CleanTextMixin, forms.ModelForm):
-    """A context table typed or pasted as tab-separated lines (one line per row)."""
-
-    header_text = forms.CharField(
-        label="หัวตาราง",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "tsv", "wrap": "off"}),
-        help_text="วางจาก Excel ได้ (คั่นช่องด้วย Tab) ช่องว่างทางขวาของข้อความคือช่องที่ผสานกับช่องซ้าย "
-        "ช่องว่างใต้ข้อความคือช่องที่ผสานลงมา",
-    )
-    rows_text = forms.CharField(
-        label="ข้อมูล",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "tsv", "wrap": "off"}),
-        help_text="หนึ่งบรรทัดต่อหนึ่งแถว แถวที่ขึ้นต้นด้วย “รวม” พิมพ์เป็นตัวหนา",
-    )
-
-    class Meta:
-        model = ContextTable
-        fields = ["number", "caption_th", "note_th"]
-        widgets = {"note_th": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        if self.instance.pk:
-            self.fields["header_text"].initial = _tsv(self.instance.header_rows)
-            self.fields["rows_text"].initial = _tsv(self.instance.rows)
-        else:
-            taken = plan.context_tables.values_list("number", flat=True)
-            self.fields["number"].initial = max(taken, default=0) + 1
-
-    def clean_header_text(self) -> list[list[str]]:
-        return _grid(self.cleaned_data["header_text"])
-
-    def clean_rows_text(self) -> list[list[str]]:
-        rows = _grid(self.cleaned_data["rows_text"])
-        if len(rows) > 500:
-            raise forms.ValidationError("ตารางหนึ่งมีได้ไม่เกิน 500 แถว")
-        if any(len(row) > 16 for row in rows):
-            raise forms.ValidationError("ตารางหนึ่งมีได้ไม่เกิน 16 คอลัมน์")
-        return rows
-
-    def clean_number(self) -> int:
-        number = self.cleaned_data["number"]
-        clash = self.plan.context_tables.filter(number=number).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(f"มีตารางที่ {number} อยู่แล้ว")
-        return number
-
-    def save(self, commit: bool = True) -> ContextTable:
-        table = super().save(commit=False)
-        table.plan = self.plan
-        table.header_rows = self.cleaned_data["header_text"]
-        table.rows = self.cleaned_data["rows_text"]
-        if commit:
-            table.save()
-        return table
-
-
 def _admin_plan(request: HttpRequest, pk: int) -> Plan:
     plan = get_object_or_404(_plans(request), pk=pk)
     if request.user.role not in PLAN_ADMIN_ROLES:
@@ -323,7 +251,7 @@ def _admin_plan(request: HttpRequest, pk: int) -> Plan:
 def context_tables(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's Part-1 tables as they will print, with links to edit them."""
     plan = _admin_plan(request, pk)
-    tables = [(t, pdf.context_table(t)) for t in plan.context_tables.all()]
+    tables = [(t, book.context_table(t)) for t in plan.context_tables.all()]
     return render(request, "print/context_tables.html", {"plan": plan, "tables": tables})
 
 
@@ -343,9 +271,63 @@ def context_table_edit(request: HttpRequest, pk: int, table_id: int | None = Non
             saved = form.save()
         messages.success(request, f"บันทึกตารางที่ {saved.number} แล้ว")
         return redirect("print:context_tables", pk=plan.pk)
-    preview = pdf.context_table(table) if table else None
+    preview = book.context_table(table) if table else None
     return render(
         request,
         "print/context_table_form.html",
         {"plan": plan, "form": form, "table": table, "preview": preview},
     )
+
+
+# --- Monitoring rounds' reports (the report pages are monitoring.views) -------------
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One project's report of a round as PDF, for whoever may open its report page (the lead
+    group prints its own). One project is a page or two: laid out in the request, like a
+    project document, in the round report's typography; watermarked until accepted."""
+    _number(number)
+    project = _monitored_project(request, pk)
+    try:
+        data = report.render_project_report(project, number, today=timezone.localdate())
+    except renderer.PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:report_edit", pk=pk, number=number)
+    plan = project.plan
+    name = (
+        f"report-{plan.office.code}-{plan.fiscal_year.year_be}-project-{project.pk}-r{number}.pdf"
+    )
+    return _pdf_response(data, name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """รายงานผลการดำเนินงาน of one round as PDF, in the plan book's typography, laid out in the
+    background like the plan book. GET serves the finished file of the report's current
+    version, or shows the pending render's progress, or a page with the button that queues
+    one; only that POST starts work (a GET never changes anything)."""
+    plan = _plan(request, plan_id)
+    number = _number(number)
+    plan_render = tasks.request_report_render(
+        plan=plan,
+        number=number,
+        by=request.user,
+        today=timezone.localdate(),
+        queue=request.method == "POST",
+    )
+    if plan_render is None:
+        return render(
+            request,
+            "monitoring/round_pdf.html",
+            {
+                "plan": plan,
+                "number": number,
+                "round": thai.report_round(plan.fiscal_year.year_be, number, digits="arabic"),
+            },
+        )
+    if plan_render.status == RenderStatus.DONE and request.method == "GET":
+        return _file_response(plan_render, resources.report_file_name(plan, number, "pdf"))
+    return redirect("print:render_status", pk=plan.pk, render_id=plan_render.pk)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import pdf
+from printing import project as project_doc
+from printing import renderer
 from projects.models import Project
 
 
@@ -36,8 +37,8 @@ class Command(BaseCommand):
             names = "\n".join(f"  {p.pk}: {p.name_th}" for p in found[:20])
             raise CommandError(f"พบหลายโครงการ ระบุเลขที่แทน:\n{names}")
         try:
-            data = pdf.render_project(found[0])
-        except pdf.PdfError as exc:
+            data = project_doc.render_project(found[0])
+        except renderer.PdfError as exc:
             raise CommandError(str(exc)) from exc
         Path(options["out"]).write_bytes(data)
         self.stdout.write(f"{options['out']}: {found[0].name_th}")

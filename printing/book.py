@@ -1,0 +1,575 @@
+"""The plan book (เล่มแผนปฏิบัติการ): its context from prefetched rows, its chunks, its print
+source and the layout of the whole book (front matter, stamp) through printing.renderer."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+
+from actionplan import thai
+from actionplan.i18n import in_thai
+from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndicator
+from budgets.models import BudgetCategory
+from printing.models import OFFICE_SCOPE
+from printing.project import print_queryset, project_chunk, project_context
+from printing.renderer import (
+    FONT_FAMILY,
+    RENDERER_VERSION,
+    BookResult,
+    Chunk,
+    ChunkCache,
+    Progress,
+    StampPage,
+    TocEntry,
+    _chunk,
+    _hash_chunks,
+    _overlay_and_join,
+    _render_cached,
+    _render_missing,
+    _Renderer,
+    _stamp,
+    _stylesheet_text,
+    amount,
+    book_title,
+    front_folio,
+    localise_digits,
+    number,
+    paragraphs,
+    print_settings_for,
+    watermark_image,
+)
+from projects.rollup import plan_projects, strategy_sentence, summarize_plan
+
+# --- Plan book context ---------------------------------------------------------------------
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+def header_grid(rows: list[list[str]]) -> list[list[HeaderCell]]:
+    """Header rows typed as a grid (as pasted from a spreadsheet) with spans worked out.
+
+    An empty cell right of a text cell widens it (colspan) and empty cells below a text cell
+    lengthen it (rowspan): the layout the seeds' tables print, e.g. "ขนาดโรงเรียน | อำเภอ [3] | รวม".
+    """
+    if not rows:
+        return []
+    width = max(len(row) for row in rows)
+    grid = [[(row[i] if i < len(row) else "").strip() for i in range(width)] for row in rows]
+    taken: set[tuple[int, int]] = set()
+    result = []
+    for r, row in enumerate(grid):
+        cells = []
+        for c in range(width):
+            if (r, c) in taken:
+                continue
+            if not row[c]:
+                cells.append(HeaderCell(""))
+                taken.add((r, c))
+                continue
+            colspan = 1
+            while c + colspan < width and not row[c + colspan] and (r, c + colspan) not in taken:
+                colspan += 1
+            rowspan = 1
+            while r + rowspan < len(grid) and not any(grid[r + rowspan][c : c + colspan]):
+                rowspan += 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            cells.append(HeaderCell(row[c], colspan, rowspan))
+        result.append(cells)
+    return result
+
+
+_NUMERIC_CELL = re.compile(r"^[-+]?\s*[\d๐-๙,.]+%?$|^-$")
+
+
+def context_table(table) -> dict:
+    """A Part-1 table as printed: header grid, body rows with total rows bold, numbers right."""
+    header = header_grid(table.header_rows or [])
+    width = max(
+        [sum(cell.colspan for cell in header[0])] if header else [0],
+    )
+    width = max([width] + [len(row) for row in table.rows or []])
+    body = []
+    for row in table.rows or []:
+        cells = [str(row[i]).strip() if i < len(row) else "" for i in range(width)]
+        body.append(
+            {
+                "total": cells[0].startswith("รวม") if cells else False,
+                "cells": [{"text": t, "num": bool(_NUMERIC_CELL.match(t))} for t in cells],
+            }
+        )
+    return {
+        "number": table.number,
+        "caption": table.caption_th,
+        "header": header,
+        "rows": body,
+        "note": paragraphs(table.note_th),
+        "columns": width,
+        "wide": width > 9,
+        "anchor": f"toc-table-{table.pk}",
+    }
+
+
+def _strategy_part2(strategy, years: list[int]) -> dict:
+    indicators = []
+    for indicator in strategy.indicators.all():
+        indicators.append(
+            {
+                "text": indicator.text_th,
+                "unit": indicator.unit_th,
+                "targets": [number(indicator.target_for(y)) or "-" for y in years],
+                "level": indicator.level,
+            }
+        )
+    guidelines = []
+    heading = None
+    for guideline in strategy.guidelines.all():
+        if guideline.heading_th and guideline.heading_th != heading:
+            guidelines.append({"heading": guideline.heading_th})
+            heading = guideline.heading_th
+        guidelines.append({"text": guideline.text_th, "responsible": guideline.responsible_th})
+    count = 0
+    for row in guidelines:
+        if "text" in row:
+            count += 1
+            row["number"] = count
+    return {
+        "strategy": strategy,
+        "title": str(strategy),
+        "anchor": f"toc-direction-strategy-{strategy.pk}",
+        "goals": [g.text_th for g in strategy.goals.all()],
+        "indicators": indicators,
+        "guidelines": guidelines,
+    }
+
+
+@in_thai
+def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
+    """Everything the plan book prints, from a fixed number of queries (prefetched rows).
+    A group scope prints only that group's projects, and its totals count only those."""
+    office = plan.office
+    digits = office.digit_style
+    print_settings = print_settings_for(office)
+    years = plan.horizon_years
+    strategies = list(
+        plan.strategies.prefetch_related(
+            "goals",
+            "guidelines",
+            Prefetch("indicators", queryset=StrategyIndicator.objects.prefetch_related("targets")),
+        )
+    )
+    direction = defaultdict(list)
+    for item in plan.direction_items.all():
+        direction[item.kind].append(item.text_th)
+    projects = plan_projects(plan, scope_projects(print_queryset(), scope))
+    summary = summarize_plan(plan, projects)
+    categories = list(BudgetCategory.objects.all())
+    by_strategy = {s.pk: s for s in strategies}
+
+    strategy_sections = []
+    number_in_plan = 0
+    for bucket in summary.strategies:
+        rows = []
+        for project in bucket.projects:
+            number_in_plan += 1
+            rows.append(
+                {
+                    "number": len(rows) + 1,
+                    "name": project.name_th,
+                    "unit": project.lead_unit.name_th,
+                    "total": amount(project.budget_total()),
+                    "anchor": f"toc-project-{project.pk}",
+                }
+            )
+        strategy = by_strategy.get(bucket.key.pk) if bucket.key else None
+        strategy_sections.append(
+            {
+                "title": str(strategy) if strategy else bucket.label,
+                "anchor": f"toc-strategy-{bucket.key.pk if bucket.key else 0}",
+                "sentence": strategy_sentence(bucket, lambda v: amount(v, zero="0")) + " ดังนี้",
+                "rows": rows,
+                "total": amount(bucket.total, zero="0"),
+                "count": bucket.count,
+                "share": f"{(bucket.total / summary.total * 100):.2f}" if summary.total else "-",
+                "projects": [
+                    project_context(p, digits, print_settings, categories) for p in bucket.projects
+                ],
+            }
+        )
+    return {
+        "plan": plan,
+        "office": office,
+        "digits": digits,
+        "settings": print_settings,
+        "scope_label": scope_label(plan, scope),
+        "title": book_title(plan),
+        "is_draft": plan.status != PlanStatus.APPROVED,
+        "logo_url": _logo_url(plan),
+        "foreword": paragraphs(plan.foreword_th),
+        "foreword_signatory": (plan.foreword_signatory_th or office.name_th).splitlines(),
+        "context_intro": paragraphs(plan.context_intro_th),
+        "context_tables": [context_table(t) for t in plan.context_tables.all()],
+        "vision": plan.vision_th.strip(),
+        "values": plan.values_th.strip(),
+        "missions": direction[DirectionKind.MISSION],
+        "goals": direction[DirectionKind.GOAL],
+        "success_factors": direction[DirectionKind.SUCCESS_FACTOR],
+        "years": years,
+        "strategies": [_strategy_part2(s, years) for s in strategies],
+        "summary": {
+            "count": len(projects),
+            "total": amount(summary.total, zero="0"),
+            "words": thai.bahttext(summary.total),
+            "quarters": [amount(q) for q in summary.quarters],
+            "categories": [(b.label, amount(b.total)) for b in summary.categories],
+            "groups": [(b.label, b.count, amount(b.total)) for b in summary.groups],
+        },
+        "strategy_sections": strategy_sections,
+        "quarter_labels": plan.fiscal_year.quarter_labels(digits=digits),
+        "management": paragraphs(plan.management_th or default_management_text(plan)),
+        "calendar": [
+            {"title": row.get("title", ""), "months": set(row.get("months") or [])}
+            for row in (plan.calendar_rows or [])
+            if isinstance(row, dict)
+        ],
+        "months": [thai.MONTHS_ABBR[m] for _, m in thai.fiscal_months(plan.fiscal_year.year_be)],
+        "appendices": [
+            {"title": a.title_th, "body": paragraphs(a.body_th), "anchor": f"toc-appendix-{a.pk}"}
+            for a in plan.appendices.all()
+        ],
+    }
+
+
+def default_management_text(plan) -> str:
+    """Part 4 when the plan admin has written none: the standard clauses and report rounds."""
+    year = plan.fiscal_year.year_be
+    rounds = [thai.report_round(year, n, digits="arabic") for n in (1, 2, 3, 4)]
+    lines = [
+        "1. การบริหารแผนสู่การปฏิบัติ",
+        f"{plan.office.name_th} ดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} "
+        "โดยกลุ่ม/หน่วยที่รับผิดชอบโครงการขออนุมัติดำเนินโครงการตามระยะเวลาที่กำหนดไว้ในแผน "
+        "ใช้จ่ายงบประมาณตามแผนการใช้จ่ายรายไตรมาส และถัวจ่ายได้ภายในวงเงินของโครงการ",
+        "2. การติดตามและประเมินผล",
+        "กลุ่มนโยบายและแผนกำกับ ติดตาม และประเมินผลการดำเนินงานตามแผนเป็น 3 ระยะ คือ "
+        "ก่อนดำเนินการ ระหว่างดำเนินการ และหลังการดำเนินการ เปรียบเทียบผลกับตัวชี้วัดและค่าเป้าหมาย",
+        "3. การรายงานผล",
+        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส ดังนี้",
+    ]
+    lines += [f"- {r.label} {r.period_label}" for r in rounds]
+    return "\n".join(lines)
+
+
+def _logo_url(plan) -> str:
+    if not plan.logo:
+        return ""
+    try:
+        path = Path(plan.logo.path).resolve()
+    except (ValueError, NotImplementedError):
+        return ""
+    return path.as_uri() if path.is_file() else ""
+
+
+def scope_projects(queryset, scope: str):
+    """The projects of a render scope (printing.models.render_scope): every project for
+    "office", else those a group role of unit <id> sees; the same rule as
+    ProjectQuerySet.visible_to (a test holds them equal)."""
+    if scope == OFFICE_SCOPE:
+        return queryset
+    kind, _, unit = scope.partition(":")
+    if kind != "unit" or not unit.isdigit() or unit == "0":
+        return queryset.none()
+    unit_id = int(unit)
+    return queryset.filter(Q(lead_unit_id=unit_id) | Q(co_units=unit_id)).distinct()
+
+
+def scope_label(plan, scope: str) -> str:
+    """What the cover of a group's extract of the book says it is ("" for the whole book)."""
+    if scope == OFFICE_SCOPE:
+        return ""
+    unit = OrgUnit.objects.filter(office_id=plan.office_id, pk=scope.partition(":")[2] or 0)
+    name = unit.values_list("name_th", flat=True).first() or ""
+    return f"ฉบับเฉพาะโครงการของ{name}" if name else "ฉบับเฉพาะโครงการที่ท่านเข้าถึงได้"
+
+
+def plan_chunks(context: dict) -> list[Chunk]:
+    """The body of the book, in order; each chunk starts a new page."""
+    digits = context["digits"]
+    settings_ = context["settings"]
+    chunks = []
+    if settings_.include_context:
+        toc = [TocEntry(0, "ส่วนที่ 1 ข้อมูลทั่วไป", "toc-part-1")]
+        toc += [
+            TocEntry(1, f"ตารางที่ {t['number']} {t['caption']}", t["anchor"])
+            for t in context["context_tables"]
+        ]
+        chunks.append(_chunk("pdf/part1.html", context, digits, toc, "ส่วนที่ 1 ข้อมูลทั่วไป"))
+    if settings_.include_direction:
+        toc = [TocEntry(0, "ส่วนที่ 2 ทิศทางการพัฒนาการศึกษา", "toc-part-2")]
+        for key, title in (
+            ("vision", "วิสัยทัศน์ (Vision)"),
+            ("missions", "พันธกิจ (Mission)"),
+            ("goals", "เป้าประสงค์ (Goals)"),
+            ("values", "ค่านิยม (Values)"),
+            ("success_factors", "ปัจจัยแห่งความสำเร็จ"),
+        ):
+            if context[key]:
+                toc.append(TocEntry(1, title, f"toc-direction-{key}"))
+        toc += [TocEntry(1, s["title"], s["anchor"]) for s in context["strategies"]]
+        chunks.append(_chunk("pdf/part2.html", context, digits, toc, "ส่วนที่ 2 ทิศทางการพัฒนา"))
+    if settings_.include_projects:
+        # The overview and every strategy's summary table flow in one chunk (a strategy with
+        # no project needs no page of its own); the project documents follow, strategy by
+        # strategy, and the contents lists each under its strategy.
+        toc = [TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3")]
+        projects = []
+        for section in context["strategy_sections"]:
+            toc.append(TocEntry(1, section["title"], section["anchor"]))
+            if settings_.include_project_documents:
+                for project in section["projects"]:
+                    chunk = project_chunk(project)
+                    toc += chunk.toc
+                    chunk.toc = []
+                    projects.append(chunk)
+        part3 = _chunk("pdf/part3.html", context, digits, [], "ส่วนที่ 3 รายละเอียดโครงการ")
+        part3.toc = toc
+        chunks.append(part3)
+        chunks += projects
+    if settings_.include_management:
+        toc = [TocEntry(0, "ส่วนที่ 4 การบริหารแผนสู่การปฏิบัติ", "toc-part-4")]
+        if context["calendar"]:
+            toc.append(TocEntry(1, "ปฏิทินการดำเนินงาน", "toc-calendar"))
+        chunks.append(_chunk("pdf/part4.html", context, digits, toc, "ส่วนที่ 4 การบริหารแผน"))
+    if settings_.include_appendices and context["appendices"]:
+        toc = [TocEntry(0, "ภาคผนวก", "toc-appendices")]
+        toc += [TocEntry(1, a["title"], a["anchor"]) for a in context["appendices"]]
+        chunks.append(_chunk("pdf/appendices.html", context, digits, toc, "ภาคผนวก"))
+    return chunks
+
+
+# --- The book: print source, version key, layout ---------------------------------------------
+
+
+def plan_version_key(plan, context: dict | None = None, *, scope: str = OFFICE_SCOPE) -> str:
+    """Content hash of a plan book (of what `scope` sees): equal keys print identical books
+    (used as cache key)."""
+    return source_version_key(book_source(plan, context, scope=scope))
+
+
+def source_version_key(source: dict) -> str:
+    """Content hash of a book's print source (see book_source)."""
+    chunks = _source_chunks(source)
+    _hash_chunks(chunks, _stylesheet_text())
+    return _book_key(source, chunks)
+
+
+def _book_key(source: dict, chunks: list[Chunk]) -> str:
+    front = render_to_string("pdf/front.html", _front_context(source["front"], [], {}, "probe"))
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    digest.update(front.encode())
+    digest.update(str(source["is_draft"]).encode())
+    for chunk in chunks:
+        digest.update(chunk.key.encode())
+    return digest.hexdigest()
+
+
+def _front_context(front: dict, toc: list, labels: dict, mode: str) -> dict:
+    return {**front, "toc": toc, "labels": labels, "mode": mode}
+
+
+def _front_source(context: dict) -> dict:
+    """What the cover, foreword and contents print, as plain data."""
+    office = context["office"]
+    scoped = {"scope_label": context["scope_label"]} if context.get("scope_label") else {}
+    return {
+        **scoped,  # only in a group's extract: the whole book's source keeps its shape
+        "title": context["title"],
+        "logo_url": context["logo_url"],
+        "office": {
+            "name_th": office.name_th,
+            "parent_agency_th": office.parent_agency_th,
+            "ministry_th": office.ministry_th,
+        },
+        "foreword": [{"text": p.text, "indent": p.indent} for p in context["foreword"]],
+        "foreword_signatory": list(context["foreword_signatory"]),
+    }
+
+
+@in_thai
+def book_source(
+    plan, context: dict | None = None, *, draft: bool | None = None, scope: str = OFFICE_SCOPE
+) -> dict:
+    """The plan book as print-ready data: every chunk's final HTML, the front matter's texts
+    and the stamp's footer (templates only, no layout). JSON-able: a plan approval keeps it,
+    so its official book can be laid out again at any time exactly as it was approved.
+    `scope`: whose view of the plan (a group's extract holds only that group's projects)."""
+    context = context or plan_context(plan, scope)
+    office = context["office"]
+    return {
+        "renderer": RENDERER_VERSION,
+        "digits": context["digits"],
+        "title": context["title"],
+        "author": office.name_th,
+        "footer": f"{context['title']} {office.short_name_th}",
+        "is_draft": context["is_draft"] if draft is None else draft,
+        "front": _front_source(context),
+        "chunks": [
+            {
+                "html": c.html,
+                "toc": [[e.level, e.title, e.anchor] for e in c.toc],
+                "bookmark": c.bookmark,
+            }
+            for c in plan_chunks(context)
+        ],
+    }
+
+
+def _source_chunks(source: dict) -> list[Chunk]:
+    return [
+        Chunk(html=c["html"], toc=[TocEntry(*e) for e in c["toc"]], bookmark=c["bookmark"])
+        for c in source["chunks"]
+    ]
+
+
+def render_plan(plan, progress: Progress | None = None, cache: ChunkCache | None = None):
+    """The plan book as PDF bytes (see render_plan_book for the page count and cache use)."""
+    return render_plan_book(plan, progress=progress, cache=cache).pdf
+
+
+def render_plan_book(
+    plan, progress: Progress | None = None, cache=None, *, scope: str = OFFICE_SCOPE
+) -> BookResult:
+    """Render the plan book (of what `scope` sees) from live rows (see render_book)."""
+    (progress or (lambda percent, message: None))(1, "กำลังรวบรวมข้อมูลแผน")
+    return render_book(book_source(plan, scope=scope), progress=progress, cache=cache)
+
+
+def render_book(source: dict, progress: Progress | None = None, cache=None) -> BookResult:
+    """Lay out a book's print source: cached chunks reused, the rest laid out, front matter,
+    stamp. The source is a live plan's (book_source) or the one an approval froze."""
+    report = progress or (lambda percent, message: None)
+    digits = source["digits"]
+    chunks = _source_chunks(source)
+    renderer = _Renderer()
+    _hash_chunks(chunks, renderer.css_text)
+    version_key = _book_key(source, chunks)
+    cache = cache or ChunkCache()
+    known = {c.key: cache.get(c.key) for c in chunks}
+    hits = sum(1 for c in chunks if known[c.key])
+    report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(chunks)} ส่วน")
+    expected = sum(known[c.key].pages if known[c.key] else 4 for c in chunks)
+    rendered = _render_missing(renderer, chunks, cache, progress, expected)
+
+    # Body page numbers: chunk by chunk, from the cached page counts and anchors.
+    outline: list[tuple[str, int]] = []
+    body_pages: list[StampPage] = []
+    starts = []
+    anchor_pages: dict[str, int] = {}
+    for chunk in chunks:
+        done = rendered[chunk.key]
+        start = len(body_pages) + 1
+        starts.append(start)
+        for name, offset in done.anchors.items():
+            anchor_pages.setdefault(name, start + offset)
+        body_pages += [StampPage(str(start + i), land) for i, land in enumerate(done.landscape)]
+    toc = [
+        {"level": e.level, "title": e.title, "page": str(anchor_pages.get(e.anchor, ""))}
+        for chunk in chunks
+        for e in chunk.toc
+    ]
+
+    report(88, "กำลังจัดทำปก คำนำ และสารบัญ")
+    front_pdf, front_pages, labels = _render_front(renderer, source, toc, cache)
+    for chunk, start in zip(chunks, starts, strict=True):
+        if chunk.bookmark:
+            title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
+            outline.append((title, len(front_pages) + start - 1))
+
+    report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
+    stamp_pages = front_pages + body_pages
+    stamp = _stamp(renderer, stamp_pages, source["footer"], source["is_draft"], digits, cache)
+    metadata = {
+        "/Title": localise_digits(f">{source['title']}<", digits)[1:-1],
+        "/Author": source["author"],
+        "/Subject": version_key,
+    }
+    parts = [front_pdf] + [rendered[c.key] for c in chunks]
+    pdf = _overlay_and_join(parts, stamp, metadata, outline)
+    report(100, "เสร็จแล้ว")
+    return BookResult(
+        pdf=pdf,
+        pages=len(stamp_pages),
+        version_key=version_key,
+        chunks_rendered=len(chunks) - hits,
+        chunks_total=len(chunks),
+    )
+
+
+def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: ChunkCache):
+    """Cover, foreword and contents; folios ก, ข … (re-rendered once if the contents grow)."""
+    front = source["front"]
+    labels = {"foreword": front_folio(0), "contents": front_folio(1 if front["foreword"] else 0)}
+    for _attempt in range(3):
+        html = render_to_string("pdf/front.html", _front_context(front, toc, labels, "numbers"))
+        done = _render_cached(renderer, cache, localise_digits(html, source["digits"]))
+        # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
+        pages = [
+            StampPage(front_folio(i - 1) if i else "", land)
+            for i, land in enumerate(done.landscape)
+        ]
+        found = {
+            key: front_folio(done.anchors[f"toc-{key}"] - 1)
+            for key in labels
+            if done.anchors.get(f"toc-{key}")
+        }
+        if all(found.get(k, labels[k]) == labels[k] for k in labels):
+            break
+        labels.update(found)
+    return done, pages, labels
+
+
+def render_plan_single_pass(plan) -> bytes:
+    """The same book as ONE WeasyPrint document: folios and footer in @page margin boxes,
+    the watermark a position:fixed picture, the contents by target-counter(). No cache and no
+    stamp: the baseline bench/pdf_bench.py compares render_plan_book() against."""
+    context = plan_context(plan)
+    digits = context["digits"]
+    chunks = plan_chunks(context)
+    toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
+    front_context = _front_context(_front_source(context), toc, {}, "counters")
+    front = render_to_string("pdf/front.html", front_context)
+    body = "".join(f'<section class="chunk">{c.html}</section>' for c in chunks)
+    watermark = ""
+    if context["is_draft"]:
+        watermark = (
+            f'<img src="{watermark_image().as_uri()}" alt="" style="position: fixed; '
+            'top: 9cm; left: 0; width: 15cm; transform: rotate(-40deg); z-index: -1">'
+        )
+    footer = localise_digits(f">{context['title']} {context['office'].short_name_th}<", digits)
+    counter = "thai" if digits == "thai" else "decimal"
+    renderer = _Renderer()
+    extra = CSS(
+        string="@page { "
+        f"@top-center {{ content: '- ' counter(page, {counter}) ' -'; "
+        f"font-family: {FONT_FAMILY}; font-size: 16pt; }} "
+        f"@bottom-left {{ content: '{footer[1:-1]}'; font-family: {FONT_FAMILY}; "
+        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }",
+        font_config=renderer.font_config,
+    )
+    html = watermark + localise_digits(front, digits) + body
+    document = HTML(
+        string=f"<html><body>{html}</body></html>", url_fetcher=renderer.fetcher
+    ).render(stylesheets=[renderer.css, extra], font_config=renderer.font_config)
+    return document.write_pdf()
