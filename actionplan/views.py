@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan import thai
 from actionplan.models import OrgUnit, Plan, Role, Strategy
 from actionplan.services import DomainError
+from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
-from projects import charts, checks, figures, services
+from projects import charts, checks, services
 from projects.audit import captures_ip
 from projects.models import DisbursementTarget, PlanApproval, Project, ProjectStatus
 from projects.rollup import plan_projects, strategy_sentence

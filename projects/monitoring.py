@@ -24,6 +24,7 @@ from decimal import Decimal
 from actionplan import thai
 from actionplan.i18n import thai_labels
 from actionplan.models import StrategyIndicator
+from budgets import figures
 from budgets.models import ActualSpending, BudgetCategory
 from budgets.money import ZERO, quantize
 from indicators.models import (
@@ -34,7 +35,6 @@ from indicators.models import (
     StrategyKPIResult,
     assess,
 )
-from projects import figures
 from projects.audit import numbered
 from projects.models import (
     FINISHED_STATES,

@@ -70,6 +70,7 @@ from actionplan.models import (
     PolicyItem,
     StrategyIndicator,
 )
+from budgets.figures import summarize
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
 from projects.audit import numbered
@@ -80,7 +81,7 @@ from projects.models import (
     ProjectStatus,
     SignatureRole,
 )
-from projects.rollup import plan_projects, strategy_sentence, summarize_plan
+from projects.rollup import plan_projects, strategy_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -658,7 +659,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
     for item in plan.direction_items.all():
         direction[item.kind].append(item.text_th)
     projects = plan_projects(plan, scope_projects(print_queryset(), scope))
-    summary = summarize_plan(plan, projects)
+    summary, _, _ = summarize(plan, projects)
     categories = list(BudgetCategory.objects.all())
     by_strategy = {s.pk: s for s in strategies}
 
@@ -1791,7 +1792,7 @@ def project_report_context(project, n: int, today: date | None = None) -> dict:
     """One project's report of round n as prepared data: the round report's figures and
     project part (same rows, same formatting), plus its spending per budget category against
     the approved budget. Watermarked until the report is accepted or the round closed."""
-    from projects import figures as plan_figures
+    from budgets import figures as plan_figures
     from projects import monitoring
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=project.plan_id)

@@ -21,7 +21,8 @@ from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import PlanStatus, Role
 from actionplan.services import DomainError
-from budgets.models import ActualSpending, BudgetLine, BudgetLineFactor, QuarterAllocation
+from budgets import services as budget_services
+from budgets.models import ActualSpending, BudgetLine, QuarterAllocation
 from budgets.money import money_sum
 from indicators.models import IndicatorResult, ProjectIndicator, StrategyKPIResult
 from projects import audit, checks, monitoring
@@ -327,6 +328,7 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         line.declared_amount = parsed.declared if parsed else None
         line.formula_note_th = ""
         line.parsed = parsed
+        budget_services.stamp_amount(line, parsed.factors if parsed else ())
         lines.append(line)
     for order, line in enumerate(lines, start=1):
         line.order = order
@@ -339,16 +341,13 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         "plain_amount",
         "declared_amount",
         "formula_note_th",
+        "amount",
     ]
     _sync(BudgetLine, existing, lines, fields, _removed_ids(formset))
     # Factors are rewritten for the posted lines only: a saved line the page did not send keeps
     # its formula (its activity's removal, if explicit, deleted it with its factors).
-    BudgetLineFactor.objects.filter(line_id__in=[line.pk for line in lines if line.pk]).delete()
-    BudgetLineFactor.objects.bulk_create(
-        BudgetLineFactor(line=line, order=i, quantity=factor.quantity, unit_th=factor.unit)
-        for line in lines
-        if line.parsed
-        for i, factor in enumerate(line.parsed.factors, start=1)
+    budget_services.write_factors(
+        [(line, line.parsed.factors if line.parsed else ()) for line in lines]
     )
 
 
@@ -507,27 +506,23 @@ def _copy_activities(source: Project, copy: Project) -> None:
         for a in old
         for q in a.quarters.all()
     )
-    line_pairs = [
-        (
-            line,
-            BudgetLine(
-                activity=new_by_old[a.pk],
-                order=line.order,
-                description_th=line.description_th,
-                category_id=line.category_id,
-                fund_source_id=line.fund_source_id,
-                plain_amount=line.plain_amount,
-                formula_note_th=line.formula_note_th,
-            ),
-        )
-        for a in old
-        for line in a.budget_lines.all()
-    ]
-    BudgetLine.objects.bulk_create(new for _, new in line_pairs)
-    BudgetLineFactor.objects.bulk_create(
-        BudgetLineFactor(line=new, order=f.order, quantity=f.quantity, unit_th=f.unit_th)
-        for old_line, new in line_pairs
-        for f in old_line.factors.all()
+    budget_services.create_lines(
+        [
+            (
+                BudgetLine(
+                    activity=new_by_old[a.pk],
+                    order=line.order,
+                    description_th=line.description_th,
+                    category_id=line.category_id,
+                    fund_source_id=line.fund_source_id,
+                    plain_amount=line.plain_amount,
+                    formula_note_th=line.formula_note_th,
+                ),
+                line.factors.all(),  # copied with their order
+            )
+            for a in old
+            for line in a.budget_lines.all()
+        ]
     )
 
 
@@ -1069,12 +1064,13 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
 def plan_snapshot(plan, projects: list[Project], *, by, at) -> dict:
     """Texts, people and figures of a plan as approved: what its official book prints."""
     from actionplan import thai
-    from projects.rollup import strategy_sentence, summarize_plan
+    from budgets.figures import summarize
+    from projects.rollup import strategy_sentence
 
     def money(value) -> str:
         return thai.format_money(value, zero="0.00")
 
-    summary = summarize_plan(plan, projects)
+    summary, _, _ = summarize(plan, projects)
     direction: dict[str, list[str]] = {}
     for item in plan.direction_items.all():
         direction.setdefault(item.kind, []).append(item.text_th)

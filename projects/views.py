@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
 from actionplan.thai import clean_text
-from projects import checks, figures, services
+from budgets import figures
+from projects import checks, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
     ActivityFormSet,
