@@ -22,6 +22,7 @@ from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
+from budgets import services as budget_services  # noqa: E402
 from budgets.models import BudgetCategory, BudgetLine, QuarterAllocation  # noqa: E402
 from monitoring import services  # noqa: E402
 from monitoring.models import ActualSpending  # noqa: E402
@@ -64,17 +65,22 @@ def add_projects(count: int) -> list[Project]:
             Activity(project=project, order=n, title_th=f"กิจกรรมที่ {n}", months=[n * 3, n * 3 + 1])
             for n in (1, 2)
         )
-        BudgetLine.objects.bulk_create(
-            BudgetLine(
-                activity=activity,
-                order=n,
-                description_th="ค่าอาหารว่างและเครื่องดื่ม",
-                category=categories[n % 3],
-                fund_source=fund,
-                plain_amount=Decimal("1120"),
-            )
-            for activity in activities
-            for n in range(5)
+        budget_services.create_lines(
+            [
+                (
+                    BudgetLine(
+                        activity=activity,
+                        order=n,
+                        description_th="ค่าอาหารว่างและเครื่องดื่ม",
+                        category=categories[n % 3],
+                        fund_source=fund,
+                        plain_amount=Decimal("1120"),
+                    ),
+                    (),
+                )
+                for activity in activities
+                for n in range(5)
+            ]
         )
         QuarterAllocation.objects.bulk_create(
             QuarterAllocation(activity=activity, quarter=q, amount=Decimal("2800"))

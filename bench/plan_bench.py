@@ -26,10 +26,10 @@ from django.test import RequestFactory  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from actionplan.models import Role, StandardGroup  # noqa: E402
+from budgets import services as budget_services  # noqa: E402
 from budgets.models import (  # noqa: E402
     BudgetCategory,
     BudgetLine,
-    BudgetLineFactor,
     FundSource,
     QuarterAllocation,
 )
@@ -76,24 +76,24 @@ def add_projects(count: int) -> None:
             Activity(project=project, order=n, title_th=f"กิจกรรมที่ {n}", months=[4, 5, 6])
             for n in (1, 2)
         )
-        lines = BudgetLine.objects.bulk_create(
-            BudgetLine(
-                activity=activity,
-                order=n,
-                description_th="ค่าอาหารว่างและเครื่องดื่ม",
-                category=categories[n % 3],
-                fund_source=funds[n % 3],
-                plain_amount=None if n % 2 else Decimal("1120"),
-            )
-            for activity in activities
-            for n in range(5)
-        )
         # Every other line is a formula, 32 คน x 35 บาท x 1 มื้อ = 1,120 like the plain ones.
-        BudgetLineFactor.objects.bulk_create(
-            BudgetLineFactor(line=line, order=k, quantity=Decimal(q), unit_th=u)
-            for line in lines
-            if line.plain_amount is None
-            for k, (q, u) in enumerate((("32", "คน"), ("35", "บาท"), ("1", "มื้อ")), start=1)
+        formula = [(Decimal(q), u) for q, u in (("32", "คน"), ("35", "บาท"), ("1", "มื้อ"))]
+        budget_services.create_lines(
+            [
+                (
+                    BudgetLine(
+                        activity=activity,
+                        order=n,
+                        description_th="ค่าอาหารว่างและเครื่องดื่ม",
+                        category=categories[n % 3],
+                        fund_source=funds[n % 3],
+                        plain_amount=None if n % 2 else Decimal("1120"),
+                    ),
+                    formula if n % 2 else (),
+                )
+                for activity in activities
+                for n in range(5)
+            ]
         )
         QuarterAllocation.objects.bulk_create(
             QuarterAllocation(activity=activity, quarter=2, amount=Decimal("5600"))

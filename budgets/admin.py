@@ -4,7 +4,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin
-from budgets import models, resources
+from budgets import models, resources, services
 
 
 @admin.register(models.BudgetCategory)
@@ -39,7 +39,9 @@ class BudgetLineInline(ScopedInlineMixin, admin.TabularInline):
         "fund_source",
         "plain_amount",
         "declared_amount",
+        "amount",
     ]
+    readonly_fields = ["amount"]  # derived from the factors or plain amount on save
     show_change_link = True
 
 
@@ -65,7 +67,12 @@ class BudgetLineAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     list_filter = ["category", "fund_source", "activity__project__plan__office"]
     search_fields = ["description_th", "activity__title_th", "activity__project__name_th"]
     autocomplete_fields = ["activity"]
+    readonly_fields = ["amount"]  # derived from the factors or plain amount on save
     inlines = [FactorInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the factors' inline
+        services.refresh_amounts([form.instance])
 
     def get_queryset(self, request):
         return (

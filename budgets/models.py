@@ -73,6 +73,17 @@ class FundSource(models.Model):
         return self.name_th
 
 
+def line_amount(quantities, plain_amount) -> Decimal:
+    """A line's amount: the product of its factors when it has a formula, else its plain amount,
+    else zero; rounded half-up to satang (never typed twice)."""
+    quantities = list(quantities)
+    if quantities:
+        return quantize(product_of(quantities))
+    if plain_amount is not None:
+        return quantize(plain_amount)
+    return ZERO
+
+
 class BudgetLine(models.Model):
     """A costed line under an activity; its amount is derived from factors or a plain amount."""
 
@@ -109,6 +120,11 @@ class BudgetLine(models.Model):
         blank=True,
         help_text=_("ข้อความสูตรเดิมที่ระบบแยกตัวคูณไม่ได้ (เช่น นำเข้าจากเอกสารเก่า)"),
     )
+    # Derived, never typed: written only by budgets.services with the factors or plain amount
+    # (verify_amounts checks it equals derived_amount()).
+    amount = models.DecimalField(
+        _("จำนวนเงิน"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
 
     class Meta:
         verbose_name = _("รายการงบประมาณ")
@@ -132,15 +148,9 @@ class BudgetLine(models.Model):
     def has_formula(self) -> bool:
         return bool(self.factors.all())
 
-    @property
-    def amount(self) -> Decimal:
-        """Π factors when the line has a formula, else the plain amount (never typed twice)."""
-        factors = self.factors.all()
-        if factors:
-            return quantize(product_of([f.quantity for f in factors]))
-        if self.plain_amount is not None:
-            return quantize(self.plain_amount)
-        return ZERO
+    def derived_amount(self) -> Decimal:
+        """What `amount` must hold: see line_amount (for budgets.services and verify_amounts)."""
+        return line_amount([f.quantity for f in self.factors.all()], self.plain_amount)
 
     @property
     def formula_text(self) -> str:

@@ -17,6 +17,7 @@ from import_export.formats import base_formats
 from import_export.widgets import ForeignKeyWidget
 from openpyxl import Workbook
 
+from budgets import services
 from budgets.models import BudgetCategory, BudgetLine, FundSource
 from imports.export import csv_value, text_cell
 from imports.safety import MAX_BYTES, RejectedFile, check_xlsx_container
@@ -110,3 +111,8 @@ class BudgetLineResource(resources.ModelResource):
             "amount",
         ]
         use_transactions = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """The stored amount follows the imported plain amount (and the line's saved factors)."""
+        super().before_save_instance(instance, row, **kwargs)
+        services.stamp_amount(instance, instance.factors.all() if instance.pk else ())

@@ -16,7 +16,7 @@ from actionplan import thai
 from actionplan.i18n import thai_labels
 from actionplan.models import Office, OrgUnit, Plan, PlanStatus, PlanType, Strategy, StrategyLabel
 from budgets.formula import parse_formula
-from budgets.models import BudgetCategory, BudgetLine, FundSource, category_for
+from budgets.models import BudgetCategory, BudgetLine, FundSource, category_for, line_amount
 from budgets.money import ZERO, quantize
 from imports import template
 from imports.cells import CellProblem, check_amount, project_key, squash
@@ -129,12 +129,7 @@ class PlannedLine:
 
     @property
     def amount(self) -> Decimal:
-        if self.factors:
-            product = Decimal(1)
-            for quantity, _ in self.factors:
-                product *= quantity
-            return quantize(product)
-        return quantize(self.plain_amount) if self.plain_amount is not None else ZERO
+        return line_amount([quantity for quantity, _ in self.factors], self.plain_amount)
 
     def signature(self) -> tuple:
         return (

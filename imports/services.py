@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
 from actionplan.services import get_fiscal_year
+from budgets import services as budget_services
 from budgets.models import (
     BudgetCategory,
     BudgetLine,
-    BudgetLineFactor,
     FundSource,
     QuarterAllocation,
 )
@@ -213,13 +213,8 @@ def _write_activities(projects: list[PlannedProject]) -> None:
                 declared_amount=planned.declared_amount,
                 formula_note_th=planned.formula_note,
             )
-            lines.append((line, planned))
-    BudgetLine.objects.bulk_create([line for line, _ in lines])
-    BudgetLineFactor.objects.bulk_create(
-        BudgetLineFactor(line_id=line.pk, order=n, quantity=quantity, unit_th=unit)
-        for line, planned in lines
-        for n, (quantity, unit) in enumerate(planned.factors, start=1)
-    )
+            lines.append((line, planned.factors))
+    budget_services.create_lines(lines)
     QuarterAllocation.objects.bulk_create(
         QuarterAllocation(activity_id=a.obj.pk, quarter=q, amount=value)
         for a in activities

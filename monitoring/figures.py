@@ -26,6 +26,7 @@ from django.db.models import Q
 from actionplan import thai
 from actionplan.i18n import thai_labels
 from actionplan.models import StrategyIndicator
+from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO, quantize
 from indicators.models import Assessment, Comparator, ProjectIndicator, assess
@@ -41,7 +42,6 @@ from monitoring.models import (
 )
 from monitoring.rounds import Round, plan_rounds
 from plans.models import DisbursementTarget
-from projects import figures
 from projects.audit import numbered
 from projects.models import Activity, Project, ProjectStatus
 

@@ -84,12 +84,13 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
 @in_thai  # stored with the approval and hashed: never in the approver's page language
 def plan_snapshot(plan, projects: list[Project], *, by, at) -> dict:
     """Texts, people and figures of a plan as approved: what its official book prints."""
-    from projects.rollup import strategy_sentence, summarize_plan
+    from budgets.figures import summarize
+    from projects.rollup import strategy_sentence
 
     def money(value) -> str:
         return thai.format_money(value, zero="0.00")
 
-    summary = summarize_plan(plan, projects)
+    summary, _, _ = summarize(plan, projects)
     direction: dict[str, list[str]] = {}
     for item in plan.direction_items.all():
         direction.setdefault(item.kind, []).append(item.text_th)

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan import thai
 from actionplan.models import OrgUnit, Plan, Role, Strategy
 from actionplan.services import DomainError
+from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
 from plans import charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
 from plans.models import DisbursementTarget, PlanApproval
-from projects import checks, figures
+from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
 from projects.rollup import plan_projects, strategy_sentence

@@ -16,6 +16,7 @@ from weasyprint import CSS, HTML
 from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndicator
+from budgets.figures import summarize
 from budgets.models import BudgetCategory
 from printing.models import OFFICE_SCOPE
 from printing.project import print_queryset, project_chunk, project_context
@@ -45,7 +46,7 @@ from printing.renderer import (
     print_settings_for,
     watermark_image,
 )
-from projects.rollup import plan_projects, strategy_sentence, summarize_plan
+from projects.rollup import plan_projects, strategy_sentence
 
 # --- Plan book context ---------------------------------------------------------------------
 
@@ -175,7 +176,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
     for item in plan.direction_items.all():
         direction[item.kind].append(item.text_th)
     projects = plan_projects(plan, scope_projects(print_queryset(), scope))
-    summary = summarize_plan(plan, projects)
+    summary, _, _ = summarize(plan, projects)
     categories = list(BudgetCategory.objects.all())
     by_strategy = {s.pk: s for s in strategies}
 

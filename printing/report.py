@@ -276,8 +276,8 @@ def project_report_context(project, n: int, today: date | None = None) -> dict:
     """One project's report of round n as prepared data: the round report's figures and
     project part (same rows, same formatting), plus its spending per budget category against
     the approved budget. Watermarked until the report is accepted or the round closed."""
+    from budgets import figures as plan_figures
     from monitoring import figures as monitoring
-    from projects import figures as plan_figures
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=project.plan_id)
     today = today or date.today()

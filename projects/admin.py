@@ -14,6 +14,7 @@ from actionplan.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 # Imported first so their admins are registered before they are replaced by audited ones.
 from actionplan.i18n import in_thai
 from budgets import admin as budgets_admin
+from budgets import services as budget_services
 from budgets.models import BudgetLine
 from indicators import admin as indicators_admin
 from indicators.models import ProjectIndicator
@@ -73,6 +74,10 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         from budgets.admin import BudgetLineInline, QuarterAllocationInline
 
         return [BudgetLineInline, QuarterAllocationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        budget_services.refresh_amounts(form.instance.budget_lines.all())  # derived, never typed
 
 
 class IndicatorInline(ScopedInlineMixin, admin.TabularInline):

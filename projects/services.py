@@ -20,7 +20,8 @@ from django.utils import timezone
 from actionplan import thai
 from actionplan.models import PlanStatus
 from actionplan.services import DomainError
-from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
+from budgets import services as budget_services
+from budgets.models import BudgetLine, QuarterAllocation
 from indicators.models import ProjectIndicator
 from projects import audit
 from projects.models import (
@@ -310,6 +311,7 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         line.declared_amount = parsed.declared if parsed else None
         line.formula_note_th = ""
         line.parsed = parsed
+        budget_services.stamp_amount(line, parsed.factors if parsed else ())
         lines.append(line)
     for order, line in enumerate(lines, start=1):
         line.order = order
@@ -322,16 +324,13 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         "plain_amount",
         "declared_amount",
         "formula_note_th",
+        "amount",
     ]
     _sync(BudgetLine, existing, lines, fields, _removed_ids(formset))
     # Factors are rewritten for the posted lines only: a saved line the page did not send keeps
     # its formula (its activity's removal, if explicit, deleted it with its factors).
-    BudgetLineFactor.objects.filter(line_id__in=[line.pk for line in lines if line.pk]).delete()
-    BudgetLineFactor.objects.bulk_create(
-        BudgetLineFactor(line=line, order=i, quantity=factor.quantity, unit_th=factor.unit)
-        for line in lines
-        if line.parsed
-        for i, factor in enumerate(line.parsed.factors, start=1)
+    budget_services.write_factors(
+        [(line, line.parsed.factors if line.parsed else ()) for line in lines]
     )
 
 
@@ -496,25 +495,21 @@ def _copy_activities(source: Project, copy: Project) -> None:
         for a in old
         for q in a.quarters.all()
     )
-    line_pairs = [
-        (
-            line,
-            BudgetLine(
-                activity=new_by_old[a.pk],
-                order=line.order,
-                description_th=line.description_th,
-                category_id=line.category_id,
-                fund_source_id=line.fund_source_id,
-                plain_amount=line.plain_amount,
-                formula_note_th=line.formula_note_th,
-            ),
-        )
-        for a in old
-        for line in a.budget_lines.all()
-    ]
-    BudgetLine.objects.bulk_create(new for _, new in line_pairs)
-    BudgetLineFactor.objects.bulk_create(
-        BudgetLineFactor(line=new, order=f.order, quantity=f.quantity, unit_th=f.unit_th)
-        for old_line, new in line_pairs
-        for f in old_line.factors.all()
+    budget_services.create_lines(
+        [
+            (
+                BudgetLine(
+                    activity=new_by_old[a.pk],
+                    order=line.order,
+                    description_th=line.description_th,
+                    category_id=line.category_id,
+                    fund_source_id=line.fund_source_id,
+                    plain_amount=line.plain_amount,
+                    formula_note_th=line.formula_note_th,
+                ),
+                line.factors.all(),  # copied with their order
+            )
+            for a in old
+            for line in a.budget_lines.all()
+        ]
     )

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from actionplan.models import Office, OrgUnit, Person, Plan, Role, StandardGroup, Strategy, User
 from actionplan.services import create_office, get_fiscal_year
+from budgets import services as budget_services
 from budgets.formula import parse_formula
 from budgets.models import (
     BudgetCategory,
     BudgetLine,
-    BudgetLineFactor,
     FundSource,
     QuarterAllocation,
 )
@@ -133,7 +133,7 @@ def make_line(
     declared: Decimal | str | None = None,
 ) -> BudgetLine:
     """A line from formula text ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
-    line = BudgetLine.objects.create(
+    line = BudgetLine(
         activity=activity,
         order=activity.budget_lines.count() + 1,
         description_th=description_th,
@@ -142,15 +142,13 @@ def make_line(
         plain_amount=Decimal(amount) if amount is not None else None,
         declared_amount=Decimal(declared) if declared is not None else None,
     )
+    factors = ()
     if formula:
         parsed = parse_formula(formula)
-        BudgetLineFactor.objects.bulk_create(
-            BudgetLineFactor(line=line, order=i, quantity=f.quantity, unit_th=f.unit)
-            for i, f in enumerate(parsed.factors, start=1)
-        )
+        factors = parsed.factors
         if declared is None and parsed.declared is not None:
             line.declared_amount = parsed.declared
-            line.save(update_fields=["declared_amount"])
+    budget_services.create_lines([(line, factors)])
     return line
 
 

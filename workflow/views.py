@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.models import OrgUnit, Role
 from actionplan.services import DomainError
 from actionplan.thai import clean_text
-from projects import figures
+from budgets import figures
 from projects.audit import captures_ip
 from projects.models import EventAction, Project, ProjectEvent, ProjectStatus
 from projects.views import _gantt_months, _visible_project

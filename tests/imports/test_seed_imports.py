@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 
 from actionplan.models import StandardGroup
+from budgets.figures import summarize
 from imports import services
 from projects import checks
 from projects.models import Project
-from projects.rollup import plan_projects, summarize_plan
+from projects.rollup import plan_projects
 from tests import factories as f
 from tests.imports import workbooks as wb
 
@@ -43,7 +44,7 @@ class TestStrategySummary:
         assert report.ok and report.committed
         assert report.count("created") == 11
         plan = office.plans.get()
-        summary = summarize_plan(plan)
+        summary, _, _ = summarize(plan, plan_projects(plan))
         assert summary.total == D("763800.00")
         [strategy] = summary.strategies
         assert (strategy.key.number, strategy.key.label, strategy.count) == (6, "ยุทธศาสตร์", 11)
@@ -55,7 +56,7 @@ class TestStrategySummary:
         run(office, wb.workbook(wb.strategy6_summary), commit=True)
         by_group = {
             b.key.standard_code: (b.count, b.total)
-            for b in summarize_plan(office.plans.get()).groups
+            for b in summarize(office.plans.get(), plan_projects(office.plans.get()))[0].groups
         }
         assert by_group == {
             StandardGroup.ADMIN: (4, D("238800.00")),
@@ -87,7 +88,9 @@ class TestProjectBudgetTables:
         assert line.formula_text == "35 คน x 35 บาท x 40 ครั้ง"
         assert line.category.code == "services"
         assert "R-B7" in {x.rule for x in checks.check_declared_total(p8)}
-        assert summarize_plan(plan).total == D("754000.00")  # EX-02's "computed" mode
+        assert summarize(plan, plan_projects(plan))[0].total == D(
+            "754000.00"
+        )  # EX-02's "computed" mode
 
     def test_p8_mismatch_points_at_the_printed_cell(self):
         office = f.make_office("YST2")

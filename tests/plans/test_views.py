@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
+from budgets import figures
 from plans.models import DisbursementTarget
-from projects import figures
 from projects.models import Project, ProjectStatus
 from tests import factories as f
 from workflow import services
@@ -258,10 +258,78 @@ class TestNotifications:
         assert "ยังไม่อ่าน" not in page
 
 
-def test_the_value_row_figures_equal_summarize_plan(plan_a):
-    """The pages sum value rows; the model methods are the reference (one source of truth)."""
+def independent_shape(plan, projects):
+    """The roll-up worked out here, apart from budgets.figures: each line's amount from its
+    saved factors or plain amount (exact Decimals, half-up per line), added up in Python."""
+    import math
+    from collections import defaultdict
+    from decimal import ROUND_HALF_UP
 
-    from projects.rollup import plan_projects, summarize_plan
+    from budgets.models import (
+        BudgetCategory,
+        BudgetLine,
+        BudgetLineFactor,
+        FundSource,
+        QuarterAllocation,
+    )
+
+    cent, zero = Decimal("0.01"), Decimal("0.00")
+    quantities = defaultdict(list)
+    for line_id, quantity in BudgetLineFactor.objects.values_list("line_id", "quantity"):
+        quantities[line_id].append(Decimal(quantity))
+    listed = {p.pk for p in projects}
+    per_project = defaultdict(lambda: zero)
+    by_category, by_fund = defaultdict(lambda: zero), defaultdict(lambda: zero)
+    for pk, project_id, category_id, fund_id, plain in BudgetLine.objects.filter(
+        activity__project__plan=plan
+    ).values_list("pk", "activity__project_id", "category_id", "fund_source_id", "plain_amount"):
+        if quantities[pk]:
+            amount = math.prod(quantities[pk], start=Decimal(1))
+        else:
+            amount = Decimal(plain) if plain is not None else zero
+        amount = amount.quantize(cent, rounding=ROUND_HALF_UP)
+        if project_id in listed:
+            per_project[project_id] += amount
+            by_category[category_id] += amount
+            by_fund[fund_id] += amount
+    quarters = [zero] * 4
+    for project_id, quarter, amount in QuarterAllocation.objects.filter(
+        activity__project__plan=plan
+    ).values_list("activity__project_id", "quarter", "amount"):
+        if project_id in listed:
+            quarters[quarter - 1] += Decimal(amount).quantize(cent, rounding=ROUND_HALF_UP)
+    strategies = {s.pk: [0, zero] for s in plan.strategies.all()}
+    groups = {}
+    for p in projects:
+        for buckets, key in ((strategies, p.strategy_id), (groups, p.lead_unit)):
+            bucket = buckets.setdefault(key, [0, zero])
+            bucket[0] += 1
+            bucket[1] += per_project[p.pk]
+    categories = BudgetCategory.objects.in_bulk(list(by_category))
+    funds = FundSource.objects.in_bulk(list(by_fund))
+    return (
+        sum(per_project.values(), zero),
+        quarters,
+        [tuple(v) for v in strategies.values()],
+        [
+            (unit.name_th, *v)
+            for unit, v in sorted(groups.items(), key=lambda kv: (kv[0].sort_order, kv[0].name_th))
+        ],
+        [
+            (categories[pk].name_th, v)
+            for pk, v in sorted(by_category.items(), key=lambda kv: categories[kv[0]].order)
+        ],
+        [
+            (funds[pk].name_th, v)
+            for pk, v in sorted(by_fund.items(), key=lambda kv: funds[kv[0]].order)
+        ],
+    ), dict(per_project)
+
+
+def test_the_plan_figures_equal_an_independent_computation(plan_a):
+    """The pages' ORM aggregates (budgets.figures) against the lines added up in the test,
+    and against the model's per-project totals over the prefetched lines."""
+    from projects.rollup import plan_projects
 
     projects = add_projects(plan_a, 4)
     activity = f.make_activity(projects[0])
@@ -272,7 +340,7 @@ def test_the_value_row_figures_equal_summarize_plan(plan_a):
     f.set_quarters(activity, "1000.005", 0, "3720")
     f.make_project(plan_a, name_th="โครงการไม่มีงบ")
     loaded = plan_projects(plan_a)
-    expected = summarize_plan(plan_a, loaded)
+    expected, expected_per_project = independent_shape(plan_a, loaded)
     got, per_project, _ = figures.summarize(plan_a, loaded)
 
     def shape(summary):
@@ -285,8 +353,11 @@ def test_the_value_row_figures_equal_summarize_plan(plan_a):
             [(b.label, b.total) for b in summary.fund_sources],
         )
 
-    assert shape(got) == shape(expected)
+    assert shape(got) == expected
     assert {p.pk: per_project[p.pk].total for p in loaded} == {
         p.pk: p.budget_total() for p in loaded
     }
+    assert {p.pk: per_project[p.pk].total for p in loaded if p.pk in expected_per_project} == (
+        expected_per_project
+    )
     assert got.total == Decimal("12720.01")

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionplan import thai
 from actionplan.models import Plan
-from projects.rollup import summarize_plan
+from budgets.figures import summarize
+from projects.rollup import plan_projects
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         )
         if plan is None:
             raise CommandError(f"ไม่พบแผนของสำนักงาน {office} ปีงบประมาณ {year}")
-        summary = summarize_plan(plan)
+        summary, _, _ = summarize(plan, plan_projects(plan))
         if json:
             self.stdout.write(_dumps(summary.as_json()))
             return

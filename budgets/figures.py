@@ -1,0 +1,235 @@
+"""Every money total above a budget line: one database aggregate through the ORM.
+
+A line's amount is stored (`BudgetLine.amount`, written only by budgets.services). Activity,
+project, category, fund-source, quarter, strategy, group and plan totals are sums of that column
+and of the quarterly plan, grouped by the database (`values()` + `Sum`), and quantized once here:
+SQLite returns aggregated decimals unquantized. Nothing is re-derived from factors.
+
+budgets is below projects: the projects are reached through the foreign keys by name
+(`activity__project__plan`), never by importing projects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import CharField, DecimalField, F, IntegerField, Sum, Value
+
+from budgets.models import BudgetLine, QuarterAllocation
+from budgets.money import ZERO, quantize
+
+# Wide enough for any plan's total; the stored column is numeric(14, 2).
+TOTAL = DecimalField(max_digits=20, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A category or fund source as the pages print it (no model instance needed)."""
+
+    pk: int
+    name_th: str
+    short_th: str
+    order: int
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+@dataclass
+class Bucket:
+    """A labelled group of projects and their total."""
+
+    key: object
+    label: str
+    projects: list = field(default_factory=list)
+    total: Decimal = ZERO
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+
+@dataclass
+class PlanSummary:
+    plan: object
+    projects: list
+    strategies: list[Bucket]
+    groups: list[Bucket]
+    categories: list[Bucket]
+    fund_sources: list[Bucket]
+    quarters: list[Decimal]
+    total: Decimal
+
+    def as_json(self) -> dict:
+        """The shape printed by `plan_summary --json`; amounts as strings with two decimals."""
+        return {
+            "office": self.plan.office.code,
+            "year": self.plan.fiscal_year.year_be,
+            "plan_total": f"{self.total:.2f}",
+            "strategies": [
+                {
+                    "number": b.key.number if b.key else None,
+                    "title": b.key.title_th if b.key else b.label,
+                    "projects": b.count,
+                    "total": f"{b.total:.2f}",
+                }
+                for b in self.strategies
+            ],
+            "groups": [
+                {"name": b.label, "projects": b.count, "total": f"{b.total:.2f}"}
+                for b in self.groups
+            ],
+            "categories": [{"name": b.label, "total": f"{b.total:.2f}"} for b in self.categories],
+            "fund_sources": [
+                {"name": b.label, "total": f"{b.total:.2f}"} for b in self.fund_sources
+            ],
+            "quarters": [f"{q:.2f}" for q in self.quarters],
+        }
+
+
+def _zero() -> Decimal:
+    return ZERO
+
+
+@dataclass
+class ProjectFigures:
+    """One project's totals: overall, per category, per fund source and per quarter."""
+
+    total: Decimal = ZERO
+    by_category: dict = field(default_factory=lambda: defaultdict(_zero))
+    by_fund: dict = field(default_factory=lambda: defaultdict(_zero))
+    quarters: list = field(default_factory=lambda: [ZERO, ZERO, ZERO, ZERO])
+
+
+_LINES, _QUARTERS = 0, 1
+
+
+def _rows(lines, quarters):
+    """The lines' sums per (project, category, fund source), with the category's and fund
+    source's names, and the quarterly plan's sums per (project, quarter): one query (UNION ALL
+    of two grouped aggregates)."""
+    text, number = CharField(), IntegerField()
+    line_rows = (
+        lines.order_by()
+        .values(
+            project=F("activity__project_id"),
+            kind=Value(_LINES, output_field=number),
+            a=F("category_id"),
+            b=F("fund_source_id"),
+            a_name=F("category__name_th"),
+            a_short=F("category__short_th"),
+            a_order=F("category__order"),
+            b_name=F("fund_source__name_th"),
+            b_short=F("fund_source__short_th"),
+            b_order=F("fund_source__order"),
+        )
+        .annotate(total=Sum("amount", output_field=TOTAL))
+    )
+    quarter_rows = (
+        quarters.order_by()
+        .values(
+            project=F("activity__project_id"),
+            kind=Value(_QUARTERS, output_field=number),
+            a=F("quarter"),
+            b=Value(0, output_field=number),
+            a_name=Value("", output_field=text),
+            a_short=Value("", output_field=text),
+            a_order=Value(0, output_field=number),
+            b_name=Value("", output_field=text),
+            b_short=Value("", output_field=text),
+            b_order=Value(0, output_field=number),
+        )
+        .annotate(total=Sum("amount", output_field=TOTAL))
+    )
+    return line_rows.union(quarter_rows, all=True)
+
+
+def project_figures(
+    plan=None, *, project_ids=None
+) -> tuple[dict[int, ProjectFigures], dict[int, Ref], dict[int, Ref]]:
+    """Per-project figures of a plan (or of the given projects), with the categories and fund
+    sources used: one query whatever the number of lines."""
+    if plan is not None:
+        lines = BudgetLine.objects.filter(activity__project__plan=plan)
+        quarters = QuarterAllocation.objects.filter(activity__project__plan=plan)
+    elif project_ids:
+        ids = [int(pk) for pk in project_ids]
+        lines = BudgetLine.objects.filter(activity__project_id__in=ids)
+        quarters = QuarterAllocation.objects.filter(activity__project_id__in=ids)
+    else:
+        return {}, {}, {}
+    figures: dict[int, ProjectFigures] = defaultdict(ProjectFigures)
+    categories: dict[int, Ref] = {}
+    funds: dict[int, Ref] = {}
+    for row in _rows(lines, quarters):
+        entry = figures[row["project"]]
+        amount = quantize(row["total"])
+        if row["kind"] == _QUARTERS:
+            entry.quarters[row["a"] - 1] += amount
+            continue
+        entry.total += amount
+        entry.by_category[row["a"]] += amount
+        entry.by_fund[row["b"]] += amount
+        if row["a"] not in categories:
+            categories[row["a"]] = Ref(row["a"], row["a_name"], row["a_short"], row["a_order"])
+        if row["b"] not in funds:
+            funds[row["b"]] = Ref(row["b"], row["b_name"], row["b_short"], row["b_order"])
+    return figures, categories, funds
+
+
+def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigures], list[Ref]]:
+    """All roll-ups of a plan for the listed projects (all of them, or those a viewer may see):
+    per strategy, group, category, fund source, quarter and the plan; also each project's
+    figures and the fund sources used (in their order), for the fund-split columns.
+    `projects` need pk, strategy(_id) and lead_unit(_id)."""
+    figures, categories, funds = project_figures(plan)
+    strategies: dict = {s.pk: Bucket(s, str(s)) for s in plan.strategies.all()}
+    groups: dict = {}
+    by_category: dict = defaultdict(_zero)
+    by_fund: dict = defaultdict(_zero)
+    quarters = [ZERO] * 4
+    total = ZERO
+    for project in projects:
+        entry = figures[project.pk]
+        bucket = strategies.get(project.strategy_id)
+        if bucket is None:
+            bucket = strategies[project.strategy_id] = Bucket(
+                project.strategy, str(project.strategy or "ไม่ระบุกลยุทธ์")
+            )
+        bucket.projects.append(project)
+        bucket.total += entry.total
+        group = groups.get(project.lead_unit_id)
+        if group is None:
+            group = groups[project.lead_unit_id] = Bucket(
+                project.lead_unit, project.lead_unit.name_th
+            )
+        group.projects.append(project)
+        group.total += entry.total
+        total += entry.total
+        for pk, amount in entry.by_category.items():
+            by_category[pk] += amount
+        for pk, amount in entry.by_fund.items():
+            by_fund[pk] += amount
+        for i, amount in enumerate(entry.quarters):
+            quarters[i] += amount
+    summary = PlanSummary(
+        plan=plan,
+        projects=projects,
+        strategies=list(strategies.values()),
+        groups=sorted(groups.values(), key=lambda b: (b.key.sort_order, b.label)),
+        categories=[
+            Bucket(categories[pk], categories[pk].name_th, total=quantize(v))
+            for pk, v in sorted(
+                by_category.items(), key=lambda kv: (categories[kv[0]].order, kv[0])
+            )
+        ],
+        fund_sources=[
+            Bucket(funds[pk], funds[pk].name_th, total=quantize(v))
+            for pk, v in sorted(by_fund.items(), key=lambda kv: (funds[kv[0]].order, kv[0]))
+        ],
+        quarters=[quantize(q) for q in quarters],
+        total=quantize(total),
+    )
+    return summary, figures, [b.key for b in summary.fund_sources]
