@@ -11,7 +11,7 @@ from actionplan.models import StandardGroup
 from monitoring.models import ProjectReport, ReportStatus
 from printing import tasks
 from printing.models import PlanRender, RenderKind, RenderStatus
-from projects import services
+from monitoring import services
 from tests import factories as f
 from tests.monitoring.conftest import report_round, worked_project
 from tests.printing.conftest import page_count, pdftotext
