@@ -17,10 +17,9 @@ from import_export.formats import base_formats
 from import_export.widgets import ForeignKeyWidget
 from openpyxl import Workbook
 
+from actionplan.workbooks import MAX_BYTES, RejectedFile, check_xlsx_container, csv_value, text_cell
 from budgets import services
 from budgets.models import BudgetCategory, BudgetLine, FundSource
-from imports.export import csv_value, text_cell
-from imports.safety import MAX_BYTES, RejectedFile, check_xlsx_container
 
 
 class SafeXLSX(base_formats.XLSX):

@@ -13,19 +13,18 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actionplan import thai
 from actionplan.i18n import in_thai
+from actionplan.workbooks import csv_value, text_cell
 from budgets.formula import Factor, format_formula, product_of
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
 from budgets.money import ZERO, quantize
 from imports import template
 from projects.models import Activity, Project
 
-_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {"ชื่อโครงการ": 50, "รายการ": 45, "กิจกรรม": 45, "ตัวชี้วัดความสำเร็จ": 50, "ชื่อกลยุทธ์": 40}
 
 
@@ -223,25 +222,6 @@ def summary_rows(plan, projects: list[ProjectRows]) -> Iterator[list]:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def text_cell(ws, value):
-    """Text as a string cell (never a formula), numbers as numbers, blanks as nothing.
-
-    Text that starts like a formula (= + - @, as the CSV escapes) is also marked quotePrefix,
-    Excel's "this is text" flag: without it, editing the cell and pressing Enter makes it live.
-    The value itself is unchanged (no leading ' to strip on import)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(_CSV_DANGEROUS):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            return cell
-    return value
-
-
 def _sheet(wb: Workbook, spec: template.SheetSpec, rows: Iterable[list]) -> None:
     ws = wb.create_sheet(spec.title)
     for i, header in enumerate(spec.headers, start=1):
@@ -307,15 +287,6 @@ def template_workbook() -> bytes:
 
 
 # --- csv ----------------------------------------------------------------------------------------
-
-
-def csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | int | float):
-        return str(value)
-    text = str(value)
-    return f"'{text}" if text.startswith(_CSV_DANGEROUS) else text
 
 
 @in_thai

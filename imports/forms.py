@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
+from actionplan.workbooks import MAX_BYTES, RejectedFile, check_file_name
 from imports.models import ImportMode
-from imports.safety import MAX_BYTES, RejectedFile, check_file_name
 
 
 class UploadForm(forms.Form):

@@ -21,7 +21,7 @@ from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, Wor
 from openpyxl.xml.functions import iterparse
 
 from actionplan.thai import clean_text
-from imports.safety import MAX_COLUMNS, MAX_ROWS, RejectedFile
+from actionplan.workbooks import MAX_COLUMNS, MAX_ROWS, RejectedFile
 
 UNREADABLE = "เปิดไฟล์ .xlsx ไม่ได้ ไฟล์อาจเสียหายหรือมีเนื้อหาที่ไม่ปลอดภัย จึงไม่อ่านไฟล์นี้"
 EXCEL_LAST_ROW = 1_048_576  # a dimension reaching it is a placeholder, not a measurement

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
 from actionplan.services import get_fiscal_year
+from actionplan.workbooks import CheckedFile, RejectedFile, check_file, sha256_of
 from budgets import services as budget_services
 from budgets.models import (
     BudgetCategory,
@@ -36,7 +37,6 @@ from imports.headers import Vocabulary
 from imports.models import GroupAlias, ImportBatch, ImportMode, ImportStatus
 from imports.planning import ImportPlan, PlannedProject, Planner, load_context
 from imports.records import Issue, Loc, Parsed, Report
-from imports.safety import CheckedFile, RejectedFile, check_file, sha256_of
 from indicators.models import ProjectIndicator
 from projects import audit
 from projects.models import Activity, EventAction, Project

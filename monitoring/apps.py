@@ -11,4 +11,5 @@ class MonitoringConfig(AppConfig):
         from monitoring import figures
         from projects import services as project_services
 
-        project_services.COPY_RATIONALE_HOOKS.append(figures.year_end_paragraph)
+        if figures.year_end_paragraph not in project_services.COPY_RATIONALE_HOOKS:
+            project_services.COPY_RATIONALE_HOOKS.append(figures.year_end_paragraph)

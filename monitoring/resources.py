@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actionplan.i18n import in_thai
-from imports.export import text_cell
+from actionplan.workbooks import text_cell
 from monitoring.models import ActivityState
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actionplan.models import Plan, StrategyIndicatorTarget, User
-from fixtures import demo
+from fixtures import demo_office, demo_projects
 from fixtures.demo import load_demo
 from monitoring.models import ProjectReport, ReportRound
 from projects.checks import ERROR, check_project
@@ -44,7 +44,7 @@ def test_load_demo_creates_the_office_its_users_and_the_2566_plan():
 
     assert result.office.code == "PTL2"
     assert result.office.units.count() == 10
-    assert [u for u, _, _ in result.created_users] == list(demo.USERS)
+    assert [u for u, _, _ in result.created_users] == list(demo_office.USERS)
     assert User.objects.filter(office=result.office).count() == 7
     plan = Plan.objects.get(office=result.office, fiscal_year__year_be=2566)
     assert plan == result.plan
@@ -95,12 +95,12 @@ def test_running_load_demo_twice_changes_nothing():
     assert _row_counts() == counts
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert second.created_users == []
-    assert second.existing_users == list(demo.USERS)
+    assert second.existing_users == list(demo_office.USERS)
 
 
 def test_ex01_totals_come_out_of_the_model():
     load_demo()
-    project = _project(demo.EX01_NAME)
+    project = _project(demo_projects.EX01_NAME)
 
     assert project.budget_total() == Decimal("6820.00")
     assert project.quarter_totals() == [Decimal("0"), Decimal("0"), Decimal("6820"), Decimal("0")]
@@ -122,7 +122,7 @@ def test_ex01_totals_come_out_of_the_model():
 
 def test_ex01_passes_every_project_check_without_errors():
     load_demo()
-    project = reload_project(Project.objects.get(name_th=demo.EX01_NAME))
+    project = reload_project(Project.objects.get(name_th=demo_projects.EX01_NAME))
 
     findings = check_project(project)
 
@@ -150,12 +150,14 @@ def test_ex02_strategy_6_has_11_projects_totalling_763800():
         "AUDIT": (1, Decimal("50000.00")),
         "HR": (1, Decimal("50000.00")),
     }
-    assert _project(demo.S6_P8_NAME).budget_total() == Decimal("58800.00")  # summary, not 49,000
+    assert _project(demo_projects.S6_P8_NAME).budget_total() == Decimal(
+        "58800.00"
+    )  # summary, not 49,000
 
 
 def test_ex03_splits_120000_into_services_and_materials():
     load_demo()
-    project = _project(demo.S6_P3_NAME)
+    project = _project(demo_projects.S6_P3_NAME)
 
     assert project.budget_total() == Decimal("120000.00")
     assert _amounts_by_category(project) == {
@@ -171,7 +173,7 @@ def test_ex03_splits_120000_into_services_and_materials():
 
 def test_ex05_and_ex06_enter_their_real_lines_for_50000_each():
     load_demo()
-    p9, p6 = _project(demo.S6_P9_NAME), _project(demo.S6_P6_NAME)
+    p9, p6 = _project(demo_projects.S6_P9_NAME), _project(demo_projects.S6_P6_NAME)
 
     assert p9.budget_total() == p6.budget_total() == Decimal("50000.00")
     assert _amounts_by_category(p9) == {
@@ -187,7 +189,7 @@ def test_ex05_and_ex06_enter_their_real_lines_for_50000_each():
 
 def test_ex11_quarterly_plan_adds_up_to_275000():
     load_demo()
-    project = _project(demo.EX11_NAME)
+    project = _project(demo_projects.EX11_NAME)
 
     assert project.strategy.number == 4
     assert project.quarter_totals() == [
@@ -210,16 +212,16 @@ def test_every_demo_project_is_a_draft_whose_quarters_match_its_lines_but_the_mo
     load_demo()
 
     for project in Project.objects.with_budget():
-        expected = "approved" if project.name_th in demo.MONITORING else "draft"
+        expected = "approved" if project.name_th in demo_projects.MONITORING else "draft"
         assert project.status == expected, project.name_th
         assert project.quarter_plan_total() == project.budget_total(), project.name_th
 
 
 def _expected_actual(number: int) -> Decimal:
-    """Cumulative spending the plan reports at round `number`, from demo.MONITORING alone: each
+    """Cumulative spending the plan reports at round `number`, from demo_projects.MONITORING alone: each
     project's latest sent report (submitted or accepted) of that round or before."""
     total = Decimal("0")
-    for rounds in demo.MONITORING.values():
+    for rounds in demo_projects.MONITORING.values():
         sent = [n for n, spec in rounds.items() if n <= number and spec.status != "draft"]
         if sent:
             total += sum((Decimal(v) for _, v in rounds[max(sent)].spending), Decimal("0"))
@@ -229,7 +231,7 @@ def _expected_actual(number: int) -> Decimal:
 def test_the_monitored_projects_were_approved_through_the_workflow_and_reported():
     load_demo()
 
-    for name, rounds in demo.MONITORING.items():
+    for name, rounds in demo_projects.MONITORING.items():
         project = Project.objects.get(plan__office__code="PTL2", name_th=name)
         actions = set(project.events.values_list("action", flat=True))
         assert {"submit", "endorse", "approve", "report_save", "round_close"} <= actions, name
@@ -237,11 +239,11 @@ def test_the_monitored_projects_were_approved_through_the_workflow_and_reported(
         reports = dict(project.reports.values_list("round__number", "status"))
         assert reports == {n: spec.status for n, spec in rounds.items()}, name
     assert ProjectReport.objects.filter(project__plan__office__code="PTL2").count() == sum(
-        len(rounds) for rounds in demo.MONITORING.values()
+        len(rounds) for rounds in demo_projects.MONITORING.values()
     )
     rounds = dict(ReportRound.objects.values_list("number", "status"))
     assert rounds == {1: "closed", 2: "open"}
-    assert ReportRound.objects.get(number=2).due_date_override == demo.ROUND_2_DUE
+    assert ReportRound.objects.get(number=2).due_date_override == demo_projects.ROUND_2_DUE
 
 
 def test_the_dashboard_shows_round_1_closed_and_the_cumulative_spending(client):
@@ -259,7 +261,7 @@ def test_the_dashboard_shows_round_1_closed_and_the_cumulative_spending(client):
     alerts = set(re.findall(r'data-alert="(\w+)"', html))
     assert {"overdue", "spending", "activity"} <= alerts
     page = client.get(reverse("monitoring:round_detail", args=[result.plan.pk, 2])).content.decode()
-    assert demo.ROUND_2_DUE_REASON in page and "กำหนดส่ง 30 เมษายน 2566" in page
+    assert demo_projects.ROUND_2_DUE_REASON in page and "กำหนดส่ง 30 เมษายน 2566" in page
 
 
 def test_plan_summary_reports_the_demo_plan_total():
@@ -280,7 +282,7 @@ def test_load_demo_command_prints_passwords_once_then_says_the_users_exist():
     call_command("load_demo", stdout=first)
     call_command("load_demo", stdout=second)
 
-    for username in demo.USERS:
+    for username in demo_office.USERS:
         assert username in first.getvalue()
     assert "http://127.0.0.1:8000/" in first.getvalue()
     assert "มีอยู่แล้ว" in second.getvalue()
@@ -292,5 +294,5 @@ def _passwords_in(output: str) -> list[str]:
     return [
         line.split()[1]
         for line in output.splitlines()
-        if line.startswith("  ") and line.split()[0] in demo.USERS
+        if line.startswith("  ") and line.split()[0] in demo_office.USERS
     ]

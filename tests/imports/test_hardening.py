@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from actionplan.workbooks import MAX_ROWS, RejectedFile
 from imports import cells, export, reader, services, template
 from imports.models import ImportBatch, ImportStatus
-from imports.safety import MAX_ROWS, RejectedFile
 from projects.models import Project
 from tests import factories as f
 from tests.imports import workbooks as wb

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from actionplan.workbooks import check_file
 from budgets.models import BudgetCategory, FundSource
 from imports import cells, headers, services
 from imports.reader import UNCOMPUTED, CellError
-from imports.safety import check_file
 from tests import factories as f
 
 D = Decimal

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
+from actionplan.workbooks import RejectedFile, check_file
 from imports import services
-from imports.safety import RejectedFile, check_file
 from projects.models import Project
 from tests import factories as f
 from tests.imports import workbooks as wb

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from actionplan import thai
 from actionplan.models import StandardGroup
+from monitoring import services
 from monitoring.models import ProjectReport, ReportStatus
 from printing import tasks
 from printing.models import PlanRender, RenderKind, RenderStatus
-from monitoring import services
 from tests import factories as f
 from tests.monitoring.conftest import report_round, worked_project
 from tests.printing.conftest import page_count, pdftotext

@@ -1,8 +1,11 @@
-"""Checks an upload must pass before any parser sees it (quality.md §2.4, FI-1 … FI-5).
+"""Workbooks, for every app that reads or writes one (imports, the admin's import-export, the
+monitoring .xlsx): what an uploaded file may be before anything parses it (size, zip bomb,
+entries, rows, columns) and formula-like text written as text (cells and CSV).
+
+Checks an upload must pass before any parser sees it (quality.md §2.4, FI-1 … FI-5).
 
 An .xlsx is a zip: its central directory states every entry's compressed and uncompressed size,
-so a bomb is refused from those few hundred bytes, before anything is inflated.
-"""
+so a bomb is refused from those few hundred bytes, before anything is inflated."""
 
 from __future__ import annotations
 
@@ -10,6 +13,10 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 MAX_BYTES = 10 * 1024 * 1024  # upload size (FI-1)
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # all zip entries together (FI-2)
@@ -107,3 +114,36 @@ def check_xlsx_container(data: bytes) -> None:
         raise RejectedFile("ไฟล์นี้มีแมโคร กรุณาบันทึกเป็น .xlsx (ไม่มีแมโคร) แล้วนำเข้าอีกครั้ง")
     if _SPREADSHEET_MAIN not in declared:
         raise RejectedFile("ไฟล์นี้ไม่ใช่เวิร์กบุ๊ก Excel (.xlsx)")
+
+
+# --- writing: text that looks like a formula stays text -----------------------------------------
+
+_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws, value):
+    """Text as a string cell (never a formula), numbers as numbers, blanks as nothing.
+
+    Text that starts like a formula (= + - @, as the CSV escapes) is also marked quotePrefix,
+    Excel's "this is text" flag: without it, editing the cell and pressing Enter makes it live.
+    The value itself is unchanged (no leading ' to strip on import)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_CSV_DANGEROUS):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
+    return value
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float):
+        return str(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(_CSV_DANGEROUS) else text
