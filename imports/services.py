@@ -35,7 +35,8 @@ from budgets.models import (
 from imports import parse, reader
 from imports.headers import Vocabulary
 from imports.models import GroupAlias, ImportBatch, ImportMode, ImportStatus
-from imports.planning import ImportPlan, PlannedProject, Planner, load_context
+from imports.planned import ImportPlan, PlannedProject, load_context
+from imports.planning import Planner
 from imports.records import Issue, Loc, Parsed, Report
 from indicators.models import ProjectIndicator
 from projects import audit
