@@ -5,19 +5,29 @@ project, category, fund-source, quarter, strategy, group and plan totals are sum
 and of the quarterly plan, grouped by the database (`values()` + `Sum`), and quantized once here:
 SQLite returns aggregated decimals unquantized. Nothing is re-derived from factors.
 
+`summarize()` keeps the per-project figures of a plan's listed projects in the cache between
+requests, under a key made of every listed project's (id, version, updated_at): every write of
+a line, factor or quarterly plan bumps its project's version (the editor, imports, the admin),
+so after a save only that project is aggregated again (bench/plan_bench.py;
+docs/decisions/money-path.md). Category and
+fund-source names are read fresh on every hit (one query).
+
 budgets is below projects: the projects are reached through the foreign keys by name
 (`activity__project__plan`), never by importing projects.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, DecimalField, F, IntegerField, Sum, Value
 
-from budgets.models import BudgetLine, QuarterAllocation
+from budgets.models import BudgetCategory, BudgetLine, FundSource, QuarterAllocation
 from budgets.money import ZERO, quantize
 
 # Wide enough for any plan's total; the stored column is numeric(14, 2).
@@ -179,12 +189,75 @@ def project_figures(
     return figures, categories, funds
 
 
+CACHE_SECONDS = 6 * 3600
+
+
+def _refs(category_ids, fund_ids) -> tuple[dict[int, Ref], dict[int, Ref]]:
+    """The used categories and fund sources with their current names: one query."""
+    number = IntegerField()
+    rows = (
+        BudgetCategory.objects.filter(pk__in=list(category_ids))
+        .order_by()
+        .values("pk", "name_th", "short_th", "order", kind=Value(0, output_field=number))
+        .union(
+            FundSource.objects.filter(pk__in=list(fund_ids))
+            .order_by()
+            .values("pk", "name_th", "short_th", "order", kind=Value(1, output_field=number)),
+            all=True,
+        )
+    )
+    categories: dict[int, Ref] = {}
+    funds: dict[int, Ref] = {}
+    for row in rows:
+        target = funds if row["kind"] else categories
+        target[row["pk"]] = Ref(row["pk"], row["name_th"], row["short_th"], row["order"])
+    return categories, funds
+
+
+def _plan_figures(plan, projects: list):
+    """`project_figures(plan)`, from the cache while none of the listed projects changed: the
+    whole plan under one key (one cache read), else each project under its own, and only the
+    changed projects are aggregated again. Inside a transaction the rows may still be rolled
+    back (import previews, tests): never cached."""
+    if connection.in_atomic_block:
+        return project_figures(plan)
+    keys = {
+        p.pk: f"project-figures:{connection.alias}:{p.pk}:{p.version}:{p.updated_at.isoformat()}"
+        for p in projects
+    }
+    digest = hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
+    plan_key = f"plan-figures:{connection.alias}:{plan.pk}:{digest}"
+    entry = cache.get(plan_key)
+    if entry is None:
+        found = cache.get_many(list(keys.values()))
+        listed = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in keys if pk not in listed]
+        if len(missing) > len(keys) // 2:  # mostly new: the whole plan in one aggregate
+            figures, categories, funds = project_figures(plan)
+        else:
+            figures, categories, funds = project_figures(project_ids=missing)
+        for pk in missing:  # a project without lines is cached too (zero figures)
+            listed[pk] = figures.get(pk) or ProjectFigures()
+        cache.set_many({keys[pk]: listed[pk] for pk in missing}, CACHE_SECONDS)
+        used = (
+            {c for f in listed.values() for c in f.by_category},
+            {s for f in listed.values() for s in f.by_fund},
+        )
+        cache.set(plan_key, (listed, *used), CACHE_SECONDS)
+        if len(missing) == len(keys):
+            return defaultdict(ProjectFigures, listed), categories, funds
+        entry = (listed, *used)
+    listed, category_ids, fund_ids = entry
+    categories, funds = _refs(category_ids, fund_ids)
+    return defaultdict(ProjectFigures, listed), categories, funds
+
+
 def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigures], list[Ref]]:
     """All roll-ups of a plan for the listed projects (all of them, or those a viewer may see):
     per strategy, group, category, fund source, quarter and the plan; also each project's
     figures and the fund sources used (in their order), for the fund-split columns.
-    `projects` need pk, strategy(_id) and lead_unit(_id)."""
-    figures, categories, funds = project_figures(plan)
+    `projects` need pk, version, updated_at, strategy(_id) and lead_unit(_id)."""
+    figures, categories, funds = _plan_figures(plan, projects)
     strategies: dict = {s.pk: Bucket(s, str(s)) for s in plan.strategies.all()}
     groups: dict = {}
     by_category: dict = defaultdict(_zero)

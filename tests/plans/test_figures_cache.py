@@ -159,3 +159,29 @@ def test_an_admin_delete_of_a_line_shows_on_the_next_overview(client, plan, offi
     assert response.status_code == 302
     assert not BudgetLine.objects.filter(pk=extra.pk).exists()
     assert total(plan) == Decimal("1500.00")
+
+
+def test_an_unchanged_plan_is_read_from_the_cache_and_a_change_reads_only_its_project(
+    plan, office
+):
+    """The cache bench/plan_bench.py keeps (docs/decisions/money-path.md): a repeat view reads
+    no budget line; after one project changed only its lines are aggregated again."""
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    lines = []
+    for n in range(4):
+        project = f.make_project(plan, unit=f.group(office, StandardGroup.ADMIN), name_th=f"ข{n}")
+        lines.append(f.make_line(f.make_activity(project), "ค่าวัสดุ", amount="1000"))
+    assert total(plan) == Decimal("4000.00")
+    with CaptureQueriesContext(connection) as queries:
+        assert total(plan) == Decimal("4000.00")
+    assert not [q for q in queries.captured_queries if "budgetline" in q["sql"].lower()]
+    changed = lines[1]
+    services.set_line(changed, plain_amount=Decimal("1250"))
+    Project.objects.filter(pk=changed.activity.project_id).update(version=F("version") + 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert total(plan) == Decimal("4250.00")
+    read = [q["sql"] for q in queries.captured_queries if "budgetline" in q["sql"].lower()]
+    assert len(read) == 1 and f"IN ({changed.activity.project_id})" in read[0], read
