@@ -161,9 +161,7 @@ def test_an_admin_delete_of_a_line_shows_on_the_next_overview(client, plan, offi
     assert total(plan) == Decimal("1500.00")
 
 
-def test_an_unchanged_plan_is_read_from_the_cache_and_a_change_reads_only_its_project(
-    plan, office
-):
+def test_an_unchanged_plan_is_read_from_the_cache_and_a_change_reads_only_its_project(plan, office):
     """The cache bench/plan_bench.py keeps (docs/decisions/money-path.md): a repeat view reads
     no budget line; after one project changed only its lines are aggregated again."""
     from django.db import connection
