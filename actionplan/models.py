@@ -588,14 +588,3 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
-
-
-# --- Printing: the models moved to printing.models (tables kept) ----------------------------
-
-
-def plan_render_path(render, filename: str) -> str:
-    """Kept for the historical migration 0004_planrender_approval that names it; the model's upload path
-    is printing.models.plan_render_path, the same rule."""
-    if render.kind == "report":
-        return f"round-reports/{filename}"
-    return f"{'approved/plans' if render.approval_id else 'plan-books'}/{filename}"

@@ -214,7 +214,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "actionplan.uploads.CleanTemporaryFileUploadHandler",  # no partial file on a full disk
+    "actionplan.storage.CleanTemporaryFileUploadHandler",  # no partial file on a full disk
 ]
 # An import preview nobody confirms within this many hours is forgotten, with its uploaded
 # file (imports.services.purge_pending; cron runs `manage.py purge_pending_imports`).

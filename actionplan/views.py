@@ -1,6 +1,5 @@
 """The ground floor's own views: home, health, and the Thai error pages (CSRF, 500)."""
 
-import errno
 import sys
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_GET
+
+from actionplan.storage import disk_full
 
 
 @login_required
@@ -30,20 +31,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
-def _disk_full(exc: BaseException | None) -> bool:
-    """Whether an exception (or one it was raised from) is the kernel saying the disk is full."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the Thai page; a full disk (also while Django receives an upload, before any
     view runs) says so, with status 507, instead of a generic fault."""
-    full = _disk_full(sys.exc_info()[1])
+    full = disk_full(sys.exc_info()[1])
     html = loader.get_template("500.html").render({"disk_full": full})
     return HttpResponse(html, status=507 if full else 500)

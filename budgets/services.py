@@ -44,11 +44,15 @@ def _new_factors(pairs) -> list[BudgetLineFactor]:
     ]
 
 
+def _stamp(line: BudgetLine, factors: list[tuple]) -> BudgetLine:
+    line.amount = line_amount([quantity for _, quantity, _ in factors], line.plain_amount)
+    return line
+
+
 def stamp_amount(line: BudgetLine, factors: Iterable[FactorLike] = ()) -> BudgetLine:
     """Set the line's stored amount (in memory) from the factors it is about to be saved with
     and its plain amount; the caller saves the line in the same bulk write as its other fields."""
-    line.amount = line_amount([q for _, q, _ in _factors(factors)], line.plain_amount)
-    return line
+    return _stamp(line, _factors(factors))
 
 
 def write_factors(pairs: Sequence[tuple[BudgetLine, Iterable[FactorLike]]]) -> None:
@@ -62,9 +66,7 @@ def write_factors(pairs: Sequence[tuple[BudgetLine, Iterable[FactorLike]]]) -> N
 def create_lines(pairs: Sequence[tuple[BudgetLine, Iterable[FactorLike]]]) -> list[BudgetLine]:
     """Insert new lines with their factors and stored amounts (two queries)."""
     pairs = [(line, _factors(factors)) for line, factors in pairs]
-    for line, factors in pairs:
-        line.amount = line_amount([q for _, q, _ in factors], line.plain_amount)
-    lines = BudgetLine.objects.bulk_create([line for line, _ in pairs])
+    lines = BudgetLine.objects.bulk_create([_stamp(line, factors) for line, factors in pairs])
     BudgetLineFactor.objects.bulk_create(_new_factors(pairs))
     return lines
 

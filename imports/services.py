@@ -9,7 +9,6 @@ import-pipeline.md). Only this module writes Plan.status/Project.status during a
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import sqlite3
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
 from actionplan.services import get_fiscal_year
+from actionplan.storage import disk_full
 from actionplan.workbooks import CheckedFile, RejectedFile, check_file, sha256_of
 from budgets import services as budget_services
 from budgets.models import (
@@ -55,10 +55,6 @@ class StorageFull(ImportRefused):
 
 STORAGE_FULL = "พื้นที่จัดเก็บเต็ม บันทึกไฟล์ที่อัปโหลดไว้รอยืนยันไม่ได้ จึงยังไม่ได้นำเข้า กรุณาแจ้งผู้ดูแลระบบ แล้วอัปโหลดอีกครั้ง"
 STORAGE_FAILED = "บันทึกไฟล์ที่อัปโหลดไว้รอยืนยันไม่ได้ จึงยังไม่ได้นำเข้า กรุณาแจ้งผู้ดูแลระบบ แล้วอัปโหลดอีกครั้ง"
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -398,7 +394,7 @@ def store_pending(checked_name: str, data: bytes) -> str:
                 raise
     except OSError as exc:
         logger.error("keeping an upload for its confirm step failed", exc_info=True)
-        raise StorageFull(STORAGE_FULL if is_disk_full(exc) else STORAGE_FAILED) from exc
+        raise StorageFull(STORAGE_FULL if disk_full(exc) else STORAGE_FAILED) from exc
     try:
         purge_pending(limit=OPPORTUNISTIC_PURGE_LIMIT)
     except (OSError, DatabaseError):

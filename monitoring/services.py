@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from actionplan import thai
 from actionplan.i18n import in_thai
-from actionplan.models import Role
+from actionplan.models import Plan, Role, StrategyIndicator
 from actionplan.services import DomainError
 from budgets.money import money_sum
 from monitoring import figures, rounds
@@ -409,8 +409,6 @@ def set_round_due_date(
 @transaction.atomic
 def set_monitoring_settings(*, plan, due_days: int, margin_pct: Decimal, by):
     """The plan administrator sets when reports are due and the spending margin of the alerts."""
-    from actionplan.models import Plan
-
     if not may_review_reports(by, plan):
         raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่กำหนดค่าการติดตามผลได้")
     if not 0 <= due_days <= 90:
@@ -426,7 +424,6 @@ def set_monitoring_settings(*, plan, due_days: int, margin_pct: Decimal, by):
 def record_strategy_results(*, plan, values: dict, by) -> int:
     """The plan administrator records this year's actual value of each strategy KPI
     ({indicator id: (value or None, note)}); an empty value removes the year's result."""
-    from actionplan.models import StrategyIndicator
 
     if not may_review_reports(by, plan):
         raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่บันทึกผลตัวชี้วัดกลยุทธ์ได้")

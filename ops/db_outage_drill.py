@@ -1,6 +1,6 @@
 """Database-outage drill: the PDF worker survives PostgreSQL going away (docs/deploy.md).
 
-On a private PostgreSQL cluster of its own (initdb into a temporary folder, port 5441 or
+On a private PostgreSQL cluster of its own (initdb into a temporary folder, a free port or
 $DRILL_PGPORT; the shared server is never touched), with production settings (DEBUG=0):
 
 1. `manage.py run_worker` is running; PostgreSQL is stopped (`pg_ctl stop -m fast`) for ~6 s
@@ -23,7 +23,6 @@ import glob
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -92,16 +91,8 @@ def _version(path: str) -> int:
     return int(Path(path).parent.name.split(".")[0])
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
 def main() -> int:
-    port = int(os.environ.get("DRILL_PGPORT", "5441"))
-    if not port_is_free(port):
-        print(f"port {port} is in use; set DRILL_PGPORT to a free port")
-        return 1
+    port = int(os.environ.get("DRILL_PGPORT") or _common.free_port())
     work = Path(tempfile.mkdtemp(prefix="db-outage-drill-"))
     cluster = Cluster(work, port)
     env = {

@@ -11,9 +11,11 @@ from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import Plan, PlanStatus, Role
 from actionplan.services import DomainError
+from budgets.figures import summarize
 from plans.models import DisbursementTarget, PlanApproval
 from projects import audit
 from projects.models import Project, ProjectStatus
+from projects.rollup import strategy_sentence
 from workflow.models import AmendmentRequest, AmendmentStatus
 from workflow.services import NotAllowed, _print_source, hooked_source
 
@@ -84,8 +86,6 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
 @in_thai  # stored with the approval and hashed: never in the approver's page language
 def plan_snapshot(plan, projects: list[Project], *, by, at) -> dict:
     """Texts, people and figures of a plan as approved: what its official book prints."""
-    from budgets.figures import summarize
-    from projects.rollup import strategy_sentence
 
     def money(value) -> str:
         return thai.format_money(value, zero="0.00")

@@ -12,7 +12,10 @@ from django.utils import timezone
 from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import Plan
+from budgets import figures as plan_figures
 from budgets.money import ZERO
+from monitoring import figures as monitoring
+from monitoring.models import ActivityState
 from printing.renderer import (
     RENDERER_VERSION,
     BookResult,
@@ -62,7 +65,6 @@ def _report_figures(f) -> dict:
 def _report_project(entry, figures, n: int, position: int) -> dict:
     """One project's part of a round's report (monitoring.ProjectProgress at round n), formatted
     for print: its figures, activities, KPI results, problems and suggestions."""
-    from monitoring.models import ActivityState
 
     project = entry.project
     sent = entry.sent_report(n)
@@ -113,7 +115,6 @@ def report_context(plan, n: int, today: date | None = None) -> dict:
     """รายงานผลการดำเนินงาน of one round as prepared data (a fixed number of queries): the
     plan's figures, per strategy and group, every project's row, then per strategy each
     project's activities, KPI results, problems and suggestions as of the round."""
-    from monitoring import figures as monitoring
 
     plan = (
         Plan.objects.select_related("office", "fiscal_year")
@@ -276,8 +277,6 @@ def project_report_context(project, n: int, today: date | None = None) -> dict:
     """One project's report of round n as prepared data: the round report's figures and
     project part (same rows, same formatting), plus its spending per budget category against
     the approved budget. Watermarked until the report is accepted or the round closed."""
-    from budgets import figures as plan_figures
-    from monitoring import figures as monitoring
 
     plan = Plan.objects.select_related("office", "fiscal_year").get(pk=project.plan_id)
     today = today or date.today()

@@ -14,7 +14,6 @@ project version, `request_approval_render()` for a plan approval's official book
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from actionplan.models import Plan, PlanStatus
+from actionplan.storage import disk_full
 from plans import services as plan_services
 from plans.models import PlanApproval
 from printing import book, renderer, report
@@ -258,10 +258,9 @@ def run_render(render_id: int) -> int | None:
         return None
     except Exception as exc:  # the page shows the failure; the log keeps the traceback
         logger.exception("%s render %s failed", render.kind, render.pk)
-        disk_full = isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT}
         running.update(
             status=RenderStatus.FAILED,
-            error=DISK_FULL if disk_full else f"{type(exc).__name__}: {exc}"[:2000],
+            error=DISK_FULL if disk_full(exc) else f"{type(exc).__name__}: {exc}"[:2000],
             message=FAILED,
             finished_at=timezone.now(),
         )

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actionplan import thai
-from actionplan.models import PlanStatus
+from actionplan.models import Plan, PlanStatus
 from actionplan.services import DomainError
 from budgets import services as budget_services
 from budgets.models import BudgetLine, QuarterAllocation
@@ -162,8 +162,6 @@ def _document_before(project: Project) -> dict:
 
 def reopen_plan_if_approved(plan) -> None:
     """A new project or an amendment puts an approved plan back under revision (new version)."""
-    from actionplan.models import Plan
-
     Plan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).update(
         status=PlanStatus.DRAFT, version=F("version") + 1
     )

@@ -19,6 +19,7 @@ from actionplan.i18n import in_thai
 from actionplan.models import Role
 from actionplan.services import DomainError
 from projects import audit, checks
+from projects import services as project_services
 from projects.models import (
     EventAction,
     Project,
@@ -497,10 +498,6 @@ def decide_amendment(
             raise DomainError("สถานะของโครงการเปลี่ยนไปแล้ว กรุณาเปิดหน้าโครงการใหม่")
         project.status, project.version = ProjectStatus.DRAFT, project.version + 1
         ProjectSignature.objects.filter(project=project).delete()
-        # Imported here: projects.services imports this module while the plan and monitoring
-        # sections still live there (until the plans and monitoring apps take them).
-        from projects import services as project_services
-
         project_services.reopen_plan_if_approved(project.plan)
     event = audit.record(
         project,

@@ -14,14 +14,12 @@ remains the second line of defence.
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
 import time
 from argparse import ArgumentParser, ArgumentTypeError
 
-from django.core.management.base import CommandError
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
@@ -110,32 +108,11 @@ class Command(db_worker.Command):
             help="Longest wait (seconds) between reconnection attempts (default: %(default)r)",
         )
 
-    def handle(self, *, verbosity: int, reload: bool, max_backoff: float, **options) -> None:
-        self.configure_logging(verbosity)
-        if reload and options["batch"]:
-            logger.warning(
-                "--reload and --batch cannot be specified together. Disabling autoreload."
-            )
-            reload = False
-        queue_names = options["queue_name"].split(",")
-        excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
-        if excluded and "*" not in queue_names:
-            raise CommandError("--exclude-queues can only be used with --queue-name=*")
-        worker = ReconnectingWorker(
-            queue_names=queue_names,
-            interval=options["interval"],
-            batch=options["batch"],
-            backend_name=options["backend_name"],
-            startup_delay=options["startup_delay"],
-            max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"],
-            excluded_queue_names=excluded,
-            max_backoff=max_backoff,
-        )
-        if reload:
-            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-                worker.configure_signals()  # only the child runs the worker
-            run_with_reloader(worker.run)
-        else:
-            worker.configure_signals()
-            worker.run()
+    def handle(self, *, max_backoff: float, **options) -> None:
+        """db_worker's own handling of its options, with its Worker swapped for ours."""
+        worker_class = db_worker.Worker
+        db_worker.Worker = functools.partial(ReconnectingWorker, max_backoff=max_backoff)
+        try:
+            super().handle(**options)
+        finally:
+            db_worker.Worker = worker_class
