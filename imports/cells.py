@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from actionplan import thai
-from budgets.formula import parse_formula
 from imports.reader import UNCOMPUTED, CellError
 
 ZERO = Decimal(0)
@@ -180,6 +179,7 @@ _PAREN_FORMULA_RE = re.compile(rf"\(([^()]*\d[^()]*{_OPERATOR}[^()]*\d[^()]*)\)"
 _BARE_FORMULA_RE = re.compile(
     rf"(?:=\s*)?(?:จำนวน\s*)?\d[\d,.]*\s*[^\s\d()=,xX×*]*\s*{_OPERATOR}\s*\d.*$"
 )
+_NUMBER_RE = re.compile(r"\d+(?:[,.]\d+)*")
 _PROSE_FORMULA_RE = re.compile(r"จำนวน\s*\d[\d,.]*\s*\S*\s+\d.*(?:ละ|/).*$")
 
 
@@ -190,7 +190,9 @@ def split_formula(value: str) -> tuple[str, str]:
         description = (value[: match.start()] + value[match.end() :]).strip(" -")
         return _SPACE_RE.sub(" ", description), match[1].strip()
     match = _BARE_FORMULA_RE.search(value) or _PROSE_FORMULA_RE.search(value)
-    if match and len(parse_formula(match[0]).factors) >= 2:
+    # Two numbers or more: a formula, even one the grammar will refuse (the planner then sees
+    # why, at this cell, instead of the numbers silently staying in the description).
+    if match and len(_NUMBER_RE.findall(match[0])) >= 2:
         description = value[: match.start()].strip(" -=")
         return description or value, match[0].strip(" =")
     return value, ""

@@ -373,38 +373,42 @@ class Planner:
             planned.plain_amount = line.amount
             return planned
         formula = parse_line_formula(line.formula)
-        product = None if formula.ambiguous else formula.product
-        try:  # every factor and the product are money-sized columns too
-            for value in (*(f.quantity for f in formula.factors), product):
-                if value is not None:
-                    check_amount(value)
-        except CellProblem as exc:
-            self.error(line.loc, f"“{description[:60]}”: สูตร “{line.formula[:80]}”: {exc}")
-            return None
         printed = line.amount
-        if product is not None and (printed is None or quantize(product) == quantize(printed)):
-            planned.factors = [(f.quantity, f.unit[:50]) for f in formula.factors]
+        if formula.error and formula.error != "mismatch":
+            # The grammar refuses it (budgets/formula.py): never an amount made up from it.
+            planned.formula_note = line.formula[:500]
+            if printed is None:
+                self.error(
+                    line.loc,
+                    f"“{description[:60]}”: สูตร “{line.formula[:80]}” ใช้ไม่ได้: {formula.message} "
+                    "และเอกสารไม่มีจำนวนเงิน กรุณาแก้สูตรหรือใส่จำนวนเงิน",
+                )
+                return None
+            planned.plain_amount = printed
+            self.warn(
+                line.loc,
+                f"“{description[:60]}”: อ่านสูตร “{line.formula[:80]}” ไม่ได้ ({formula.message}) "
+                "ใช้จำนวนเงินตามเอกสาร และเก็บสูตรไว้เป็นข้อความ",
+            )
+            return planned
+        product = formula.product
+        if printed is None:  # the formula's own "= amount" is the document's amount
+            printed = formula.declared
+        if printed is None or quantize(product) == quantize(printed):
+            planned.factors = [(f.quantity, f.unit) for f in formula.factors]
             return planned
         # The printed amount wins (domain.md §4: the importer keeps the printed value and reports).
         planned.plain_amount = printed
         planned.formula_note = line.formula[:500]
-        if printed is None:
-            self.warn(line.loc, f"“{description[:60]}”: มีสูตร “{line.formula}” แต่ไม่มีจำนวนเงิน")
-        elif product is None:
-            self.warn(
+        self.report.mismatches.append(
+            Mismatch(
+                f"“{description[:60]}”: สูตร {line.formula}",
+                quantize(printed),
+                quantize(product),
+                "line",
                 line.loc,
-                f"“{description[:60]}”: อ่านสูตร “{line.formula}” ไม่ได้แน่ชัด ใช้จำนวนเงินตามเอกสาร",
             )
-        else:
-            self.report.mismatches.append(
-                Mismatch(
-                    f"“{description[:60]}”: สูตร {line.formula}",
-                    quantize(printed),
-                    quantize(product),
-                    "line",
-                    line.loc,
-                )
-            )
+        )
         return planned
 
     def _indicators(self, incoming: ProjectIn) -> list[PlannedIndicator] | None:

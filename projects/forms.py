@@ -373,7 +373,7 @@ class ActivityForm(CleanTextMixin, forms.Form):
         return [self.cleaned_data.get(f"q{q}") or Decimal("0") for q in (1, 2, 3, 4)]
 
 
-FORMULA_TOO_LARGE = _("ผลคูณและยอดในสูตรต้องไม่เกิน 999,999,999,999.99 บาท กรุณาตรวจสอบตัวเลขในสูตร")
+FORMULA_UNREADABLE = _("อ่านสูตรไม่ได้ กรุณาเขียนเป็น จำนวน หน่วย x จำนวน หน่วย")
 UNKNOWN_ACTIVITY = _(
     "ไม่พบกิจกรรมที่รายการนี้สังกัด (หน้านี้อาจเปิดค้างไว้นานหรือโหลดไม่ครบ) ระบบยังไม่ได้บันทึกและไม่ได้ลบรายการนี้ "
     "กรุณาตรวจสอบว่ารายการอยู่ใต้กิจกรรมที่ถูกต้อง แล้วกดบันทึกอีกครั้ง"
@@ -422,18 +422,11 @@ class LineForm(CleanTextMixin, forms.Form):
         data = super().clean()
         formula, plain = data.get("formula", "").strip(), data.get("plain_amount")
         if formula:
-            try:
-                parsed = parse_formula(formula)
-            except (InvalidOperation, OverflowError):  # a number too long to even compare
-                self.add_error("formula", FORMULA_TOO_LARGE)
+            parsed = parse_formula(formula)
+            if parsed.error or not parsed.factors:
+                self.add_error("formula", parsed.message or FORMULA_UNREADABLE)
                 return data
-            if parsed.ambiguous or not parsed.factors:
-                self.add_error(
-                    "formula", parsed.message or _("อ่านสูตรไม่ได้ กรุณาเขียนเป็น จำนวน หน่วย x จำนวน หน่วย")
-                )
-            elif _overflows(parsed):
-                self.add_error("formula", FORMULA_TOO_LARGE)
-            elif plain is not None:
+            if plain is not None:
                 self.add_error(
                     "plain_amount", _("มีสูตรคำนวณแล้ว ไม่ต้องกรอกจำนวนเงินซ้ำ (ระบบคำนวณจากสูตร)")
                 )
@@ -441,13 +434,6 @@ class LineForm(CleanTextMixin, forms.Form):
         elif plain is None:
             self.add_error("plain_amount", _("กรุณากรอกสูตรคำนวณหรือจำนวนเงิน"))
         return data
-
-
-def _overflows(parsed) -> bool:
-    """Whether a factor, the product or the "= amount" does not fit a money column."""
-    numbers = [f.quantity for f in parsed.factors]
-    numbers += [n for n in (parsed.product, parsed.declared) if n is not None]
-    return any(not n.is_finite() or abs(n) > MAX_AMOUNT for n in numbers)
 
 
 class IndicatorForm(CleanTextMixin, forms.Form):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
+from budgets.formula import formula_messages
 from projects import checks, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
@@ -268,6 +269,7 @@ def _render_editor(request, plan, project, data, choices, *, conflict=None, stat
             str(p.pk): {"name": p.full_name, "position": p.position_th} for p in choices.people
         },
         "category_names": {str(c.pk): c.name_th for c in choices.categories},
+        "formula_messages": formula_messages(),
         "fund_names": {str(s.pk): s.short_th or s.name_th for s in choices.fund_sources},
     }
     return render(request, "projects/project_form.html", context, status=status)

@@ -145,6 +145,8 @@ def make_line(
     factors = ()
     if formula:
         parsed = parse_formula(formula)
+        if parsed.error not in ("", "mismatch"):
+            raise ValueError(f"formula “{formula}”: {parsed.message}")
         factors = parsed.factors
         if declared is None and parsed.declared is not None:
             line.declared_amount = parsed.declared

@@ -17,26 +17,34 @@
   function parseAmount(text) {
     const t = arabic(text).replace(/บาท|\.-|,|\s/g, "");
     if (t === "" || /^-+$/.test(t)) return null;
-    const n = Number(t);
-    return Number.isFinite(n) ? cents(n) : NaN;
+    // What the server's ThaiDecimalField reads: digits, thousands commas, a decimal point.
+    if (!/^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/.test(arabic(text).replace(/บาท|\.-|\s/g, ""))) return NaN;
+    return cents(Number(t));
   }
 
-  function formulaCents(text) {
-    let t = arabic(text).trim();
-    if (!t) return null;
-    if (t.startsWith("=")) t = t.slice(1);
-    else if (t.includes("=")) t = t.slice(0, t.lastIndexOf("="));
-    const numbers = (t.match(/\d[\d,]*(?:\.\d+)?/g) || []).map((n) => Number(n.replace(/,/g, "")));
-    if (!numbers.length) return NaN;
-    return cents(numbers.reduce((a, b) => a * b, 1));
-  }
+  const formulaMessages = json("formula-messages");
+  const FORMULA = window.ActionPlanFormula;
 
-  const field = (root, name) => root.querySelector(`[name$="-${name}"]`);
-  const isDeleted = (row) => field(row, "DELETE")?.checked;
-
+  /* The line's amount in satang (a Number), null for an empty line, NaN when the server would
+     refuse it; the formula's refusal is shown under the formula as the planner types. */
   function lineCents(row) {
-    const formula = field(row, "formula").value;
-    return formula.trim() ? formulaCents(formula) : parseAmount(field(row, "plain_amount").value);
+    const input = field(row, "formula");
+    const out = row.querySelector("[data-formula-error]");
+    if (!input.value.trim()) {
+      if (out) out.hidden = true;
+      return parseAmount(field(row, "plain_amount").value);
+    }
+    const parsed = FORMULA.parse(input.value, formulaMessages);
+    if (out) {
+      out.textContent = parsed.error ? parsed.message : "";
+      out.hidden = !parsed.error;
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== out.id);
+      if (parsed.error) described.push(out.id);
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+      input.setAttribute("aria-invalid", parsed.error ? "true" : "false");
+    }
+    return parsed.error ? NaN : Number(parsed.cents);
   }
 
   function recalc() {
@@ -55,7 +63,12 @@
         if (isDeleted(row)) return;
         const c = lineCents(row);
         if (c === null) { out.textContent = "–"; return; }
-        if (Number.isNaN(c)) { out.textContent = "?"; return; }
+        if (Number.isNaN(c)) {
+          out.textContent = "?";
+          out.title = field(row, "formula").value.trim() ? "สูตรไม่ถูกต้อง ดูข้อความใต้สูตร (ไม่นับรวมในยอด)" : "จำนวนเงินไม่ถูกต้อง (ไม่นับรวมในยอด)";
+          return;
+        }
+        out.title = "";
         out.textContent = fmt(c);
         total += c;
         const cat = categoryNames[field(row, "category").value] || "ไม่ระบุหมวด";

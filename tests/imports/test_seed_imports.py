@@ -110,11 +110,13 @@ class TestProjectBudgetTables:
             "materials": D("27600.00"),
         }
         lines = p3.all_lines()
-        assert [line.formula_text for line in lines] == [
-            "220 คน x 30 บาท x 6 ครั้ง",
-            "220 คน x 120 บาท x 2 ครั้ง",
-            "",
-        ]
+        assert [line.formula_text for line in lines] == ["220 คน x 30 บาท x 6 ครั้ง", "", ""]
+        # "๒๒๐ คน X ๑2๐ บาท  ๒ ครั้ง" has no x before ๒: the grammar refuses it, so the printed
+        # 52,800 is kept with the text and a warning at its cell (issue 14), never a guess.
+        assert lines[1].formula_note_th == "๒๒๐ คน X ๑2๐ บาท ๒ ครั้ง"  # spaces as the reader joins them
+        assert lines[1].amount == D("52800.00")
+        (warning,) = [w for w in report.warnings if "๒๒๐ คน X ๑2๐" in w.message]
+        assert "ขาดเครื่องหมายคูณ" in warning.message and warning.loc.row
 
     def test_p10_formula_differs_from_printed_amount(self):
         """INC-02 / EX-09: ( ๖0 คน x 18๐ x ๒ วัน) = 21,600 but printed ๒0,00๐; the printed wins."""

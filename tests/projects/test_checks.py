@@ -51,7 +51,7 @@ class TestCleanExamples:
         project = f.make_project(plan, name_th="การพัฒนาเพื่อเพิ่มประสิทธิภาพการบริหารจัดการศึกษา")
         activity = f.make_activity(project, "ประชุมผู้บริหารสถานศึกษา", months=[1, 2, 3])
         f.make_line(activity, "ค่าอาหารและเครื่องดื่มของผู้เข้าร่วมประชุม", "๒๒๐ คน x 30 บาท x 6 ครั้ง")
-        f.make_line(activity, "ค่าอาหาร อาหารว่างและเครื่องดื่มผู้เข้าร่วมประชุม", "๒๒๐ คน X ๑2๐ บาท  ๒ ครั้ง")
+        f.make_line(activity, "ค่าอาหาร อาหารว่างและเครื่องดื่มผู้เข้าร่วมประชุม", "๒๒๐ คน X ๑2๐ บาท x ๒ ครั้ง")
         f.make_line(activity, "ค่าวัสดุโครงการ", amount="27600", category_code="materials")
         f.set_quarters(activity, 120000)
         f.make_indicator(project)
