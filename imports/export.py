@@ -34,7 +34,7 @@ class LineRow:
     description: str
     category: str
     fund: str
-    amount: Decimal
+    amount: Decimal | None
     declared: Decimal | None
     formula: str
 
@@ -101,7 +101,13 @@ def export_projects(plan, queryset=None) -> list[ProjectRows]:
     ):
         formula = factors.get(pk)
         # BudgetLine.amount: the factors' product when there is a formula, else the plain amount
-        amount = quantize(product_of(f.quantity for f in formula) if formula else plain)
+        # a line with neither (a formula kept as text with no amount) leaves the cell empty, so
+        # that the re-import says so at its row instead of reading a typed 0
+        amount = (
+            quantize(product_of(f.quantity for f in formula) if formula else plain)
+            if formula or plain is not None
+            else None
+        )
         text = format_formula(formula) if formula else note
         activities[activity_id].lines.append(
             LineRow(order, description, category, fund, amount, declared, text)
@@ -111,7 +117,7 @@ def export_projects(plan, queryset=None) -> list[ProjectRows]:
     ).values_list("activity_id", "quarter", "amount"):
         activities[activity_id].quarters[quarter - 1] = quantize(value)
     for row in rows.values():
-        row.total = quantize(sum((x.amount for a in row.activities for x in a.lines), ZERO))
+        row.total = quantize(sum((x.amount or ZERO for a in row.activities for x in a.lines), ZERO))
     return list(rows.values())
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from actionplan import thai
+from budgets.formula import parse_formula
 from budgets.models import category_for
 from budgets.money import ZERO, quantize
 
@@ -154,6 +155,20 @@ def _check_line(project, activity, line, categories) -> list[Finding]:
     findings = []
     where = {"project_id": project.pk, "activity_id": activity.pk, "line_id": line.pk}
     amount = line.amount
+    if line.has_formula:
+        # Saved before the strict grammar (issue 14), or written around the editor: the money of a
+        # formula the grammar refuses cannot be trusted, so the project cannot be submitted.
+        parsed = parse_formula(line.formula_text)
+        if parsed.error and parsed.error != "mismatch":
+            findings.append(
+                Finding(
+                    "R-B0",
+                    ERROR,
+                    f"“{line.description_th}”: สูตร {line.formula_text} ใช้ไม่ได้: {parsed.message}",
+                    field="formula",
+                    **where,
+                )
+            )
     if line.has_formula and line.declared_amount is not None:
         if quantize(line.declared_amount) != amount:
             findings.append(

@@ -10,11 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from actionplan.models import Plan, PlanStatus, StandardGroup
+from budgets import services as budget_services
 from budgets.figures import summarize
+from budgets.formula import Factor
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
-from imports import export, services
+from imports import export, services, template
 from imports.models import GroupAlias, ImportBatch, ImportStatus
 from indicators.models import ProjectIndicator
+from projects import checks
 from projects.models import Activity, Project, ProjectStatus
 from projects.rollup import plan_projects
 from tests import factories as f
@@ -324,3 +327,48 @@ class TestRoundTrip:
         assert report.count("updated") == 1
         assert [m.kind for m in report.mismatches] == []
         assert f.reload_project(Project.objects.get()).budget_total() == D("556000.00")
+
+
+class TestMistypedFormulasComeBackLocated:
+    """Issue 14: a draft saved before the strict grammar (or imported as text) exports and
+    re-imports with a warning or an error at its row, never as a made-up amount."""
+
+    def test_export_of_a_mistyped_formula_reimports_with_its_row_reported(self, office):
+        plan = f.make_plan(office, 2566)
+        project = f.make_project(plan, name_th="โครงการที่มีสูตรพิมพ์ผิด")
+        activity = f.make_activity(project, "ประชุมเชิงปฏิบัติการ")
+        legacy = BudgetLine(
+            activity=activity,
+            order=1,
+            description_th="ค่าอาหารกลางวัน",
+            category=f.category("services"),
+            fund_source=f.fund("esa"),
+        )  # what the old reader made of "100 คน x 2OO บาท x 2 มื้อ": 400.00
+        budget_services.create_lines(
+            [(legacy, [Factor(D("100"), "คน"), Factor(D("2"), "OO"), Factor(D("2"), "มื้อ")])]
+        )
+        kept = BudgetLine(
+            activity=activity,
+            order=2,
+            description_th="ค่าอาหารว่าง",
+            category=f.category("services"),
+            fund_source=f.fund("esa"),
+            formula_note_th="100 คน x 5O บาท x 2 มื้อ",
+        )
+        budget_services.create_lines([(kept, [])])
+        assert "R-B0" in {x.rule for x in checks.check_project(f.reload_project(project))}
+
+        data = export.plan_workbook(plan, export.export_projects(plan))
+        report = run(office, data, year=2567)
+        lines_sheet = template.LINES.title
+        located = [
+            (issue.loc.sheet, issue.loc.row, issue.message)
+            for issue in [*report.warnings, *report.errors]
+            if issue.loc.sheet == lines_sheet
+        ]
+        warning = [m for _, _, m in located if "ค่าอาหารกลางวัน" in m]
+        error = [e.message for e in report.errors if "ค่าอาหารว่าง" in e.message]
+        assert warning and "ใช้จำนวนเงินตามเอกสาร" in warning[0] and "OO" in warning[0]
+        assert error and "ไม่มีจำนวนเงิน" in error[0]
+        assert {row for _, row, _ in located} == {2, 3}
+        assert not report.ok  # the line without an amount blocks the import until it is fixed

@@ -296,3 +296,55 @@ class TestInvisibleCharacters:
         project = create_ex01(client, planner_a1, plan_a, name_th=f"โครงการ caf{decomposed}")
         project.refresh_from_db()
         assert project.name_th == "โครงการ caf\u00e9" == clean_text(project.name_th)
+
+
+class TestMistypedFormulas:
+    """Issue 14: every mistake a planner made in the trial is a Thai error at the formula,
+    and nothing of the project is saved from it (neither a new one nor an edit)."""
+
+    MISTAKES = [
+        ("100 คน x 2OO บาท x 2 มื้อ", "ตัวอักษร “O” อยู่ในตัวเลข “2OO”"),
+        ("100 คน / 2", "ใช้เครื่องหมาย “/” ในสูตรไม่ได้"),
+        ("10 คน - 2 วัน - 100 บาท", "ใช้เครื่องหมาย “-” ในสูตรไม่ได้"),
+        ("32 คน x 35 บาท - 10%", "ใช้เครื่องหมาย “-” ในสูตรไม่ได้"),
+        ("-5 คน x 10 บาท", "ติดลบไม่ได้"),
+        ("<script>alert(3)</script> 5 คน x 10 บาท", "ไม่ใช่ส่วนของสูตร"),
+        ("1e309", "ตัวอักษร “e” อยู่ในตัวเลข"),
+        ("NaN", "ไม่พบจำนวนในสูตร"),
+        ("32 คน x 35 บาท 2 มื้อ", "ขาดเครื่องหมายคูณ"),
+        ("32 คน x 35.125 บาท", "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
+        ("18 คน x 33 บาท x 2 มื้อ = 1,080 บาท", "ผลคูณ 1,188.00 บาท ไม่ตรงกับยอด"),
+    ]
+
+    @pytest.mark.parametrize(("formula", "message"), MISTAKES)
+    def test_a_new_project_is_not_saved(self, client, planner_a1, plan_a, formula, message):
+        client.force_login(planner_a1)
+        response = client.post(
+            reverse("projects:project_create", args=[plan_a.pk]),
+            ex01_post(plan_a, **{"lines-0-formula": formula}),
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'id="id_lines-0-formula_error"' in page
+        error = page.split('id="id_lines-0-formula_error"', 1)[1].split("</ul>", 1)[0]
+        assert message in error.replace("&ldquo;", "“").replace("&rdquo;", "”")
+        assert not Project.objects.filter(plan=plan_a).exists()
+
+    @pytest.mark.parametrize(("formula", "message"), MISTAKES[:4])
+    def test_an_edit_keeps_the_saved_project(self, client, planner_a1, plan_a, formula, message):
+        project = create_ex01(client, planner_a1, plan_a)
+        before = stored(project)
+        data = resubmit_data(project)
+        data["lines-0-formula"] = formula
+        data["name_th"] = "ชื่อใหม่ที่ยังไม่ควรถูกบันทึก"
+        response = edit(client, project, data)
+        assert response.status_code == 400
+        assert stored(project) == before
+
+    def test_the_spreadsheet_style_of_the_seeds_is_saved_as_the_preview_shows(
+        self, client, planner_a1, plan_a
+    ):
+        project = create_ex01(
+            client, planner_a1, plan_a, **{"lines-0-formula": "ค่าอาหารว่างและเครื่องดื่ม=100x50X2"}
+        )
+        assert f.reload_project(project).all_lines()[0].amount == Decimal("10000.00")
