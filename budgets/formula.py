@@ -40,12 +40,9 @@ _SPACE = " \t\r\n\u00a0\u2009\u202f\u3000\u200b\u200c\u200d\u2060\ufeff"
 # code -> Thai message; {pos} is the 1-based character position, {fragment} the text there.
 # The editor page hands the same table to the browser (formula_messages()).
 MESSAGES = {
-    "no_number": gettext_lazy(
-        "ไม่พบจำนวนในสูตร เขียนเป็น จำนวน หน่วย x จำนวน หน่วย เช่น 32 คน x 35 บาท"
-    ),
+    "no_number": gettext_lazy("ไม่พบจำนวนในสูตร เขียนเป็น จำนวน หน่วย x จำนวน หน่วย เช่น 32 คน x 35 บาท"),
     "letter_in_number": gettext_lazy(
-        "ตัวอักษร “{char}” อยู่ในตัวเลข “{fragment}” (ตำแหน่งที่ {pos}) "
-        "พิมพ์เป็นตัวเลข เช่น 0 แทน O, 1 แทน l"
+        "ตัวอักษร “{char}” อยู่ในตัวเลข “{fragment}” (ตำแหน่งที่ {pos}) พิมพ์เป็นตัวเลข เช่น 0 แทน O, 1 แทน l"
     ),
     "operator": gettext_lazy(
         "ใช้เครื่องหมาย “{char}” ในสูตรไม่ได้ (ตำแหน่งที่ {pos}) สูตรใช้ได้เฉพาะการคูณ: x, X, × หรือ *"
@@ -53,20 +50,15 @@ MESSAGES = {
     "missing_operator": gettext_lazy(
         "ขาดเครื่องหมายคูณหน้าจำนวน “{fragment}” (ตำแหน่งที่ {pos}) ใส่ x ระหว่างจำนวน"
     ),
-    "missing_number": gettext_lazy(
-        "ต้องมีจำนวนทั้งสองข้างของเครื่องหมายคูณ (ตำแหน่งที่ {pos})"
-    ),
+    "missing_number": gettext_lazy("ต้องมีจำนวนทั้งสองข้างของเครื่องหมายคูณ (ตำแหน่งที่ {pos})"),
     "negative": gettext_lazy("จำนวนในสูตรติดลบไม่ได้ (ตำแหน่งที่ {pos})"),
     "zero": gettext_lazy("จำนวนในสูตรต้องมากกว่า 0 (“{fragment}” ตำแหน่งที่ {pos})"),
-    "decimals": gettext_lazy(
-        "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง (“{fragment}” ตำแหน่งที่ {pos})"
-    ),
+    "decimals": gettext_lazy("ทศนิยมได้ไม่เกิน 2 ตำแหน่ง (“{fragment}” ตำแหน่งที่ {pos})"),
     "thousands": gettext_lazy(
         "เครื่องหมายจุลภาคคั่นหลักพันไม่ถูกต้อง (“{fragment}” ตำแหน่งที่ {pos}) เช่น 1,120"
     ),
     "too_large": gettext_lazy(
-        "จำนวนเงินเกินกว่าที่ระบบรับได้ (ไม่เกิน 999,999,999,999.99 บาท) ที่ “{fragment}” "
-        "(ตำแหน่งที่ {pos})"
+        "จำนวนเงินเกินกว่าที่ระบบรับได้ (ไม่เกิน 999,999,999,999.99 บาท) ที่ “{fragment}” (ตำแหน่งที่ {pos})"
     ),
     "product_too_large": gettext_lazy(
         "ผลคูณของสูตรเกินกว่าที่ระบบรับได้ (ไม่เกิน 999,999,999,999.99 บาท) กรุณาตรวจสอบตัวเลขในสูตร"
@@ -76,16 +68,12 @@ MESSAGES = {
     ),
     "too_small": gettext_lazy("ผลคูณน้อยกว่า 0.01 บาท"),
     "stray_text": gettext_lazy(
-        "ข้อความ “{fragment}” (ตำแหน่งที่ {pos}) ไม่ใช่ส่วนของสูตร "
-        "ย้ายไปไว้ในช่องรายการ หรือใส่ x หน้าจำนวน"
+        "ข้อความ “{fragment}” (ตำแหน่งที่ {pos}) ไม่ใช่ส่วนของสูตร ย้ายไปไว้ในช่องรายการ หรือใส่ x หน้าจำนวน"
     ),
     "paren": gettext_lazy("วงเล็บเปิดที่ตำแหน่งที่ {pos} ไม่มีวงเล็บปิด"),
-    "declared_missing": gettext_lazy(
-        "หลังเครื่องหมาย = ต้องเป็นยอดเงิน (ตำแหน่งที่ {pos})"
-    ),
+    "declared_missing": gettext_lazy("หลังเครื่องหมาย = ต้องเป็นยอดเงิน (ตำแหน่งที่ {pos})"),
     "mismatch": gettext_lazy(
-        "ผลคูณ {product} บาท ไม่ตรงกับยอดที่ระบุหลังเครื่องหมาย = ({declared} บาท) "
-        "แก้สูตรหรือยอดให้ตรงกัน"
+        "ผลคูณ {product} บาท ไม่ตรงกับยอดที่ระบุหลังเครื่องหมาย = ({declared} บาท) แก้สูตรหรือยอดให้ตรงกัน"
     ),
 }
 
@@ -225,7 +213,9 @@ class _Scanner:
             )
             if (c in _LOOKALIKES and (before or after)) or (before and after) or exponent:
                 start = k
-                while start > 0 and (_digit(s[start - 1]) or _latin(s[start - 1]) or s[start - 1] in ",."):
+                while start > 0 and (
+                    _digit(s[start - 1]) or _latin(s[start - 1]) or s[start - 1] in ",."
+                ):
                     start -= 1
                 end = k
                 while end < self.n and (_digit(s[end]) or _latin(s[end]) or s[end] in ",.+-"):
@@ -378,7 +368,9 @@ class _Scanner:
         if cents == 0:
             raise _Refused("too_small", 0)
         total = Decimal(cents) / 100
-        parsed = ParsedFormula(tuple(factors), None if declared is None else Decimal(declared) / 100, total)
+        parsed = ParsedFormula(
+            tuple(factors), None if declared is None else Decimal(declared) / 100, total
+        )
         if declared is not None and declared != cents:
             values = {"product": _baht(cents), "declared": _baht(declared)}
             return ParsedFormula(
@@ -407,5 +399,6 @@ def parse_formula(text: str) -> ParsedFormula:
             "fragment": text[start:end],
             "char": refused.values.get("char", scanner.char(refused.at)),
         }
-        return ParsedFormula((), None, None, refused.code, refused.at, _message(refused.code, values))
-
+        return ParsedFormula(
+            (), None, None, refused.code, refused.at, _message(refused.code, values)
+        )

@@ -12,7 +12,9 @@ from budgets.formula import formula_messages
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = json.loads((ROOT / "tests/budgets/formula_corpus.json").read_text(encoding="utf-8"))["cases"]
+CORPUS = json.loads((ROOT / "tests/budgets/formula_corpus.json").read_text(encoding="utf-8"))[
+    "cases"
+]
 
 RUN = """([cases, messages]) => cases.map((c) => {
   const r = window.ActionPlanFormula.parse(c.text, messages);

@@ -37,7 +37,9 @@ def test_the_corpus_covers_what_the_issue_names():
     assert any("บาท/คน/วัน" in t for t in texts) and any("๑" in t for t in texts)
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[f"{i}:{c['text'][:30]}" for i, c in enumerate(CORPUS)])
+@pytest.mark.parametrize(
+    "case", CORPUS, ids=[f"{i}:{c['text'][:30]}" for i, c in enumerate(CORPUS)]
+)
 def test_corpus_case(case):
     with translation.override("th"):
         parsed = parse_formula(case["text"])
@@ -92,7 +94,11 @@ def test_the_product_is_rounded_half_up_to_satang_like_the_money_columns():
 
 
 def test_format_formula_joins_factors_with_x_and_drops_whole_number_decimals():
-    factors = (Factor(Decimal("32.00"), "คน"), Factor(Decimal("35.00"), "บาท"), Factor(Decimal("1"), "มื้อ"))
+    factors = (
+        Factor(Decimal("32.00"), "คน"),
+        Factor(Decimal("35.00"), "บาท"),
+        Factor(Decimal("1"), "มื้อ"),
+    )
     assert format_formula(factors) == "32 คน x 35 บาท x 1 มื้อ"
 
 
@@ -135,7 +141,10 @@ _QUANTITY = st.integers(min_value=1, max_value=99_999_999).map(lambda c: Decimal
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_QUANTITY, _UNIT), min_size=1, max_size=5), st.sampled_from(["arabic", "thai"]))
+@given(
+    st.lists(st.tuples(_QUANTITY, _UNIT), min_size=1, max_size=5),
+    st.sampled_from(["arabic", "thai"]),
+)
 def test_a_formatted_formula_parses_back_to_the_same_factors(pairs, digits):
     factors = [Factor(q, u) for q, u in pairs]
     text = format_formula(factors, digits=digits)

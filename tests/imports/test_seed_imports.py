@@ -113,7 +113,9 @@ class TestProjectBudgetTables:
         assert [line.formula_text for line in lines] == ["220 คน x 30 บาท x 6 ครั้ง", "", ""]
         # "๒๒๐ คน X ๑2๐ บาท  ๒ ครั้ง" has no x before ๒: the grammar refuses it, so the printed
         # 52,800 is kept with the text and a warning at its cell (issue 14), never a guess.
-        assert lines[1].formula_note_th == "๒๒๐ คน X ๑2๐ บาท ๒ ครั้ง"  # spaces as the reader joins them
+        assert (
+            lines[1].formula_note_th == "๒๒๐ คน X ๑2๐ บาท ๒ ครั้ง"
+        )  # spaces as the reader joins them
         assert lines[1].amount == D("52800.00")
         (warning,) = [w for w in report.warnings if "๒๒๐ คน X ๑2๐" in w.message]
         assert "ขาดเครื่องหมายคูณ" in warning.message and warning.loc.row
