@@ -33,8 +33,8 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 
 run: demo
-	@echo "Open http://$(HOST):$(PORT)/ and log in with a demo user printed above (admin: /admin/)."
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Log in with a demo user printed above; HOST=... PORT=... change the address."
+	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
 test: os-deps venv test-only
 

@@ -588,3 +588,18 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker (`run_worker`) that is alive says so every few seconds, so that a
+    page whose job waits can tell "queued behind other work" from "no worker is running"."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("ตัวประมวลผลเบื้องหลัง")
+        verbose_name_plural = _("ตัวประมวลผลเบื้องหลัง")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan import thai
 from actionplan.models import Plan, PlanStatus, Role
+from actionplan.worker import worker_missing
 from monitoring import resources
 from monitoring.views import _monitored_project, _number, _plan
 from plans.models import PlanApproval
@@ -117,13 +118,15 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
         version_key = book.plan_version_key(plan, scope=scope)
         current = tasks.find_current_render(plan, version_key, scope=scope)
         latest = None if current else tasks.find_latest_render(plan, scope=scope)
+    pending = tasks.find_pending_render(plan, approval=approval, scope=scope)
     context = {
         "plan": plan,
         "approval": approval,
         "current": current,
         "latest": latest,
         "scope_label": book.scope_label(plan, scope),
-        "pending": tasks.find_pending_render(plan, approval=approval, scope=scope),
+        "pending": pending,
+        "worker_missing": _waits_for_no_worker(pending),
         "approvals": [(a, books.get(a.pk)) for a in approvals],
         "renders": plan.renders.filter(kind=RenderKind.BOOK, scope=scope)
         .select_related("approval")
@@ -191,7 +194,21 @@ def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse
     plan_render = _readable(request, get_object_or_404(renders, pk=render_id))
     if tasks.fail_stalled_renders(PlanRender.objects.filter(pk=plan_render.pk)):
         plan_render = get_object_or_404(renders, pk=render_id)
-    return render(request, "print/render_status.html", {"plan": plan, "render": plan_render})
+    context = {
+        "plan": plan,
+        "render": plan_render,
+        "worker_missing": _waits_for_no_worker(plan_render),
+    }
+    return render(request, "print/render_status.html", context)
+
+
+def _waits_for_no_worker(plan_render: PlanRender | None) -> bool:
+    """Queued for WORKER_MISSING_AFTER seconds and no background worker has reported in."""
+    return (
+        plan_render is not None
+        and plan_render.status == RenderStatus.QUEUED
+        and worker_missing(plan_render.created_at)
+    )
 
 
 @login_required

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import socket
 import time
 from argparse import ArgumentParser, ArgumentTypeError
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from actionplan.worker import Heart
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -109,10 +113,14 @@ class Command(db_worker.Command):
         )
 
     def handle(self, *, max_backoff: float, **options) -> None:
-        """db_worker's own handling of its options, with its Worker swapped for ours."""
+        """db_worker's own handling of its options, with its Worker swapped for ours, and a
+        heartbeat so that pages can tell when no worker runs (actionplan/worker.py)."""
         worker_class = db_worker.Worker
         db_worker.Worker = functools.partial(ReconnectingWorker, max_backoff=max_backoff)
+        heart = Heart(options.get("worker_id") or f"{socket.gethostname()}-{os.getpid()}")
+        heart.start()
         try:
             super().handle(**options)
         finally:
+            heart.stop()
             db_worker.Worker = worker_class
