@@ -113,7 +113,21 @@ def round_events(plan, number: int, limit: int = 20) -> list[dict]:
 
 
 def default_round(plan, today: date) -> int:
-    """The round to show first: the latest whose quarter has ended (reports follow the quarter)."""
+    """The round where the work is, which pages and the project's report button open first: the
+    earliest round still open whose quarter has ended (its reports are being written or
+    reviewed); when every ended round is closed, the next open one; when all are closed, the
+    last. Before the first quarter ends, round 1."""
     year = plan.fiscal_year.year_be
+    closed = set(
+        ReportRound.objects.filter(plan=plan, status=RoundStatus.CLOSED).values_list(
+            "number", flat=True
+        )
+    )
     ended = [n for n in ROUNDS if thai.quarter_bounds(year, n)[1] < today]
-    return ended[-1] if ended else 1
+    for candidates in (
+        [n for n in ended if n not in closed],
+        [n for n in ROUNDS if n not in closed],
+    ):
+        if candidates:
+            return candidates[0]
+    return ROUNDS[-1]

@@ -9,6 +9,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
+    path("<int:pk>/reports/", views.report_current, name="report_current"),
     path("<int:pk>/reports/<int:number>/", views.report_edit, name="report_edit"),
     path(
         "<int:pk>/reports/<int:number>/submit/",

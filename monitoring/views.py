@@ -103,6 +103,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def report_current(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's report in the round where the work is (rounds.default_round)."""
+    project = _monitored_project(request, pk)
+    number = rounds.default_round(project.plan, timezone.localdate())
+    return redirect("monitoring:report_edit", pk=pk, number=number)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @captures_ip
 def report_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:

@@ -10,6 +10,7 @@ import pytest
 
 from actionplan import thai
 from monitoring import rounds as monitoring
+from monitoring.models import ReportRound, RoundStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -118,14 +119,22 @@ class TestDueDates:
 
 
 @pytest.mark.parametrize(
-    ("today", "number"),
+    ("today", "closed", "number"),
     [
-        (date(2022, 11, 1), 1),  # inside Q1: nothing ended yet, show round 1
-        (date(2023, 1, 5), 1),  # Q1 ended: its reports are being written
-        (date(2023, 4, 1), 2),
-        (date(2023, 9, 30), 3),
-        (date(2023, 10, 10), 4),
+        (date(2022, 11, 1), (), 1),  # inside Q1: nothing ended yet, show round 1
+        (date(2023, 1, 5), (), 1),  # Q1 ended: its reports are being written
+        (date(2023, 4, 1), (), 1),  # round 1 not closed yet: its work is not finished
+        (date(2023, 4, 1), (1,), 2),
+        (date(2023, 9, 30), (1, 2), 3),
+        (date(2023, 10, 10), (1, 2, 3), 4),
+        (date(2026, 12, 3), (1,), 2),  # the demo's past year: round 1 closed, round 2 in work
+        (date(2023, 2, 1), (1,), 2),  # round 1 closed early: the next open round
+        (date(2026, 12, 3), (1, 2, 3, 4), 4),
     ],
 )
-def test_the_round_shown_first_is_the_latest_whose_quarter_ended(plan_2566, today, number):
+def test_the_round_shown_first_is_the_earliest_open_one_whose_quarter_ended(
+    plan_2566, today, closed, number
+):
+    for n in closed:
+        ReportRound.objects.create(plan=plan_2566, number=n, status=RoundStatus.CLOSED)
     assert monitoring.default_round(plan_2566, today) == number

@@ -273,7 +273,7 @@ class TestOtherPlanPages:
         project = approve(f.make_project(plan_a, unit=planner_a1.org_unit))
         client.force_login(planner_a1)
         html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
-        assert reverse("monitoring:report_edit", args=[project.pk, 1]) in html
+        assert reverse("monitoring:report_current", args=[project.pk]) in html
 
 
 class TestRoundDecisions:
@@ -336,3 +336,30 @@ class TestRoundDecisions:
         response = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1]))
         assert response.context["sheet"].round.is_closed
         assert response.context["can_edit"] is False
+
+
+class TestOpensWhereTheWorkIs:
+    """Issue 16: the project's report button and the dashboard open the round that is open,
+    not round 1 when it is closed nor round 4 of a past year."""
+
+    def test_the_report_button_and_the_dashboard_open_the_open_round(
+        self, client, plan_a, planner_a1, plan_admin_a, worked
+    ):
+        from monitoring.models import ReportRound, RoundStatus
+
+        ReportRound.objects.create(plan=plan_a, number=1, status=RoundStatus.CLOSED)
+        client.force_login(planner_a1)
+        page = client.get(reverse("projects:project_detail", args=[worked.pk])).content.decode()
+        button = reverse("monitoring:report_current", args=[worked.pk])
+        assert button in page
+        response = client.get(button)
+        expected = 2  # FY2567 has ended: round 1 is closed, round 2 is where the work is
+        assert response.url == reverse("monitoring:report_edit", args=[worked.pk, expected])
+        client.force_login(plan_admin_a)
+        dashboard = client.get(reverse("monitoring:monitoring_dashboard", args=[plan_a.pk]))
+        assert dashboard.context["number"] == expected
+
+    def test_another_offices_project_is_404(self, client, worked, outsider):
+        client.force_login(outsider)
+        url = reverse("monitoring:report_current", args=[worked.pk])
+        assert client.get(url).status_code == 404
