@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "indicators",
+    "notify",
     "workflow",
     "plans",
     "monitoring",
@@ -236,8 +237,26 @@ PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or None  # default MEDIA_ROOT/pd
 # the next request queues a new one (a live render reports progress every second or so).
 RENDER_STALE_SECONDS = max(10, env_int("RENDER_STALE_SECONDS", 300))
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (notify app): SMTP when EMAIL_HOST is set, else the console. Sent in the background
+# with retries (notify/services.py); every attempt is on the delivery log page.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "actionplan@localhost")
+# LINE Messaging API (push messages); the host is changed only by tests and proxies.
+LINE_API_HOST = os.environ.get("LINE_API_HOST", "https://api.line.me")
+LINE_TIMEOUT = env_int("LINE_TIMEOUT", 15)
+# The address people open the app at, for links in e-mail and LINE messages.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -24,11 +24,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from actionplan.models import Plan, PlanStatus
 from actionplan.storage import disk_full
+from notify import services as notify_services
+from notify.models import EventKind
 from plans import services as plan_services
 from plans.models import PlanApproval
 from printing import book, renderer, report
@@ -282,7 +285,23 @@ def run_render(render_id: int) -> int | None:
     if not finished:  # given up as stalled meanwhile: its retry is the render that counts
         render.file.storage.delete(render.file.name)
         return None
+    _announce_done(render, result.pages)
     return result.pages
+
+
+def _announce_done(render: PlanRender, pages: int) -> None:
+    """E-mail/LINE to whoever asked for the document, as they chose (notify)."""
+    if render.requested_by_id is None:
+        return
+    plan = render.plan
+    what = "รายงานผล" if render.kind == "report" else "เล่มแผน"
+    notify_services.announce(
+        EventKind.RENDER_DONE,
+        [render.requested_by],
+        f"จัดทำไฟล์ PDF {what} {plan.display_title} เสร็จแล้ว ({pages} หน้า)",
+        office=plan.office,
+        url=reverse("print:render_status", args=[plan.pk, render.pk]),
+    )
 
 
 def _store_file(field, name: str, data: bytes) -> None:

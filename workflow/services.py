@@ -18,6 +18,7 @@ from django.utils import timezone
 from actionplan.i18n import in_thai
 from actionplan.models import Role
 from actionplan.services import DomainError
+from notify import services as notify_services
 from projects import audit, checks
 from projects import services as project_services
 from projects.models import (
@@ -374,7 +375,7 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
     return list(
         User.objects.filter(wanted, is_active=True)
         .exclude(pk=event.actor_id)
-        .only("pk", "email", "username")
+        .only("pk", "email", "username", "is_active")
     )
 
 
@@ -395,21 +396,14 @@ def notify_event(event: ProjectEvent, *, project: Project, extra_ids=(), url: st
         Notification(recipient=u, project=project, event=event, message_th=message, url=url)
         for u in recipients
     )
-    emails = [u.email for u in recipients if u.email]
-    if emails:
-        transaction.on_commit(lambda: _send_emails(message, url, emails))
-
-
-def _send_emails(message: str, url: str, emails: list[str]) -> None:
-    """One e-mail per recipient through Django's mail API (the console in development)."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-
-    subject = f"[แผนปฏิบัติการ] {message}"[:150]
-    body = f"{message}\n\nดูรายละเอียด: {url}\n"
-    send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails],
-        fail_silently=True,
+    # e-mail and LINE, as each recipient chose, sent in the background with retries
+    notify_services.announce(
+        notify_services.kind_of(event.action),
+        recipients,
+        message,
+        office=project.plan.office,
+        url=url,
+        org_unit=project.lead_unit_id,
     )
 
 
