@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "monitoring",
     "printing",
     "imports",
+    "transparency",
     "fixtures",
 ]
 

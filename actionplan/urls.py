@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("printing.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notify.urls")),
+    path("public/", include("transparency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
