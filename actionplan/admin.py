@@ -87,6 +87,7 @@ ROLE_RANK = {
     models.Role.DEPUTY_DIRECTOR: 3,
     models.Role.DIRECTOR: 4,
     models.Role.SYSADMIN: 5,
+    models.Role.OVERSIGHT: 5,  # sees many offices: granted by the system administrator only
 }
 # Only the system administrator grants admin access, superuser status, groups and permissions.
 SYSTEM_ADMIN_FIELDS = {"is_staff", "is_superuser", "groups", "user_permissions"}

@@ -202,6 +202,9 @@ class Role(models.TextChoices):
     DIRECTOR = "director", _("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
     PLAN_ADMIN = "plan_admin", _("ผู้ดูแลแผน (กลุ่มนโยบายและแผน)")
     SYSADMIN = "sysadmin", _("ผู้ดูแลระบบ")
+    # Above the offices (issue 20): sees the approved plans of the offices its coverage lists
+    # (oversight app), never an office's drafts, and has no office of its own.
+    OVERSIGHT = "oversight", _("ผู้ติดตามแผนระดับภูมิภาค/ส่วนกลาง")
 
 
 OFFICE_WIDE_ROLES = {Role.DEPUTY_DIRECTOR, Role.DIRECTOR, Role.PLAN_ADMIN, Role.SYSADMIN}

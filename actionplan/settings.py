@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "printing",
     "imports",
     "transparency",
+    "oversight",
     "fixtures",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("notifications/", include("notify.urls")),
     path("public/", include("transparency.urls")),
+    path("oversight/", include("oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

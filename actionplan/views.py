@@ -9,12 +9,16 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
+from actionplan.models import Role
 from actionplan.storage import disk_full
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Everybody lands on the project list of the current fiscal year."""
+    """Everybody lands on the project list of the current fiscal year; users above the
+    offices on their roll-up."""
+    if getattr(request.user, "role", None) == Role.OVERSIGHT:
+        return redirect("oversight:index")
     return redirect("projects:project_list")
 
 

@@ -306,3 +306,38 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
         total=quantize(total),
     )
     return summary, figures, [b.key for b in summary.fund_sources]
+
+
+# --- above the office (oversight): grouped aggregates over many offices' lines ----------------
+
+ROLLUP_KEYS = (
+    "activity__project__plan__office_id",
+    "activity__project__strategy__number",
+    "category_id",
+    "fund_source_id",
+)
+
+
+def rollup(lines_filter: dict) -> dict[tuple, Decimal]:
+    """{(office id, strategy number, category id, fund source id): total} of the lines matching
+    `lines_filter` (lookups on BudgetLine), in one grouped query whatever the number of offices;
+    every coarser total (per office, category, fund, strategy) is a sum of these rows."""
+    rows = (
+        BudgetLine.objects.filter(**lines_filter)
+        .order_by()
+        .values_list(*ROLLUP_KEYS)
+        .annotate(total=Sum("amount", output_field=TOTAL))
+    )
+    return {tuple(row[:-1]): quantize(row[-1]) for row in rows}
+
+
+def rollup_by_policy(lines_filter: dict) -> dict[tuple[int, int], Decimal]:
+    """{(office id, policy item id): the budget of the projects serving the item} (a project's
+    lines count once under each item it serves), in one grouped query."""
+    rows = (
+        BudgetLine.objects.filter(activity__project__alignments__isnull=False, **lines_filter)
+        .order_by()
+        .values_list("activity__project__plan__office_id", "activity__project__alignments")
+        .annotate(total=Sum("amount", output_field=TOTAL))
+    )
+    return {(office, item): quantize(total) for office, item, total in rows}
