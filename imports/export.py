@@ -23,7 +23,7 @@ from budgets.formula import Factor, format_formula, product_of
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
 from budgets.money import ZERO, quantize
 from imports import template
-from projects.models import Activity, Project
+from projects.models import Activity, Project, ProjectStatus
 
 _WIDTHS = {"ชื่อโครงการ": 50, "รายการ": 45, "กิจกรรม": 45, "ตัวชี้วัดความสำเร็จ": 50, "ชื่อกลยุทธ์": 40}
 
@@ -209,7 +209,9 @@ def indicator_rows(projects: list[ProjectRows]) -> Iterator[list]:
 
 
 def summary_rows(plan, projects: list[ProjectRows]) -> Iterator[list]:
-    """Projects and money per strategy, computed from the lines (never typed)."""
+    """Projects and money per strategy, computed from the lines (never typed); a cancelled
+    project is listed on the projects sheet with its status but counts in no total."""
+    projects = [r for r in projects if r.project.status != ProjectStatus.CANCELLED]
     buckets: dict = {s.pk: [s, 0, ZERO] for s in plan.strategies.all()}
     for row in projects:
         bucket = buckets.setdefault(row.project.strategy_id, [row.project.strategy, 0, ZERO])

@@ -44,7 +44,10 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
         raise DomainError("แผนนี้ได้รับการอนุมัติแล้ว ไม่มีการเปลี่ยนแปลงหลังการอนุมัติครั้งล่าสุด")
     if plan.status != PlanStatus.DRAFT:
         raise DomainError("แผนนี้เป็นแผนประวัติ อนุมัติไม่ได้")
-    projects = list(audit.document_queryset().filter(plan=plan).order_by("strategy__number", "pk"))
+    # Cancelled projects are not part of the approved plan (its totals and its documents).
+    projects = list(
+        audit.document_queryset().counted().filter(plan=plan).order_by("strategy__number", "pk")
+    )
     if not projects:
         raise DomainError("แผนนี้ยังไม่มีโครงการ")
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]

@@ -91,13 +91,15 @@ class ProjectRow:
 
 
 def overview_projects(plan: Plan) -> list[ProjectRow]:
-    """The plan's projects with what the roll-up prints about them (one query; the amounts come
-    from `figures`, the strategies from the plan's prefetched or loaded ones)."""
+    """The plan's projects (the cancelled left out) with what the roll-up prints about them (one
+    query; the amounts come from `figures`, the strategies from the plan's prefetched or loaded
+    ones)."""
     strategies = {s.pk: s for s in plan.strategies.all()}
     units: dict[int, OrgUnit] = {}
     rows = []
     for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
-        Project.objects.filter(plan=plan)
+        Project.objects.counted()  # a cancelled project counts nowhere
+        .filter(plan=plan)
         .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
         .values_list(
             "pk",
@@ -166,7 +168,7 @@ def overview_context(plan: Plan, projects: list) -> dict:
                 "over": ceiling is not None and bucket.total > ceiling,
             }
         )
-    statuses = {value: 0 for value in ProjectStatus.values}
+    statuses = {value: 0 for value in ProjectStatus.values if value != ProjectStatus.CANCELLED}
     for project in projects:
         statuses[project.status] += 1
     return {

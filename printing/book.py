@@ -16,9 +16,10 @@ from weasyprint import CSS, HTML
 from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndicator
-from budgets.figures import summarize
+from budgets.figures import Bucket, summarize
 from budgets.models import BudgetCategory
-from printing.models import OFFICE_SCOPE
+from budgets.money import ZERO
+from printing.models import OFFICE_SCOPE, CancelledInBook
 from printing.project import print_queryset, project_chunk, project_context
 from printing.renderer import (
     FONT_FAMILY,
@@ -46,6 +47,7 @@ from printing.renderer import (
     print_settings_for,
     watermark_image,
 )
+from projects.models import ProjectStatus
 from projects.rollup import plan_projects, strategy_sentence
 
 # --- Plan book context ---------------------------------------------------------------------
@@ -175,23 +177,44 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
     direction = defaultdict(list)
     for item in plan.direction_items.all():
         direction[item.kind].append(item.text_th)
-    projects = plan_projects(plan, scope_projects(print_queryset(), scope))
+    listed = plan_projects(plan, scope_projects(print_queryset(), scope), cancelled=True)
+    projects = [p for p in listed if p.status != ProjectStatus.CANCELLED]
+    # Cancelled projects never count; the office chooses whether they still print, marked
+    # ยกเลิก with a zero amount, in their strategy's table and as documents (print settings).
+    marked = print_settings.cancelled_projects_in_book == CancelledInBook.MARKED
+    cancelled = [p for p in listed if p.status == ProjectStatus.CANCELLED] if marked else []
     summary, _, _ = summarize(plan, projects)
     categories = list(BudgetCategory.objects.all())
     by_strategy = {s.pk: s for s in strategies}
+    order = {p.pk: i for i, p in enumerate(listed)}
+    cancelled_by_strategy: dict = defaultdict(list)
+    for project in cancelled:
+        cancelled_by_strategy[project.strategy_id].append(project)
+    buckets = list(summary.strategies)
+    shown = {b.key.pk if b.key else None for b in buckets}
+    for strategy_id, group in cancelled_by_strategy.items():
+        if strategy_id not in shown:  # a strategy whose every project was cancelled
+            strategy = group[0].strategy
+            buckets.append(Bucket(strategy, str(strategy or "ไม่ระบุกลยุทธ์")))
 
     strategy_sections = []
-    number_in_plan = 0
-    for bucket in summary.strategies:
+    for bucket in buckets:
+        printed = sorted(
+            [*bucket.projects, *cancelled_by_strategy[bucket.key.pk if bucket.key else None]],
+            key=lambda p: order[p.pk],
+        )
         rows = []
-        for project in bucket.projects:
-            number_in_plan += 1
+        for project in printed:
+            is_cancelled = project.status == ProjectStatus.CANCELLED
             rows.append(
                 {
                     "number": len(rows) + 1,
                     "name": project.name_th,
+                    "cancelled": is_cancelled,
                     "unit": project.lead_unit.name_th,
-                    "total": amount(project.budget_total()),
+                    "total": amount(ZERO, zero="0")
+                    if is_cancelled
+                    else amount(project.budget_total()),
                     "anchor": f"toc-project-{project.pk}",
                 }
             )
@@ -206,7 +229,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
                 "count": bucket.count,
                 "share": f"{(bucket.total / summary.total * 100):.2f}" if summary.total else "-",
                 "projects": [
-                    project_context(p, digits, print_settings, categories) for p in bucket.projects
+                    project_context(p, digits, print_settings, categories) for p in printed
                 ],
             }
         )
@@ -237,6 +260,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
             "quarters": [amount(q) for q in summary.quarters],
             "categories": [(b.label, amount(b.total)) for b in summary.categories],
             "groups": [(b.label, b.count, amount(b.total)) for b in summary.groups],
+            "cancelled": len(cancelled),
         },
         "strategy_sections": strategy_sections,
         "quarter_labels": plan.fiscal_year.quarter_labels(digits=digits),

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from actionplan.models import Office, Plan, User
 
 
+class CancelledInBook(models.TextChoices):
+    """How the plan book prints a project cancelled after approval (ProjectStatus.CANCELLED)."""
+
+    MARKED = "marked", _("พิมพ์โดยระบุว่า ยกเลิก")
+    OMITTED = "omitted", _("ไม่พิมพ์")
+
+
 class OfficePrintSettings(models.Model):
     """How an office prints its plan book and project documents (parts, signature titles)."""
 
@@ -35,6 +42,13 @@ class OfficePrintSettings(models.Model):
         _("หัวข้อผู้อนุมัติโครงการ"), max_length=100, default="ผู้อนุมัติโครงการ"
     )
     print_sign_line = models.BooleanField(_("พิมพ์บรรทัด ลงชื่อ……… ในช่องลงนาม"), default=False)
+    cancelled_projects_in_book = models.CharField(
+        _("โครงการที่ยกเลิกในเล่มแผน"),
+        max_length=10,
+        choices=CancelledInBook.choices,
+        default=CancelledInBook.MARKED,
+        help_text=_("โครงการที่ยกเลิกไม่นับรวมในงบประมาณของแผนทั้งสองแบบ"),
+    )
 
     class Meta:
         db_table = "actionplan_officeprintsettings"

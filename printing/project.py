@@ -66,7 +66,7 @@ def print_queryset():
 def fetch_project(pk: int) -> Project:
     """One project prefetched for printing (the same queries as one project of a plan)."""
     plan = Plan.objects.select_related("office", "fiscal_year").get(projects=pk)
-    return plan_projects(plan, print_queryset().filter(pk=pk))[0]
+    return plan_projects(plan, print_queryset().filter(pk=pk), cancelled=True)[0]
 
 
 @dataclass
@@ -235,6 +235,7 @@ def project_context(project, digits: str = "thai", print_settings=None, categori
     team = [p for p in project.people.all() if p.role == ProjectPersonRole.TEAM]
     return {
         "project": project,
+        "cancelled": project.status == ProjectStatus.CANCELLED,
         "anchor": f"toc-project-{project.pk}",
         "digits": digits,
         "office": office,
@@ -306,12 +307,13 @@ def project_context(project, digits: str = "thai", print_settings=None, categori
 
 def project_chunk(context: dict) -> Chunk:
     header = context["header"]
+    name = f"{header['name']} (ยกเลิก)" if context.get("cancelled") else header["name"]
     return _chunk(
         "pdf/project.html",
         context,
         context["digits"],
-        toc=[TocEntry(2, f"- {header['name']}", context["anchor"])],
-        bookmark=header["name"],
+        toc=[TocEntry(2, f"- {name}", context["anchor"])],
+        bookmark=name,
     )
 
 
@@ -334,7 +336,10 @@ def project_source(project, *, draft: bool | None = None) -> dict:
         "digits": office.digit_style,
         "title": project.name_th,
         "author": office.name_th,
-        "is_draft": project.status != ProjectStatus.APPROVED if draft is None else draft,
+        # A cancelled project was approved first: its document is marked ยกเลิก, not ร่าง.
+        "is_draft": project.status not in {ProjectStatus.APPROVED, ProjectStatus.CANCELLED}
+        if draft is None
+        else draft,
     }
 
 

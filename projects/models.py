@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,6 +25,9 @@ class ProjectStatus(models.TextChoices):
     SUBMITTED = "submitted", _("เสนอแล้ว")
     ENDORSED = "endorsed", _("เห็นชอบแล้ว")
     APPROVED = "approved", _("อนุมัติแล้ว")
+    # An approved project the director cancelled through an amendment (ขอยกเลิกโครงการ): kept
+    # with its history and approved versions, out of every plan total (Project.objects.counted).
+    CANCELLED = "cancelled", _("ยกเลิก")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -38,6 +41,16 @@ class ProjectQuerySet(models.QuerySet):
         if not user.org_unit_id:
             return self.none()
         return qs.filter(Q(lead_unit_id=user.org_unit_id) | Q(co_units=user.org_unit_id)).distinct()
+
+    def counted(self) -> ProjectQuerySet:
+        """Projects that count in their plan's totals, checks and book: all but the cancelled."""
+        return self.exclude(status=ProjectStatus.CANCELLED)
+
+    def ready(self) -> ProjectQuerySet:
+        """Drafts marked ready for review (พร้อมเสนอ) and not changed since (see Project.is_ready)."""
+        return self.filter(
+            status=ProjectStatus.DRAFT, ready_at__isnull=False, ready_version=F("version")
+        )
 
     def editable_by(self, user) -> ProjectQuerySet:
         """Projects a user may edit: drafts of their own group (plan admins: any draft)."""
@@ -119,6 +132,20 @@ class Project(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Ready for review (พร้อมเสนอ): the planner's mark holds for the version it was given to;
+    # every write bumps the version (editor, import, admin, workflow), so any later change
+    # clears it without each writer knowing (docs/decisions/ready-for-review.md).
+    ready_at = models.DateTimeField(_("แจ้งพร้อมเสนอเมื่อ"), null=True, blank=True, editable=False)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("ผู้แจ้งพร้อมเสนอ"),
+    )
+    ready_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -150,6 +177,19 @@ class Project(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == ProjectStatus.DRAFT
+
+    @property
+    def is_ready(self) -> bool:
+        """A draft marked พร้อมเสนอ whose mark is still for its current version."""
+        return (
+            self.status == ProjectStatus.DRAFT
+            and self.ready_at is not None
+            and self.ready_version == self.version
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ProjectStatus.CANCELLED
 
     # --- Derived totals: methods over prefetched rows (use Project.objects.with_budget()) ---
 
@@ -333,6 +373,10 @@ class EventAction(models.TextChoices):
     AMEND_REQUEST = "amend_request", pgettext_lazy("event", "ขอปรับแผน")
     AMEND_APPROVE = "amend_approve", pgettext_lazy("event", "อนุมัติให้ปรับแผน")
     AMEND_REJECT = "amend_reject", pgettext_lazy("event", "ไม่อนุมัติให้ปรับแผน")
+    READY = "ready", pgettext_lazy("event", "แจ้งพร้อมเสนอ")
+    CANCEL_REQUEST = "cancel_request", pgettext_lazy("event", "ขอยกเลิกโครงการ")
+    CANCEL = "cancel", pgettext_lazy("event", "อนุมัติให้ยกเลิกโครงการ")
+    CANCEL_REJECT = "cancel_reject", pgettext_lazy("event", "ไม่อนุมัติให้ยกเลิกโครงการ")
     IMPORT = "import", pgettext_lazy("event", "นำเข้าจากไฟล์")
     BULK = "bulk", pgettext_lazy("event", "แก้ไขหลายโครงการพร้อมกัน")
     ADMIN = "admin", pgettext_lazy("event", "แก้ไขผ่านหน้าผู้ดูแลระบบ")
@@ -351,6 +395,7 @@ TRANSITION_ACTIONS = {
     EventAction.APPROVE,
     EventAction.RETURN,
     EventAction.AMEND_APPROVE,
+    EventAction.CANCEL,
 }
 
 

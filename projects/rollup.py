@@ -9,9 +9,13 @@ from budgets.figures import Bucket
 from projects.models import Project
 
 
-def plan_projects(plan, queryset=None) -> list[Project]:
-    """The plan's projects with everything the totals need prefetched (fixed query count)."""
+def plan_projects(plan, queryset=None, *, cancelled: bool = False) -> list[Project]:
+    """The plan's projects with everything the totals need prefetched (fixed query count).
+    Cancelled projects count nowhere, so they are left out unless `cancelled` (the book, which
+    may print them marked ยกเลิก)."""
     qs = queryset if queryset is not None else Project.objects.all()
+    if not cancelled:
+        qs = qs.counted()
     return list(
         qs.filter(plan=plan)
         .select_related("strategy", "lead_unit", "plan__fiscal_year", "plan__office")

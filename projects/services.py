@@ -444,22 +444,48 @@ def copy_project(*, source: Project, plan, strategy, by) -> Project:
     return copy
 
 
-@transaction.atomic
-def delete_project(*, project: Project, by) -> None:
-    """Delete a draft that was never approved; the audit record keeps its name and contents."""
+def delete_refusal(project: Project) -> str:
+    """Why the project may not be deleted ("" when it may): only a draft that was never
+    approved goes; an approved one is cancelled through an amendment instead."""
+    if project.status in {ProjectStatus.APPROVED, ProjectStatus.CANCELLED}:
+        return (
+            "โครงการนี้ได้รับอนุมัติแล้ว จึงลบไม่ได้ (เก็บไว้เป็นหลักฐาน) "
+            "หากจะไม่ดำเนินโครงการ ให้ยื่นคำขอยกเลิกโครงการผ่านการขอปรับแผน"
+        )
     if project.status != ProjectStatus.DRAFT:
-        raise DomainError("ลบได้เฉพาะโครงการที่อยู่ในสถานะร่าง")
+        return "ลบได้เฉพาะโครงการที่อยู่ในสถานะร่าง"
     if project.snapshots.exists():
-        raise DomainError("โครงการนี้เคยได้รับอนุมัติแล้ว จึงลบไม่ได้ (เก็บไว้เป็นหลักฐาน)")
-    before = audit.load_document(project.pk)
+        return "โครงการนี้เคยได้รับอนุมัติแล้ว จึงลบไม่ได้ (เก็บไว้เป็นหลักฐาน)"
+    return ""
+
+
+@transaction.atomic
+def delete_project(*, project: Project, by, expected_version: int | None = None) -> None:
+    """Delete a draft that was never approved, as it was when the confirmation page showed it
+    (version check); the audit record keeps its name, budget and contents."""
+    current = Project.objects.select_related("plan__office").get(pk=project.pk)
+    refusal = delete_refusal(current)
+    if refusal:
+        raise DomainError(refusal)
+    expected = current.version if expected_version is None else expected_version
+    stale = DomainError("ยังไม่ได้ลบ: โครงการถูกแก้ไขหลังจากที่ท่านเปิดหน้ายืนยัน กรุณาตรวจสอบโครงการอีกครั้งก่อนลบ")
+    if current.version != expected:
+        raise stale
+    before = audit.load_document(current.pk)
     audit.record(
-        project,
+        current,
         by=by,
         action=EventAction.DELETE,
-        summary_th=f"ลบโครงการ “{project.name_th}” งบประมาณ {before['totals']['total']} บาท",
+        summary_th=f"ลบโครงการ “{current.name_th}” งบประมาณ {before['totals']['total']} บาท",
         changes=audit.diff(before, None),
     )
-    project.delete()
+    # Conditional like every write: a save or a submission that won the race keeps the project
+    # (and the audit record above is rolled back with the transaction).
+    deleted, _ = Project.objects.filter(
+        pk=current.pk, status=ProjectStatus.DRAFT, version=expected
+    ).delete()
+    if not deleted:
+        raise stale
 
 
 def _copy_activities(source: Project, copy: Project) -> None:

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan.models import OrgUnit, Plan, Role
 from actionplan.services import DomainError
@@ -103,13 +104,6 @@ def _visible_project(request: HttpRequest, pk: int) -> Project:
         ),
         pk=pk,
     )
-
-
-def _editable_project(request: HttpRequest, pk: int) -> Project:
-    project = _visible_project(request, pk)
-    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
-    return project
 
 
 def _initial_rows(project: Project | None):
@@ -228,6 +222,7 @@ def _prefetched(pk: int) -> Project:
             "lead_unit__deputy__person",
             "programme",
             "updated_by__person",
+            "ready_by__person",
         )
         .with_budget()
         .prefetch_related(
@@ -258,6 +253,7 @@ def _render_editor(request, plan, project, data, choices, *, conflict=None, stat
     context = {
         "plan": plan,
         "project": project,
+        "can_delete": project is not None and not services.delete_refusal(project),
         "data": data,
         "conflict": conflict,
         "findings": general,
@@ -385,13 +381,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(n, a, a.parent_id is not None) for n, a in numbered(project.activities.all())]
     findings = checks.check_project(project)
     user = request.user
+    can_edit = Project.objects.editable_by(user).filter(pk=pk).exists()
     context = {
         "project": project,
         "rows": rows,
         "items": _items_by_kind(project),
         "findings": findings,
         "has_errors": any(f.is_error for f in findings),
-        "can_edit": Project.objects.editable_by(user).filter(pk=pk).exists(),
+        "can_edit": can_edit,
+        # Only a draft that was never approved goes; an approved one is cancelled instead.
+        "can_delete": can_edit and not services.delete_refusal(project),
         "quarter_labels": project.plan.fiscal_year.quarter_labels(digits="arabic"),
         "months": _gantt_months(project.plan.fiscal_year.year_be),
         "signatures": sorted(
@@ -460,19 +459,44 @@ def project_copy(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "projects/project_copy.html", context)
 
 
+def _deletable_project(request: HttpRequest, pk: int) -> Project:
+    """A visible project (else 404) whose drafts the user may edit (else 403); one that is no
+    longer a draft answers 403 with why it cannot go (an approved one is cancelled instead)."""
+    project = _visible_project(request, pk)
+    if not _edits_drafts_of(request.user, project):
+        raise PermissionDenied("ลบได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
+    if project.status != ProjectStatus.DRAFT:
+        raise PermissionDenied(services.delete_refusal(project))
+    return project
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @captures_ip
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Delete a draft of one's own group (never one that was approved before)."""
-    project = _editable_project(request, pk)
+    """Delete a draft of one's own group (never one that was approved before): GET asks for
+    confirmation with the project's name and budget, POST deletes."""
+    project = _deletable_project(request, pk)
     plan_year = project.plan.fiscal_year.year_be
+    if request.method == "GET":
+        loaded = Project.objects.with_budget(quarters=False).get(pk=pk)
+        context = {
+            "project": project,
+            "total": loaded.budget_total(),
+            "refusal": services.delete_refusal(project),
+        }
+        return render(request, "projects/project_delete.html", context)
+    version = request.POST.get("version", "")
     try:
-        services.delete_project(project=project, by=request.user)
+        services.delete_project(
+            project=project,
+            by=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("projects:project_detail", pk=pk)
-    messages.success(request, "ลบโครงการแล้ว")
+    messages.success(request, gettext("ลบโครงการ “%(name)s” แล้ว") % {"name": project.name_th})
     return redirect(f"{redirect('projects:project_list').url}?year={plan_year}")
 
 

@@ -104,6 +104,8 @@ MATRIX: dict[str, Row] = {
         cells(403, 404, 404, 302, 302, 302, 403),
         {"comment": "ขอให้แก้ไข"},
     ),
+    # พร้อมเสนอ (issue 14): the lead group's planners and the plan admin mark a draft ready
+    "workflow:project_ready": Row("post", "draft", cells(302, 404, 404, 403, 403, 403, 302)),
     "workflow:project_version": Row("get", "approved_version", VIEW),
     "workflow:amendment_request": Row("get", "approved", cells(200, 404, 404, 200, 403, 403, 200)),
     "workflow:amendment_decide": Row(

@@ -18,6 +18,6 @@ class ProjectSnapshotAdmin(ReadOnlyAdmin):
 @admin.register(models.AmendmentRequest)
 class AmendmentRequestAdmin(ReadOnlyAdmin):
     office_path = "project__plan__office"
-    list_display = ["project", "status", "requested_by", "requested_at", "decided_by"]
-    list_filter = ["status"]
+    list_display = ["project", "kind", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["kind", "status"]
     list_select_related = ["project", "requested_by", "decided_by"]

@@ -93,10 +93,19 @@ class AmendmentStatus(models.TextChoices):
     REJECTED = "rejected", _("ไม่อนุมัติ")
 
 
+class AmendmentKind(models.TextChoices):
+    CHANGE = "change", _("ขอปรับแผน (แก้ไขโครงการ)")
+    CANCEL = "cancel", _("ขอยกเลิกโครงการ")
+
+
 class AmendmentRequest(models.Model):
-    """A request to change an approved project mid-year (ปรับแผน), decided by the director."""
+    """A request to change an approved project mid-year (ปรับแผน) or to cancel it (ขอยกเลิก
+    โครงการ), decided by the director."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField(
+        _("ประเภทคำขอ"), max_length=10, choices=AmendmentKind.choices, default=AmendmentKind.CHANGE
+    )
     reason_th = models.TextField(_("เหตุผลการขอปรับแผน"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -137,4 +146,9 @@ class AmendmentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"ขอปรับแผน {self.project}"
+        what = "ขอยกเลิกโครงการ" if self.kind == AmendmentKind.CANCEL else "ขอปรับแผน"
+        return f"{what} {self.project}"
+
+    @property
+    def is_cancel(self) -> bool:
+        return self.kind == AmendmentKind.CANCEL

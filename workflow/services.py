@@ -29,7 +29,13 @@ from projects.models import (
     ProjectStatus,
     SignatureRole,
 )
-from workflow.models import AmendmentRequest, AmendmentStatus, Notification, ProjectSnapshot
+from workflow.models import (
+    AmendmentKind,
+    AmendmentRequest,
+    AmendmentStatus,
+    Notification,
+    ProjectSnapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -347,6 +353,61 @@ def return_project(
     )
 
 
+# --- Ready for review (พร้อมเสนอ) -------------------------------------------------------------
+
+
+def may_mark_ready(user, project: Project) -> bool:
+    """The lead group's planners (and the plan administrator) tell their group director that a
+    draft is ready to be proposed; the group director proposes it instead (submit)."""
+    if not _same_office(user, project):
+        return False
+    if user.role == Role.PLANNER:
+        return user.org_unit_id == project.lead_unit_id
+    return user.role in {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+@transaction.atomic
+@in_thai
+def mark_ready(*, project: Project, by, expected_version: int | None = None) -> Project:
+    """Mark a draft พร้อมเสนอ for the version the planner saw and notify the group director.
+    The mark holds for that version only: any later write bumps the version and clears it."""
+    project = _load_for_transition(project.pk, with_checks=True)
+    if not may_mark_ready(by, project):
+        raise NotAllowed("ท่านไม่มีสิทธิ์แจ้งพร้อมเสนอโครงการนี้")
+    if project.status != ProjectStatus.DRAFT:
+        label = ProjectStatus(project.status).label
+        raise DomainError(f"แจ้งพร้อมเสนอได้เฉพาะโครงการสถานะร่าง โครงการนี้อยู่ในสถานะ “{label}”")
+    expected = project.version if expected_version is None else expected_version
+    if project.is_ready and project.version == expected:
+        raise DomainError("โครงการนี้แจ้งพร้อมเสนอไปแล้ว")
+    errors = [f for f in checks.check_project(project) if f.is_error]
+    if errors:
+        raise DomainError(
+            f"ยังแจ้งพร้อมเสนอไม่ได้ มีข้อผิดพลาด {len(errors)} รายการที่ต้องแก้ก่อน: "
+            + "; ".join(f.message for f in errors[:3])
+        )
+    now = timezone.now()
+    marked = Project.objects.filter(
+        pk=project.pk, status=ProjectStatus.DRAFT, version=expected
+    ).update(ready_at=now, ready_by=by, ready_version=expected)
+    if not marked:
+        raise DomainError(
+            "แจ้งพร้อมเสนอไม่ได้: โครงการถูกแก้ไขหลังจากที่ท่านเปิดหน้านี้ "
+            "กรุณาเปิดหน้าโครงการใหม่เพื่อตรวจสอบฉบับล่าสุดก่อน"
+        )
+    project.ready_at, project.ready_by, project.ready_version = now, by, expected
+    event = audit.record(
+        project,
+        by=by,
+        action=EventAction.READY,
+        summary_th="แจ้งผู้อำนวยการกลุ่มว่าโครงการพร้อมเสนอ",
+        version=expected,
+        at=now,
+    )
+    notify_event(event, project=project)
+    return project
+
+
 # --- Notifications ---------------------------------------------------------------------------
 
 
@@ -362,7 +423,12 @@ def _recipients(event: ProjectEvent, project: Project, extra_ids=()) -> list:
     wanted = {
         EventAction.ENDORSE: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.AMEND_REQUEST: Q(office_id=office_id, role=Role.DIRECTOR),
+        EventAction.CANCEL_REQUEST: Q(office_id=office_id, role=Role.DIRECTOR),
         EventAction.REPORT_SUBMIT: Q(office_id=office_id, role=Role.PLAN_ADMIN),
+        # พร้อมเสนอ: the lead group's director, who proposes it (ผู้เสนอโครงการ)
+        EventAction.READY: Q(
+            office_id=office_id, org_unit_id=project.lead_unit_id, role=Role.GROUP_DIRECTOR
+        ),
     }.get(event.action, group)
     if event.action == EventAction.SUBMIT:  # the group's deputy, else every deputy
         endorser = project.lead_unit.endorser
@@ -429,15 +495,22 @@ def may_request_amendment(user, project: Project) -> bool:
 
 
 @transaction.atomic
-def request_amendment(*, project: Project, by, reason: str) -> AmendmentRequest:
-    """Ask the director to reopen an approved project for a mid-year change, with a reason."""
+def request_amendment(
+    *, project: Project, by, reason: str, kind: str = AmendmentKind.CHANGE
+) -> AmendmentRequest:
+    """Ask the director, with a reason, to reopen an approved project for a mid-year change
+    (ปรับแผน) or to cancel it (ขอยกเลิกโครงการ)."""
     project = _load_for_transition(project.pk, with_checks=False)
+    cancel = kind == AmendmentKind.CANCEL
+    if kind not in AmendmentKind.values:
+        raise DomainError("กรุณาเลือกประเภทคำขอ: ขอปรับแผน หรือ ขอยกเลิกโครงการ")
     if not may_request_amendment(by, project):
         raise NotAllowed("ท่านไม่มีสิทธิ์ขอปรับแผนโครงการนี้")
     if project.status != ProjectStatus.APPROVED:
-        raise DomainError("ขอปรับแผนได้เฉพาะโครงการที่ได้รับอนุมัติแล้ว")
+        what = "ขอยกเลิกโครงการ" if cancel else "ขอปรับแผน"
+        raise DomainError(f"{what}ได้เฉพาะโครงการที่ได้รับอนุมัติแล้ว")
     if not reason.strip():
-        raise DomainError("กรุณาระบุเหตุผลการขอปรับแผน")
+        raise DomainError("กรุณาระบุเหตุผลการขอยกเลิกโครงการ" if cancel else "กรุณาระบุเหตุผลการขอปรับแผน")
     if AmendmentRequest.objects.filter(project=project, status=AmendmentStatus.PENDING).exists():
         raise DomainError("โครงการนี้มีคำขอปรับแผนที่รอการพิจารณาอยู่แล้ว")
     now = timezone.now()
@@ -445,6 +518,7 @@ def request_amendment(*, project: Project, by, reason: str) -> AmendmentRequest:
         with transaction.atomic():
             amendment = AmendmentRequest.objects.create(
                 project=project,
+                kind=kind,
                 reason_th=reason.strip(),
                 requested_by=by,
                 requested_at=now,
@@ -457,8 +531,10 @@ def request_amendment(*, project: Project, by, reason: str) -> AmendmentRequest:
     event = audit.record(
         project,
         by=by,
-        action=EventAction.AMEND_REQUEST,
-        summary_th="ขอปรับแผน (รอผู้อำนวยการพิจารณา)",
+        action=EventAction.CANCEL_REQUEST if cancel else EventAction.AMEND_REQUEST,
+        summary_th=(
+            "ขอยกเลิกโครงการ (รอผู้อำนวยการพิจารณา)" if cancel else "ขอปรับแผน (รอผู้อำนวยการพิจารณา)"
+        ),
         comment_th=amendment.reason_th,
         at=now,
     )
@@ -470,12 +546,18 @@ def request_amendment(*, project: Project, by, reason: str) -> AmendmentRequest:
 def decide_amendment(
     *, amendment: AmendmentRequest, by, approve: bool, comment: str = ""
 ) -> AmendmentRequest:
-    """The director approves (the project reopens as a draft: a new version) or rejects."""
+    """The director approves or rejects. An approved change reopens the project as a draft (a
+    new version); an approved cancellation makes it ยกเลิก: out of every plan total, its
+    history and approved versions kept. Either puts an approved plan back under revision."""
+    amendment = AmendmentRequest.objects.get(pk=amendment.pk)
+    cancel = amendment.kind == AmendmentKind.CANCEL
     project = _load_for_transition(amendment.project_id, with_checks=False)
     if not (_same_office(by, project) and by.role == Role.DIRECTOR):
         raise NotAllowed("ผู้อำนวยการเท่านั้นที่พิจารณาคำขอปรับแผนได้")
     if not approve and not comment.strip():
-        raise DomainError("กรุณาระบุเหตุผลที่ไม่อนุมัติให้ปรับแผน")
+        raise DomainError(
+            "กรุณาระบุเหตุผลที่ไม่อนุมัติให้ยกเลิกโครงการ" if cancel else "กรุณาระบุเหตุผลที่ไม่อนุมัติให้ปรับแผน"
+        )
     now = timezone.now()
     status = AmendmentStatus.APPROVED if approve else AmendmentStatus.REJECTED
     decided = AmendmentRequest.objects.filter(
@@ -484,28 +566,40 @@ def decide_amendment(
     if not decided:
         raise DomainError("คำขอปรับแผนนี้ได้รับการพิจารณาไปแล้ว")
     from_status = project.status
+    target = ProjectStatus.CANCELLED if cancel else ProjectStatus.DRAFT
     if approve:
         moved = Project.objects.filter(
             pk=project.pk, status=ProjectStatus.APPROVED, version=project.version
-        ).update(status=ProjectStatus.DRAFT, version=F("version") + 1)
+        ).update(status=target, version=F("version") + 1)
         if not moved:
             raise DomainError("สถานะของโครงการเปลี่ยนไปแล้ว กรุณาเปิดหน้าโครงการใหม่")
-        project.status, project.version = ProjectStatus.DRAFT, project.version + 1
-        ProjectSignature.objects.filter(project=project).delete()
+        project.status, project.version = target, project.version + 1
+        if not cancel:  # a cancelled project keeps the signatures it was approved with
+            ProjectSignature.objects.filter(project=project).delete()
         project_services.reopen_plan_if_approved(project.plan)
-    event = audit.record(
-        project,
-        by=by,
-        action=EventAction.AMEND_APPROVE if approve else EventAction.AMEND_REJECT,
-        summary_th=(
+    if cancel:
+        action = EventAction.CANCEL if approve else EventAction.CANCEL_REJECT
+        summary = (
+            "อนุมัติให้ยกเลิกโครงการ ไม่นับรวมในงบประมาณของแผน (ฉบับที่อนุมัติเดิมยังเปิดดูได้)"
+            if approve
+            else "ไม่อนุมัติให้ยกเลิกโครงการ"
+        )
+    else:
+        action = EventAction.AMEND_APPROVE if approve else EventAction.AMEND_REJECT
+        summary = (
             "อนุมัติให้ปรับแผน โครงการกลับเป็นร่างเพื่อแก้ไข (ฉบับที่อนุมัติเดิมยังเปิดดูได้)"
             if approve
             else "ไม่อนุมัติให้ปรับแผน"
-        ),
+        )
+    event = audit.record(
+        project,
+        by=by,
+        action=action,
+        summary_th=summary,
         comment_th=comment.strip() or amendment.reason_th,
         from_status=from_status if approve else "",
-        to_status=ProjectStatus.DRAFT if approve else "",
-        changes=audit.status_changes(from_status, ProjectStatus.DRAFT) if approve else {},
+        to_status=target if approve else "",
+        changes=audit.status_changes(from_status, target) if approve else {},
         at=now,
     )
     notify_event(event, project=project, extra_ids=[amendment.requested_by_id])

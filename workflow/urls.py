@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/endorse/", views.project_endorse, name="project_endorse"),
     path("<int:pk>/approve/", views.project_approve, name="project_approve"),
     path("<int:pk>/return/", views.project_return, name="project_return"),
+    path("<int:pk>/ready/", views.project_ready, name="project_ready"),
     path("<int:pk>/versions/<int:number>/", views.project_version, name="project_version"),
     path("<int:pk>/amend/", views.amendment_request, name="amendment_request"),
     path("amendments/<int:pk>/decide/", views.amendment_decide, name="amendment_decide"),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.models import OrgUnit, Role
@@ -20,7 +21,13 @@ from projects.audit import captures_ip
 from projects.models import EventAction, Project, ProjectEvent, ProjectStatus
 from projects.views import _gantt_months, _visible_project
 from workflow import services
-from workflow.models import AmendmentRequest, AmendmentStatus, Notification, ProjectSnapshot
+from workflow.models import (
+    AmendmentKind,
+    AmendmentRequest,
+    AmendmentStatus,
+    Notification,
+    ProjectSnapshot,
+)
 
 
 def workflow_panel(request: HttpRequest, project: Project) -> dict:
@@ -29,6 +36,9 @@ def workflow_panel(request: HttpRequest, project: Project) -> dict:
     user, pk = request.user, project.pk
     return {
         "actions": services.available_actions(user, project),
+        "can_mark_ready": project.status == ProjectStatus.DRAFT
+        and not project.is_ready
+        and services.may_mark_ready(user, project),
         "can_request_amendment": project.status == ProjectStatus.APPROVED
         and services.may_request_amendment(user, project),
         "is_director": user.role == Role.DIRECTOR,
@@ -109,6 +119,16 @@ def project_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@captures_ip
+def project_ready(request: HttpRequest, pk: int) -> HttpResponse:
+    """A planner tells the group director the draft is ready to be proposed (พร้อมเสนอ)."""
+    return _transition(
+        request, pk, services.mark_ready, gettext("แจ้งผู้อำนวยการกลุ่มแล้วว่าโครงการพร้อมเสนอ")
+    )
+
+
+@login_required
 @require_GET
 def project_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A frozen approved version of the project, as it was approved (printable)."""
@@ -128,21 +148,35 @@ def project_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @captures_ip
 def amendment_request(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask to change an approved project mid-year (ปรับแผน), with a reason."""
+    """Ask to change an approved project mid-year (ปรับแผน) or to cancel it, with a reason."""
     project = _visible_project(request, pk)
     if not services.may_request_amendment(request.user, project):
         raise PermissionDenied("ท่านไม่มีสิทธิ์ขอปรับแผนโครงการนี้")
+    kind = request.POST.get("kind", AmendmentKind.CHANGE)
     if request.method == "POST":
         try:
             services.request_amendment(
-                project=project, by=request.user, reason=clean_text(request.POST.get("reason", ""))
+                project=project,
+                by=request.user,
+                reason=clean_text(request.POST.get("reason", "")),
+                kind=kind,
             )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "ส่งคำขอปรับแผนถึงผู้อำนวยการแล้ว")
+            messages.success(
+                request,
+                gettext("ส่งคำขอยกเลิกโครงการถึงผู้อำนวยการแล้ว")
+                if kind == AmendmentKind.CANCEL
+                else gettext("ส่งคำขอปรับแผนถึงผู้อำนวยการแล้ว"),
+            )
             return redirect("projects:project_detail", pk=pk)
-    context = {"project": project, "reason": request.POST.get("reason", "")}
+    context = {
+        "project": project,
+        "reason": request.POST.get("reason", ""),
+        "kinds": AmendmentKind.choices,
+        "kind": kind if kind in AmendmentKind.values else AmendmentKind.CHANGE,
+    }
     return render(request, "workflow/amendment_form.html", context)
 
 
@@ -170,10 +204,15 @@ def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            "อนุมัติให้ปรับแผนแล้ว โครงการกลับเป็นร่างเพื่อแก้ไข" if approve else "ไม่อนุมัติให้ปรับแผนแล้ว",
-        )
+        if amendment.kind == AmendmentKind.CANCEL:
+            done = (
+                gettext("อนุมัติให้ยกเลิกโครงการแล้ว โครงการไม่นับรวมในงบประมาณของแผน")
+                if approve
+                else gettext("ไม่อนุมัติให้ยกเลิกโครงการแล้ว")
+            )
+        else:
+            done = "อนุมัติให้ปรับแผนแล้ว โครงการกลับเป็นร่างเพื่อแก้ไข" if approve else "ไม่อนุมัติให้ปรับแผนแล้ว"
+        messages.success(request, done)
     return redirect("projects:project_detail", pk=amendment.project_id)
 
 
@@ -191,6 +230,8 @@ SENT_ACTIONS = [
     EventAction.APPROVE,
     EventAction.RETURN,
     EventAction.AMEND_REQUEST,
+    EventAction.CANCEL_REQUEST,
+    EventAction.READY,
 ]
 
 
@@ -249,13 +290,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     my_amendments = AmendmentRequest.objects.filter(requested_by=user).select_related(
         "project", "decided_by__person"
     )[:50]
-    waiting = list(waiting.order_by("plan__fiscal_year__year_be", "strategy__number", "pk"))
+    waiting = list(
+        waiting.select_related("ready_by__person").order_by(
+            "plan__fiscal_year__year_be", "strategy__number", "pk"
+        )
+    )
     if waiting:
         totals, _, _ = figures.project_figures(project_ids=[p.pk for p in waiting])
         for project in waiting:
             project.total = totals[project.pk].total
+    # Drafts the planners marked พร้อมเสนอ (for their version) apart from those still written.
+    ready = [p for p in waiting if p.is_ready] if status == ProjectStatus.DRAFT else []
     context = {
-        "waiting": waiting,
+        "waiting": [p for p in waiting if not p.is_ready] if ready else waiting,
+        "ready": ready,
         "waiting_status": status,
         "sent": list(sent),
         "amendments": list(amendments),
