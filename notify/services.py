@@ -195,6 +195,10 @@ KIND_OF_ACTION = {
     "amend_request": EventKind.AMENDMENT,
     "amend_approve": EventKind.AMENDMENT,
     "amend_reject": EventKind.AMENDMENT,
+    "cancel_request": EventKind.AMENDMENT,
+    "cancel": EventKind.AMENDMENT,
+    "cancel_reject": EventKind.AMENDMENT,
+    "ready": EventKind.READY,
     "report_submit": EventKind.REPORT_SUBMITTED,
     "report_return": EventKind.REPORT_RETURNED,
 }
