@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql
+	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: run test venv os-deps migrate demo lint fmt check test-only bench clean
 

@@ -117,6 +117,7 @@ class RenderStatus(models.TextChoices):
 class RenderKind(models.TextChoices):
     BOOK = "book", _("เล่มแผน")
     REPORT = "report", _("รายงานผลการดำเนินงาน")
+    BOOK_DOCX = "book_docx", _("เล่มแผน (Word)")
 
 
 OFFICE_SCOPE = "office"
@@ -194,7 +195,10 @@ class PlanRender(models.Model):
                 condition=Q(progress__lte=100), name="planrender_progress_range"
             ),
             models.CheckConstraint(
-                condition=(Q(kind=RenderKind.BOOK) & Q(round_number__isnull=True))
+                condition=(
+                    Q(kind__in=[RenderKind.BOOK, RenderKind.BOOK_DOCX])
+                    & Q(round_number__isnull=True)
+                )
                 | (
                     Q(kind=RenderKind.REPORT)
                     & Q(round_number__gte=1)

@@ -10,6 +10,7 @@ app_name = "print"
 
 urlpatterns = [
     path("print/projects/<int:pk>/pdf/", views.project_pdf, name="project_pdf"),
+    path("print/projects/<int:pk>/docx/", views.project_docx, name="project_docx"),
     path(
         "print/projects/<int:pk>/versions/<int:number>/pdf/",
         views.project_version_pdf,
@@ -17,6 +18,7 @@ urlpatterns = [
     ),
     path("print/plans/<int:pk>/", views.plan_book, name="plan_book"),
     path("print/plans/<int:pk>/render/", views.plan_book_render, name="plan_book_render"),
+    path("print/plans/<int:pk>/docx/", views.plan_book_docx, name="plan_book_docx"),
     path(
         "print/plans/<int:pk>/approvals/<int:number>/pdf/",
         views.approval_pdf,

@@ -27,7 +27,7 @@ from monitoring import resources
 from monitoring.views import _monitored_project, _number, _plan
 from plans.models import PlanApproval
 from plans.views import PLAN_REVIEWERS
-from printing import book, renderer, report, tasks
+from printing import book, renderer, report, tasks, word, word_tasks
 from printing import project as project_doc
 from printing.forms import ContextTableForm
 from printing.models import (
@@ -37,6 +37,7 @@ from printing.models import (
     RenderStatus,
     render_scope,
 )
+from projects import audit
 from projects.models import Project, ProjectStatus
 from workflow.models import ProjectSnapshot
 
@@ -132,6 +133,7 @@ def plan_book(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("approval")
         .defer("approval__data", "approval__print_source")[:5],
         "can_edit_tables": request.user.role in PLAN_ADMIN_ROLES,
+        "can_export_word": scope == OFFICE_SCOPE,
     }
     return render(request, "print/plan_book.html", context)
 
@@ -225,6 +227,45 @@ def render_download(request: HttpRequest, pk: int, render_id: int) -> FileRespon
     return _file_response(plan_render, render_filename(plan, plan_render))
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+@require_GET
+def project_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project document as an editable Word file: an approved project as approved (its
+    latest approved version), any other state as it stands."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "plan__office", "plan__fiscal_year"
+        ),
+        pk=pk,
+    )
+    snapshot = None
+    if project.status == ProjectStatus.APPROVED:
+        snapshot = ProjectSnapshot.objects.filter(project=project).order_by("-number").first()
+    document = snapshot.data if snapshot else audit.load_document(project.pk)
+    office = project.plan.office
+    content = word.project_docx(document, digits=office.digit_style, office=office.name_th)
+    suffix = f"-v{snapshot.number}" if snapshot else ""
+    name = f"project-{project.plan.fiscal_year.year_be}-{project.pk}{suffix}.docx"
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def plan_book_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the whole book as a Word file (office-wide roles) and show its progress."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    if render_scope(request.user) != OFFICE_SCOPE:
+        raise PermissionDenied("เฉพาะผู้บริหารและผู้ดูแลแผนของสำนักงานที่ส่งออกทั้งเล่มได้")
+    render_obj = word_tasks.request_book_docx(plan=plan, by=request.user)
+    return redirect("print:render_status", pk=plan.pk, render_id=render_obj.pk)
+
+
 def _readable(request: HttpRequest, plan_render: PlanRender) -> PlanRender:
     """A round report's render is for the roles that open the round's pages (else 403); a
     book's for the viewers of its scope only (else 404): a group role never reads the whole
@@ -238,6 +279,8 @@ def _readable(request: HttpRequest, plan_render: PlanRender) -> PlanRender:
 
 def render_filename(plan: Plan, plan_render: PlanRender) -> str:
     """The download name: report-<office>-<year>-r<n>.pdf for a round report, else the book's."""
+    if plan_render.kind == RenderKind.BOOK_DOCX:
+        return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.docx"
     if plan_render.kind == RenderKind.REPORT:
         return resources.report_file_name(plan, plan_render.round_number, "pdf")
     return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
@@ -245,10 +288,14 @@ def render_filename(plan: Plan, plan_render: PlanRender) -> str:
 
 def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:
     """A stored PDF, inline, never kept by shared caches (like _pdf_response)."""
+    word_file = plan_render.kind == RenderKind.BOOK_DOCX
     response = FileResponse(
-        plan_render.file.open("rb"), content_type="application/pdf", filename=filename
+        plan_render.file.open("rb"),
+        content_type=DOCX if word_file else "application/pdf",
+        filename=filename,
     )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    disposition = "attachment" if word_file else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
