@@ -24,7 +24,13 @@ from django.utils import timezone
 from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
 from actionplan.services import get_fiscal_year
 from actionplan.storage import disk_full
-from actionplan.workbooks import CheckedFile, RejectedFile, check_file, sha256_of
+from actionplan.workbooks import (
+    CheckedFile,
+    RejectedFile,
+    check_file,
+    check_file_name,
+    sha256_of,
+)
 from budgets import services as budget_services
 from budgets.models import (
     BudgetCategory,
@@ -373,11 +379,16 @@ def pending_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "pending"
 
 
+def _suffix(kind: str) -> str:
+    """The pending file's suffix by the checked kind (a .txt upload is kept as .csv)."""
+    return ".csv" if kind == "csv" else ".xlsx"
+
+
 def store_pending(checked_name: str, data: bytes) -> str:
     """Keep an upload until it is confirmed, under MEDIA_ROOT (shared by every app instance);
     then forget a few previews abandoned long ago (bounded, so an upload never waits on it)."""
     sha = sha256_of(data)
-    suffix = ".csv" if checked_name.lower().endswith(".csv") else ".xlsx"
+    suffix = _suffix(check_file_name(checked_name))
     folder = pending_dir()
     path = folder / f"{sha}{suffix}"
     tmp = path.with_suffix(path.suffix + ".part")
@@ -404,8 +415,7 @@ def store_pending(checked_name: str, data: bytes) -> str:
 
 def load_pending(batch: ImportBatch) -> bytes:
     """The bytes previewed for this batch; refused if they are gone or no longer match."""
-    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
-    path = pending_dir() / f"{batch.sha256}{suffix}"
+    path = pending_dir() / f"{batch.sha256}{_suffix(batch.kind)}"
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -421,8 +431,7 @@ def discard_pending(batch: ImportBatch) -> None:
     ).exclude(pk=batch.pk)
     if still_needed.exists():
         return
-    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
-    (pending_dir() / f"{batch.sha256}{suffix}").unlink(missing_ok=True)
+    (pending_dir() / f"{batch.sha256}{_suffix(batch.kind)}").unlink(missing_ok=True)
 
 
 OPPORTUNISTIC_PURGE_LIMIT = 20  # previews and files per upload; the cron job takes the rest
