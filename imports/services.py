@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
+from actionplan.models import Office, Plan, PlanStatus, PlanType, Programme, Strategy
 from actionplan.services import get_fiscal_year
 from actionplan.storage import disk_full
 from actionplan.workbooks import (
@@ -46,7 +46,7 @@ from imports.planning import Planner
 from imports.records import Issue, Loc, Parsed, Report
 from indicators.models import ProjectIndicator
 from projects import audit
-from projects.models import Activity, EventAction, Project
+from projects.models import Activity, EventAction, Project, ProjectItem, ProjectPerson
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,8 @@ def _write(result: ImportPlan, *, user) -> Plan:
             unique_fields=["office", "raw_key"],
             update_fields=["org_unit", "raw_text"],
         )
+    if result.new_programmes:
+        Programme.objects.bulk_create(result.new_programmes.values())
     new, changed, header_fields = [], [], set()
     for planned in result.projects:
         action = planned.outcome.action
@@ -159,6 +161,7 @@ def _write(result: ImportPlan, *, user) -> Plan:
     if replaced:
         ProjectIndicator.objects.filter(project_id__in=replaced).delete()
     _write_activities(rewrite)
+    _write_narrative([p for p in result.projects if p.obj is not None])
     ProjectIndicator.objects.bulk_create(
         ProjectIndicator(
             project_id=p.obj.pk,
@@ -177,6 +180,47 @@ def _write(result: ImportPlan, *, user) -> Plan:
         for i in p.indicators
     )
     return plan
+
+
+def _write_narrative(projects: list[PlannedProject]) -> None:
+    """Co-groups, alignments, narrative items and people of the projects whose file rows differ
+    (None: leave them): a delete and a bulk insert per table, whatever the number of projects."""
+    for attr, through, column in (
+        ("co_units", Project.co_units.through, "orgunit_id"),
+        ("alignments", Project.alignments.through, "policyitem_id"),
+    ):
+        todo = [p for p in projects if getattr(p, attr) is not None]
+        replaced = [p.obj.pk for p in todo if p.existing is not None]
+        if replaced:
+            through.objects.filter(project_id__in=replaced).delete()
+        through.objects.bulk_create(
+            through(project_id=p.obj.pk, **{column: pk}) for p in todo for pk in getattr(p, attr)
+        )
+    todo = [p for p in projects if p.items is not None]
+    replaced = [p.obj.pk for p in todo if p.existing is not None]
+    if replaced:
+        ProjectItem.objects.filter(project_id__in=replaced).delete()
+    ProjectItem.objects.bulk_create(
+        ProjectItem(project_id=p.obj.pk, kind=i.kind, order=i.order, text_th=i.text)
+        for p in todo
+        for i in p.items
+    )
+    todo = [p for p in projects if p.people is not None]
+    replaced = [p.obj.pk for p in todo if p.existing is not None]
+    if replaced:
+        ProjectPerson.objects.filter(project_id__in=replaced).delete()
+    ProjectPerson.objects.bulk_create(
+        ProjectPerson(
+            project_id=p.obj.pk,
+            person_id=x.person_id,
+            role=x.role,
+            order=x.order,
+            name_th=x.name,
+            position_th=x.position,
+        )
+        for p in todo
+        for x in p.people
+    )
 
 
 def _write_activities(projects: list[PlannedProject]) -> None:

@@ -218,7 +218,12 @@ class TestTemplateAndExports:
         response = client_for(planner_a1).get(reverse("imports:template_download"))
         assert response.status_code == 200
         assert response["Content-Disposition"] == 'attachment; filename="actionplan-template.xlsx"'
-        assert "โครงการ" in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert "โครงการ" in book.sheetnames
+        groups = [row[1] for row in book[wb_template.INSTRUCTIONS_TITLE].values if row[1:2]]
+        assert "กลุ่มที่รับผิดชอบ" in groups  # listed with the office's own groups
+        lists = [c.value for c in book[wb_template.LISTS_TITLE]["B"]]
+        assert planner_a1.org_unit.name_th in lists
 
     def test_a_planner_exports_only_their_groups_projects(self, plan_a, office_a, planner_a1):
         f.make_project(
