@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from imports.template import LAYOUT_LABELS
+
 MAX_LISTED = 200  # errors/warnings kept in a report; the rest are counted (quality.md IM-1)
 
 
@@ -225,6 +227,11 @@ class Parsed:
 # --- the report a user reads ---------------------------------------------------------------------
 
 
+def layout_label(layout: str) -> str:
+    """What a sheet was read as, in Thai ("canonical_projects, budget" → "แม่แบบ: โครงการ, …")."""
+    return ", ".join(LAYOUT_LABELS.get(part, part) for part in layout.split(", "))
+
+
 @dataclass(slots=True)
 class GroupChoice:
     """A group name the importer could not place for sure; the user picks the group."""
@@ -337,6 +344,9 @@ class Report:
             "group_choices": [c.as_json() for c in self.group_choices],
             "projects": [p.as_json() for p in self.projects],
             "lines": self.lines,
-            "sheets": [{"name": n, "layout": layout} for n, layout in self.sheets],
+            "sheets": [
+                {"name": n, "layout": layout, "label": layout_label(layout)}
+                for n, layout in self.sheets
+            ],
             "file": {"name": self.file_name, "sha256": self.sha256, "size": self.size},
         }

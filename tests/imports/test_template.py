@@ -114,6 +114,9 @@ class TestInstructionSheets:
         assert [p.name for p in report.projects] == [NAME]
         assert dict(report.sheets)[template.INSTRUCTIONS_TITLE] == "template_help"
         assert dict(report.sheets)[template.LISTS_TITLE] == "template_help"
+        labels = {s["name"]: s["label"] for s in report.as_json()["sheets"]}
+        assert labels[template.INSTRUCTIONS_TITLE] == template.LAYOUT_LABELS["template_help"]
+        assert labels[template.PROJECTS.title] == "แม่แบบ: โครงการ"
         project = Project.objects.get()
         assert (project.project_type, project.lead_unit.standard_code) == (
             "continuing",
