@@ -1,5 +1,6 @@
-"""A plan as an .xlsx workbook in the canonical template's shape (so it imports back unchanged)
-or as one flat .csv of budget lines. Numbers stay numbers; text stays inert text: a project named
+"""A plan as an .xlsx workbook in the canonical template's shape, narrative included, with the
+template's instruction sheet and dropdowns (so it imports back unchanged, here or into another
+office), or as one flat .csv of budget lines. Numbers stay numbers; text stays inert text: a project named
 "=HYPERLINK(…)" is written as a string cell in .xlsx and with a leading ' in .csv (OWASP)."""
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class ProjectRows:
 
 def export_projects(plan, queryset=None) -> list[ProjectRows]:
     """The plan's projects (optionally only those a user may see) and everything under them, in
-    seven queries read as plain values: an export touches every line, so model instances and
+    eleven queries read as plain values: an export touches every line, so model instances and
     prefetch caches would cost more than writing the workbook."""
     qs = (queryset if queryset is not None else Project.objects.all()).filter(plan=plan)
     projects = list(
