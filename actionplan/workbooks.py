@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from codecs import BOM_UTF16_BE, BOM_UTF16_LE
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -58,23 +59,34 @@ def check_file(name: str, data: bytes) -> CheckedFile:
         raise RejectedFile("ไฟล์ว่างเปล่า")
     if kind == "xlsx":
         check_xlsx_container(data)
-    elif data[:4] == b"PK\x03\x04" or b"\x00" in data[:4096]:
+    elif data[:4] == b"PK\x03\x04" or (
+        b"\x00" in data[:4096] and not data.startswith((BOM_UTF16_LE, BOM_UTF16_BE))
+    ):  # UTF-16 text (Excel's "Unicode Text") has NULs; anything else with them is not text
         raise RejectedFile("ไฟล์ .csv นี้ไม่ใช่ข้อความ (อาจเป็นไฟล์ Excel ที่เปลี่ยนนามสกุล)")
     return CheckedFile(name=name, data=data, kind=kind, sha256=sha256_of(data))
 
 
+# How to save as .xlsx, in both programs offices use (docs/decisions/ods-files.md).
+SAVE_AS_XLSX = (
+    "กรุณาบันทึกเป็น .xlsx ก่อน: ใน Excel เลือก แฟ้ม > บันทึกเป็น > เวิร์กบุ๊ก Excel (*.xlsx) "
+    "ใน LibreOffice Calc เลือก ไฟล์ > บันทึกเป็น… > ชนิดไฟล์ Excel 2007-365 (.xlsx)"
+)
+ODS_REFUSED = f"ไม่รองรับไฟล์ LibreOffice (.ods) โดยตรง {SAVE_AS_XLSX}"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
 def check_file_name(name: str) -> str:
-    """ "xlsx" or "csv" from the file name, or RejectedFile (.xls: "please save as .xlsx")."""
+    """ "xlsx" or "csv" from the file name (.txt: Excel's tab-separated "Unicode Text" is read as
+    CSV), or RejectedFile telling how to save as .xlsx (.xls, .xlsm, .ods …)."""
     lower = (name or "").lower().strip()
     if lower.endswith(".xlsx"):
         return "xlsx"
-    if lower.endswith(".csv"):
+    if lower.endswith((".csv", ".txt")):
         return "csv"
-    if lower.endswith((".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods")):
-        raise RejectedFile(
-            "ไม่รองรับไฟล์ชนิดนี้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx "
-            "(แฟ้ม > บันทึกเป็น > เวิร์กบุ๊ก Excel (*.xlsx))"
-        )
+    if lower.endswith((".ods", ".fods", ".ots")):
+        raise RejectedFile(ODS_REFUSED)
+    if lower.endswith((".xls", ".xlsm", ".xlsb", ".xltx", ".xltm")):
+        raise RejectedFile(f"ไม่รองรับไฟล์ชนิดนี้ {SAVE_AS_XLSX}")
     raise RejectedFile("รองรับเฉพาะไฟล์ .xlsx และ .csv")
 
 
@@ -106,6 +118,8 @@ def check_xlsx_container(data: bytes) -> None:
     try:
         content_types = archive.getinfo("[Content_Types].xml")
     except KeyError as exc:
+        if _is_ods(archive):  # an .ods renamed to .xlsx
+            raise RejectedFile(ODS_REFUSED) from exc
         raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง") from exc
     if content_types.file_size > 1024 * 1024:
         raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง")
@@ -114,6 +128,14 @@ def check_xlsx_container(data: bytes) -> None:
         raise RejectedFile("ไฟล์นี้มีแมโคร กรุณาบันทึกเป็น .xlsx (ไม่มีแมโคร) แล้วนำเข้าอีกครั้ง")
     if _SPREADSHEET_MAIN not in declared:
         raise RejectedFile("ไฟล์นี้ไม่ใช่เวิร์กบุ๊ก Excel (.xlsx)")
+
+
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        info = archive.getinfo("mimetype")
+    except KeyError:
+        return False
+    return info.file_size < 100 and archive.read(info).strip() == _ODS_MIMETYPE
 
 
 # --- writing: text that looks like a formula stays text -----------------------------------------

@@ -70,6 +70,8 @@ def main() -> None:
         (template.LINES, list(export.line_rows(plan, projects))),
         (template.QUARTERS, list(export.quarter_rows(projects))),
         (template.INDICATORS, list(export.indicator_rows(projects))),
+        (template.ITEMS, list(export.item_rows(projects))),
+        (template.PEOPLE, list(export.people_rows(projects))),
     ]
     floor, _ = timed(lambda: raw_write(same_rows), args.repeat)
     xlsx, xlsx_queries = timed(ours_xlsx, args.repeat)

@@ -33,6 +33,22 @@ def text(value) -> str:
     return " ".join(raw.split())
 
 
+def long_text(value) -> str:
+    """A multi-line cell (rationale, steps) as stored: its lines kept (paragraph breaks too), each
+    with one space between words, CR/CRLF as LF, no blank lines at either end."""
+    if value is None or value is UNCOMPUTED:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = str(value)
+    if "<" in raw:
+        raw = _TAG_RE.sub(" ", raw)
+    lines = [
+        " ".join(line.split()) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    return "\n".join(lines).strip("\n")
+
+
 def lines_of(value) -> list[str]:
     """The non-empty lines of a multi-line cell, each normalised."""
     if value is None or value is UNCOMPUTED:
@@ -170,6 +186,45 @@ def _in_era(value: date, fiscal_year_be: int | None) -> date:
         raise CellProblem(f"วันที่ {value.day}/{value.month}/{value.year}: {exc}") from None
     except ValueError:  # 29 February of a year that has none in the other era
         raise CellProblem(f"ไม่มีวันที่ {value.day}/{value.month}/{value.year}") from None
+
+
+def fiscal_month_of(month: int) -> int:
+    """Calendar month (1 = January) → month of the fiscal year (1 = October)."""
+    return (month - 10) % 12 + 1
+
+
+def calendar_month_of(index: int) -> int:
+    """Month of the fiscal year (1 = October) → calendar month."""
+    return (index + 8) % 12 + 1
+
+
+_MONTH_WORDS = {
+    squash(spelling): fiscal_month_of(month)
+    for month in range(1, 13)
+    for spelling in (
+        thai.MONTHS_FULL[month],
+        thai.MONTHS_ABBR[month],
+        thai.MONTHS_ABBR[month].replace(".", ""),
+    )
+}
+_MONTH_SPLIT_RE = re.compile(r"[,;\n、]+|\s+(?=\S)")
+
+
+def months_value(value) -> list[int]:
+    """ "ต.ค., พ.ย., ม.ค." (or full month names) → fiscal months [1, 2, 4]; CellProblem otherwise."""
+    raw = text(value)
+    months = set()
+    for word in (w for w in _MONTH_SPLIT_RE.split(raw) if w.strip()):
+        month = _MONTH_WORDS.get(squash(word)) or _MONTH_WORDS.get(squash(word).rstrip("."))
+        if month is None:
+            raise CellProblem(f"“{word}” ไม่ใช่ชื่อเดือน (เช่น ต.ค., พ.ย., ม.ค.)")
+        months.add(month)
+    return sorted(months)
+
+
+def months_text(months) -> str:
+    """Fiscal months [1, 2, 4] → "ต.ค., พ.ย., ม.ค." (the activity sheet's column)."""
+    return ", ".join(thai.MONTHS_ABBR[calendar_month_of(m)] for m in sorted(months) if 1 <= m <= 12)
 
 
 # --- formulas inside item text ------------------------------------------------------------------

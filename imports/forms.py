@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("ไฟล์ (.xlsx หรือ .csv)"),
         help_text=_("ไม่เกิน 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
 
     def clean_file(self):

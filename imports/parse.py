@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from actionplan import thai
 from imports import template
+from imports.canonical import CanonicalTable
 from imports.cells import (
     CONTINUED,
     DECLARED_RE,
@@ -36,7 +37,7 @@ from imports.cells import (
 from imports.headers import Header, Vocabulary, classify, columns_for, layout_of
 from imports.reader import RawSheet
 from imports.records import ActivityIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
-from imports.tables import TABLES, CanonicalTable, SummaryTable, Table
+from imports.tables import TABLES, SummaryTable, Table
 
 # --- the sheet walker --------------------------------------------------------------------------
 
@@ -68,6 +69,9 @@ class _Rows:
         del self._ahead[:n]
 
 
+_HELP_LOOKAHEAD = 5
+
+
 class SheetWalker:
     """Follows one sheet row by row: preamble rows, header blocks, then a table's rows."""
 
@@ -87,6 +91,9 @@ class SheetWalker:
         return Loc.at(self.name, row, index)
 
     def run(self) -> None:
+        if self._is_template_help():
+            self.parsed.sheets.append((self.name, "template_help"))
+            return
         for excel_row, values in self.rows:
             self.parsed.row_count += 1
             if self._header(excel_row, values):
@@ -97,6 +104,17 @@ class SheetWalker:
         self._end_table()
         layout = ", ".join(dict.fromkeys(self.layouts)) or "unknown"
         self.parsed.sheets.append((self.name, layout))
+
+    def _is_template_help(self) -> bool:
+        """The template's instruction or lists sheet: never data. Its first cell carries the
+        marker (kept when the sheet is renamed or moved); a sheet under one of its names whose
+        first rows hold no template header is one too (the marker row deleted)."""
+        ahead = self.rows.peek(_HELP_LOOKAHEAD)
+        if ahead and any(template.is_template_marker(v) for v in ahead[0][1][:3]):
+            return True
+        if self.name.strip() not in template.TEMPLATE_SHEET_NAMES:
+            return False
+        return not any(self.file.canonical_header(values) for _, values in ahead)
 
     # header blocks
 

@@ -13,8 +13,15 @@ from actionplan.i18n import thai_labels
 from actionplan.models import PlanStatus, Strategy, StrategyLabel
 from budgets.models import category_for
 from budgets.money import ZERO, quantize
-from imports import template
+from imports import narrative, template
 from imports.cells import CellProblem, check_amount, squash
+from imports.choices import (
+    COMPARATOR_SYNONYMS,
+    MEASURE_TYPE_SYNONYMS,
+    PROJECT_TYPE_SYNONYMS,
+    RESULT_LEVEL_SYNONYMS,
+    Choices,
+)
 from imports.planned import (
     Context,
     ImportPlan,
@@ -22,8 +29,11 @@ from imports.planned import (
     PlannedIndicator,
     PlannedLine,
     PlannedProject,
-    activity_signature_from_db,
-    indicator_signature_from_db,
+    activities_signature,
+    activities_signature_from_db,
+    activity_lines,
+    indicators_signature,
+    indicators_signature_from_db,
     parse_line_formula,
     quantize_or_none,
 )
@@ -44,10 +54,16 @@ from imports.resolve import (
     funds_reference,
 )
 from indicators.models import Comparator, MeasureType, ResultLevel
+from projects.audit import numbered
 from projects.models import Activity, Project, ProjectStatus, ProjectType
 
 DEFAULT_CATEGORY = "services"  # ค่าใช้สอย: the usual category of a line with no category column
 DEFAULT_FUND = "esa"  # the office's own budget
+
+PROJECT_TYPES = Choices.of(ProjectType, PROJECT_TYPE_SYNONYMS)
+RESULT_LEVELS = Choices.of(ResultLevel, RESULT_LEVEL_SYNONYMS)
+MEASURE_TYPES = Choices.of(MeasureType, MEASURE_TYPE_SYNONYMS)
+COMPARATORS = Choices.of(Comparator, COMPARATOR_SYNONYMS)
 
 # --- planning --------------------------------------------------------------------------------
 
@@ -71,6 +87,8 @@ class Planner:
         )
         self.pending_groups: dict[str, GroupChoice] = {}
         self._found: dict = {}
+        self.alignment_choices = None  # imports.narrative builds these on first use
+        self.programme_choices = None
 
     def _find(self, reference, raw: str):
         """Reference lookups by the text as written, memoised: files repeat the same few names."""
@@ -139,19 +157,23 @@ class Planner:
                 return existing.lead_unit_id
             self.error(incoming.loc, f"ไม่ได้ระบุกลุ่มที่รับผิดชอบโครงการ “{incoming.name}”")
             return None
-        key = squash(incoming.group_raw)
+        return self.unit(incoming.group_raw, incoming.group_loc or incoming.loc)
+
+    def unit(self, raw: str, loc: Loc) -> int | None:
+        """The office's group a name means, or None with a choice for the user to make."""
+        key = squash(raw)
         chosen = self.choices.get(key)
         if chosen is not None and chosen in self.ctx.units:
-            self.result.choices_used[key] = (incoming.group_raw, chosen)
+            self.result.choices_used[key] = (raw, chosen)
             return chosen
-        match = self.ctx.matcher.match(incoming.group_raw)
+        match = self.ctx.matcher.match(raw)
         if match.unit_id is not None:
             return match.unit_id
         if key not in self.pending_groups:
             self.pending_groups[key] = GroupChoice(
                 key=key,
-                raw=incoming.group_raw,
-                loc=incoming.group_loc or incoming.loc,
+                raw=raw,
+                loc=loc,
                 candidates=match.candidates,
                 suggested=match.suggested,
             )
@@ -174,6 +196,7 @@ class Planner:
             )
         outcome.strategy = planned.strategy_number
         planned.header = self._header(incoming, existing)
+        narrative.plan(self, incoming, planned)
         planned.activities = self._activities(incoming, existing)
         planned.indicators = self._indicators(incoming)
         if planned.activities is not None:
@@ -224,10 +247,13 @@ class Planner:
         if "code" in fields:
             header["code"] = fields["code"][:30]
         if fields.get("project_type"):
-            by_label = {label: value for value, label in thai_labels(ProjectType).items()}
-            value = by_label.get(fields["project_type"], fields["project_type"])
-            if value not in ProjectType.values:
-                self.error(incoming.loc, f"ลักษณะโครงการ “{fields['project_type']}” ไม่รู้จัก")
+            value = PROJECT_TYPES.find(fields["project_type"])
+            if value is None:
+                self.error(
+                    incoming.at("project_type"),
+                    f"ลักษณะโครงการ “{fields['project_type']}” ไม่รู้จัก "
+                    f"(ใช้ได้: {', '.join(thai_labels(ProjectType).values())})",
+                )
             else:
                 header["project_type"] = value
         for key in ("start_date", "end_date"):
@@ -236,7 +262,7 @@ class Planner:
         start = header.get("start_date", existing.start_date if existing else None)
         end = header.get("end_date", existing.end_date if existing else None)
         if start and end and end < start:
-            self.error(incoming.loc, f"โครงการ “{incoming.name}”: วันสิ้นสุดมาก่อนวันเริ่มต้น")
+            self.error(incoming.at("end_date"), f"โครงการ “{incoming.name}”: วันสิ้นสุดมาก่อนวันเริ่มต้น")
         if incoming.declared_given:
             try:  # a printed total summed from several money columns may still not fit
                 if incoming.declared is not None:
@@ -255,7 +281,7 @@ class Planner:
         self, incoming: ProjectIn, existing: Project | None
     ) -> list[PlannedActivity] | None:
         """The activity list the project will have, or None to leave its activities alone."""
-        current = list(existing.activities.all()) if existing is not None else []
+        current = [a for _, a in numbered(existing.activities.all())] if existing else []
         keep = bool(current) and not _only_generated(existing)
         if incoming.activities is not None:
             activities = [self._activity(a) for a in incoming.activities]
@@ -267,7 +293,7 @@ class Planner:
             if incoming.activity_source == "quarters":
                 self._lump_sums(incoming, activities)
             if existing is not None:
-                _carry_over(activities, existing)
+                _carry_over(activities, incoming, existing)
             return activities
         if incoming.funding and (existing is None or _only_lump_sum(existing)):
             lines = []
@@ -337,6 +363,7 @@ class Planner:
             period=incoming.period[:255],
             responsible=incoming.responsible[:255],
             quarters=list(incoming.quarters) if incoming.quarters is not None else None,
+            **incoming.extra,
         )
         for n, line in enumerate(incoming.lines, start=1):
             planned = self._line(line, line.order or n, incoming.title)
@@ -379,14 +406,14 @@ class Planner:
             planned.formula_note = line.formula[:500]
             if printed is None:
                 self.error(
-                    line.loc,
+                    line.formula_loc or line.loc,
                     f"“{description[:60]}”: สูตร “{line.formula[:80]}” ใช้ไม่ได้: {formula.message} "
                     "และเอกสารไม่มีจำนวนเงิน กรุณาแก้สูตรหรือใส่จำนวนเงิน",
                 )
                 return None
             planned.plain_amount = printed
             self.warn(
-                line.loc,
+                line.formula_loc or line.loc,
                 f"“{description[:60]}”: อ่านสูตร “{line.formula[:80]}” ไม่ได้ ({formula.message}) "
                 "ใช้จำนวนเงินตามเอกสาร และเก็บสูตรไว้เป็นข้อความ",
             )
@@ -414,31 +441,47 @@ class Planner:
     def _indicators(self, incoming: ProjectIn) -> list[PlannedIndicator] | None:
         if incoming.indicators is None:
             return None
-        # The file's words are Thai whatever language the uploader's page is in.
-        levels = {label: value for value, label in thai_labels(ResultLevel).items()}
-        kinds = {label: value for value, label in thai_labels(MeasureType).items()}
-        comparators = {label: value for value, label in thai_labels(Comparator).items()}
         result = []
         for item in incoming.indicators:
-            comparator = comparators.get(item.comparator, item.comparator or "")
+            comparator = COMPARATORS.find(item.comparator) if item.comparator else ""
+            if comparator is None:
+                self.error(
+                    item.at("comparator"),
+                    f"ไม่รู้จักเงื่อนไขค่าเป้าหมาย “{item.comparator}” "
+                    f"(ใช้ได้: {', '.join(thai_labels(Comparator).values())})",
+                )
+                continue
             value, unit, text_target = item.target_value, item.unit, item.target_text
             if value is None and not comparator and text_target:
                 target = thai.parse_target(text_target)
                 value, unit, comparator = target.value, target.unit or unit, target.comparator
                 text_target = text_target if target.comparator == "text" else ""
             comparator = comparator or (Comparator.TEXT if value is None else Comparator.GTE)
-            if comparator not in Comparator.values:
-                self.error(item.loc, f"ไม่รู้จักเงื่อนไขค่าเป้าหมาย “{item.comparator}”")
+            level = (
+                RESULT_LEVELS.find(item.result_level) if item.result_level else ResultLevel.OUTPUT
+            )
+            kind = (
+                MEASURE_TYPES.find(item.measure_type)
+                if item.measure_type
+                else MeasureType.QUANTITATIVE
+            )
+            for found, raw, field, enum in (
+                (level, item.result_level, "result_level", ResultLevel),
+                (kind, item.measure_type, "measure_type", MeasureType),
+            ):
+                if found is None:
+                    self.error(
+                        item.at(field),
+                        f"ไม่รู้จัก{'ระดับผล' if field == 'result_level' else 'ประเภทตัวชี้วัด'} “{raw}” "
+                        f"(ใช้ได้: {', '.join(thai_labels(enum).values())})",
+                    )
+            if level is None or kind is None:
                 continue
             result.append(
                 PlannedIndicator(
                     order=item.order,
-                    result_level=levels.get(
-                        item.result_level, item.result_level or ResultLevel.OUTPUT
-                    ),
-                    measure_type=kinds.get(
-                        item.measure_type, item.measure_type or MeasureType.QUANTITATIVE
-                    ),
+                    result_level=level,
+                    measure_type=kind,
                     text=item.text,
                     comparator=comparator,
                     target_value=value,
@@ -448,11 +491,6 @@ class Planner:
                     tool=item.tool[:255],
                 )
             )
-            if (
-                result[-1].result_level not in ResultLevel.values
-                or result[-1].measure_type not in MeasureType.values
-            ):
-                self.error(item.loc, "ระดับผลหรือประเภทตัวชี้วัดไม่ถูกต้อง")
         return result
 
     def _changes(self, planned: PlannedProject) -> list[str]:
@@ -468,22 +506,19 @@ class Planner:
         ):
             changes.append("กลยุทธ์")
         for key, value in planned.header.items():
-            if getattr(existing, key) != value:
+            if not narrative.same_header_value(existing, key, value):
                 changes.append(Project._meta.get_field(key).verbose_name)
         if planned.activities is not None:
-            by_pk = {a.pk: a for a in existing.activities.all()}
-            old = tuple(activity_signature_from_db(a, by_pk) for a in existing.activities.all())
-            new = tuple(a.signature() for a in planned.activities)
-            if old != new:
+            if activities_signature_from_db(existing) != activities_signature(planned.activities):
                 changes.append("กิจกรรม/รายการงบประมาณ/แผนรายไตรมาส")
             else:
                 planned.activities = None  # nothing to rewrite
         if planned.indicators is not None:
-            old = tuple(indicator_signature_from_db(i) for i in existing.indicators.all())
-            if old != tuple(i.signature() for i in planned.indicators):
+            if indicators_signature_from_db(existing) != indicators_signature(planned.indicators):
                 changes.append("ตัวชี้วัด")
             else:
                 planned.indicators = None
+        changes += narrative.changes(planned)
         return [str(c) for c in changes]
 
     # totals and plan-level guards
@@ -576,7 +611,7 @@ def _planned_from_db(activity: Activity) -> PlannedActivity:
                 line.formula_note_th,
                 [(f.quantity, f.unit_th) for f in line.factors.all()],
             )
-            for line in activity.budget_lines.all()
+            for line in activity_lines(activity)
         ],
         quarters=activity.quarter_amounts(),
         steps=activity.steps_th,
@@ -602,18 +637,26 @@ def _only_lump_sum(project: Project) -> bool:
     )
 
 
-def _carry_over(activities: list[PlannedActivity], existing: Project) -> None:
-    """Keep what the file cannot say (steps, place, months) and, if the file has no quarterly
-    plan, the quarters, from the existing activity of the same title."""
+def _carry_over(activities: list[PlannedActivity], incoming: ProjectIn, existing: Project) -> None:
+    """Keep what the file does not say (steps, place, target group, months when the activity
+    sheet has no such column) and, if the file has no quarterly plan, the quarters, from the
+    existing activity of the same title."""
     pool: dict[str, list[Activity]] = defaultdict(list)
     for activity in existing.activities.all():
         pool[squash(activity.title_th)].append(activity)
-    for planned in activities:
+    for source, planned in zip(incoming.activities, activities, strict=True):
         candidates = pool.get(squash(planned.title))
         if not candidates:
             continue
         old = candidates.pop(0)
-        planned.steps, planned.location = old.steps_th, old.location_th
-        planned.target_group, planned.months = old.target_group_th, list(old.months)
+        given = source.extra
+        if "steps" not in given:
+            planned.steps = old.steps_th
+        if "location" not in given:
+            planned.location = old.location_th
+        if "target_group" not in given:
+            planned.target_group = old.target_group_th
+        if "months" not in given:
+            planned.months = list(old.months)
         if planned.quarters is None:
             planned.quarters = old.quarter_amounts()

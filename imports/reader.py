@@ -7,6 +7,7 @@ A formula cell whose file holds no computed value comes out as UNCOMPUTED, never
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -206,29 +207,62 @@ def open_sheets(data: bytes, kind: str) -> Iterator[list[RawSheet]]:
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without Excel's BOM), else the Thai Windows code page."""
+    """The text of a CSV as Excel and LibreOffice save it: UTF-8 with or without the BOM, UTF-16
+    with its BOM (Excel's "Unicode Text"), else the Thai Windows code page (cp874/TIS-620)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise RejectedFile("อ่านไฟล์ข้อความ UTF-16 ไม่ได้ ไฟล์อาจเสียหาย") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp874", errors="replace")
 
 
+_DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of the header line: comma, or the semicolon or tab Excel writes in some
+    locales and for "Unicode Text". Counted outside quotes, on the first line only: a sample
+    of data rows (csv.Sniffer) guesses from the data and may turn quote handling off."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])  # ties: the earlier, comma first
+    return best if counts[best] else ","
+
+
 _CSV_ESCAPED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    """Rows of an RFC 4180 file: fields in double quotes may hold the delimiter, line breaks and
+    doubled quotes (ป้าย ""ไวนิล"" inside a quoted field), wherever they are in the file."""
     text = decode_csv(data)
-    sample = text[:4096]
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=csv_delimiter(text),
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for excel_row, row in enumerate(reader, start=1):
-        values = [_csv_cell(v) for v in row]
-        while values and values[-1] is None:
-            values.pop()
-        yield excel_row, values
+        for excel_row, row in enumerate(reader, start=1):
+            values = [_csv_cell(v) for v in row]
+            while values and values[-1] is None:
+                values.pop()
+            yield excel_row, values
+    except csv.Error as exc:  # a NUL byte or a field over csv.field_size_limit()
+        raise RejectedFile(f"อ่านไฟล์ CSV ไม่ได้ที่แถว {reader.line_num}: ไฟล์อาจเสียหาย") from exc
 
 
 def _csv_cell(value: str):

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from imports.template import LAYOUT_LABELS
+
 MAX_LISTED = 200  # errors/warnings kept in a report; the rest are counted (quality.md IM-1)
 
 
@@ -88,6 +90,7 @@ class LineIn:
     category_loc: Loc | None = None
     fund_loc: Loc | None = None
     order: int | None = None
+    formula_loc: Loc | None = None
 
 
 @dataclass(slots=True)
@@ -104,6 +107,8 @@ class ActivityIn:
     lines: list[LineIn] = field(default_factory=list)
     order: int = 0
     canonical: bool = False  # from the template: `order` is the activity's position
+    # steps / location / target_group / months, only those the file has columns for
+    extra: dict = field(default_factory=dict)
 
     @property
     def has_money(self) -> bool:
@@ -123,6 +128,33 @@ class IndicatorIn:
     target_text: str = ""
     method: str = ""
     tool: str = ""
+    locs: dict[str, Loc] = field(default_factory=dict)  # where each field was read
+
+    def at(self, name: str) -> Loc:
+        return self.locs.get(name, self.loc)
+
+
+@dataclass(slots=True)
+class ItemIn:
+    """A narrative line: an objective, a target or an expected result (kind as written)."""
+
+    loc: Loc
+    kind_raw: str
+    text: str
+    order: int = 0
+    kind_loc: Loc | None = None
+
+
+@dataclass(slots=True)
+class PersonIn:
+    """A responsible person of a project as written: name, position and role."""
+
+    loc: Loc
+    name: str
+    position: str = ""
+    role_raw: str = ""
+    order: int = 0
+    role_loc: Loc | None = None
 
 
 @dataclass(slots=True)
@@ -152,6 +184,13 @@ class ProjectIn:
     activity_source: str = ""
     indicators: list[IndicatorIn] | None = None
     weak_group: bool = False
+    locs: dict[str, Loc] = field(default_factory=dict)  # where each of `fields` was read
+    items: list[ItemIn] | None = None  # None: the file has no narrative rows for the project
+    people: list[PersonIn] | None = None
+
+    def at(self, name: str) -> Loc:
+        """Where the file gave field `name` (its own cell), else the project's name cell."""
+        return self.locs.get(name, self.loc)
 
 
 @dataclass(slots=True)
@@ -186,6 +225,11 @@ class Parsed:
 
 
 # --- the report a user reads ---------------------------------------------------------------------
+
+
+def layout_label(layout: str) -> str:
+    """What a sheet was read as, in Thai ("canonical_projects, budget" → "แม่แบบ: โครงการ, …")."""
+    return ", ".join(LAYOUT_LABELS.get(part, part) for part in layout.split(", "))
 
 
 @dataclass(slots=True)
@@ -300,6 +344,9 @@ class Report:
             "group_choices": [c.as_json() for c in self.group_choices],
             "projects": [p.as_json() for p in self.projects],
             "lines": self.lines,
-            "sheets": [{"name": n, "layout": layout} for n, layout in self.sheets],
+            "sheets": [
+                {"name": n, "layout": layout, "label": layout_label(layout)}
+                for n, layout in self.sheets
+            ],
             "file": {"name": self.file_name, "sha256": self.sha256, "size": self.size},
         }

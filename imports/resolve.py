@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from actionplan.i18n import thai_labels
 from actionplan.models import STANDARD_GROUP_ALIASES, StandardGroup
 from imports.cells import squash
+from imports.choices import Choices
 from imports.headers import FUND_SYNONYMS
 
 _MIN_CONTAINED = 6  # a known name must be this long to count when found inside longer text
@@ -86,24 +87,24 @@ class GroupMatcher:
 
 
 class Reference:
-    """Categories or fund sources by code, name and short name (plus the funding synonyms)."""
+    """Categories or fund sources by code, name and short name, then the funding synonyms (a
+    synonym never takes a spelling a name claims), read through the one normalising matcher
+    (imports/choices.py)."""
 
     def __init__(self, objects, synonyms: dict[str, str] | None = None):
         self.objects = list(objects)
         self.by_code = {o.code: o for o in self.objects}
-        self.by_key: dict[str, object] = {}
-        for obj in self.objects:
-            for word in (obj.code, obj.name_th, obj.short_th):
-                if word:
-                    self.by_key.setdefault(squash(word), obj)
+        self.names = Choices((o, [o.code, o.name_th, o.short_th]) for o in self.objects)
+        extra: dict[str, list[str]] = {}
         for word, code in (synonyms or {}).items():
             if code in self.by_code:
-                self.by_key.setdefault(squash(word), self.by_code[code])
+                extra.setdefault(code, []).append(word)
+        self.synonyms = Choices((self.by_code[code], words) for code, words in extra.items())
 
     def find(self, raw: str):
         if raw in self.by_code:
             return self.by_code[raw]
-        return self.by_key.get(squash(raw))
+        return self.names.find(raw) or self.synonyms.find(raw)
 
 
 def categories_reference(categories) -> Reference:

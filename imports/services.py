@@ -21,10 +21,16 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from actionplan.models import Office, Plan, PlanStatus, PlanType, Strategy
+from actionplan.models import Office, Plan, PlanStatus, PlanType, Programme, Strategy
 from actionplan.services import get_fiscal_year
 from actionplan.storage import disk_full
-from actionplan.workbooks import CheckedFile, RejectedFile, check_file, sha256_of
+from actionplan.workbooks import (
+    CheckedFile,
+    RejectedFile,
+    check_file,
+    check_file_name,
+    sha256_of,
+)
 from budgets import services as budget_services
 from budgets.models import (
     BudgetCategory,
@@ -40,7 +46,7 @@ from imports.planning import Planner
 from imports.records import Issue, Loc, Parsed, Report
 from indicators.models import ProjectIndicator
 from projects import audit
-from projects.models import Activity, EventAction, Project
+from projects.models import Activity, EventAction, Project, ProjectItem, ProjectPerson
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +120,8 @@ def _write(result: ImportPlan, *, user) -> Plan:
             unique_fields=["office", "raw_key"],
             update_fields=["org_unit", "raw_text"],
         )
+    if result.new_programmes:
+        Programme.objects.bulk_create(result.new_programmes.values())
     new, changed, header_fields = [], [], set()
     for planned in result.projects:
         action = planned.outcome.action
@@ -153,6 +161,7 @@ def _write(result: ImportPlan, *, user) -> Plan:
     if replaced:
         ProjectIndicator.objects.filter(project_id__in=replaced).delete()
     _write_activities(rewrite)
+    _write_narrative([p for p in result.projects if p.obj is not None])
     ProjectIndicator.objects.bulk_create(
         ProjectIndicator(
             project_id=p.obj.pk,
@@ -171,6 +180,47 @@ def _write(result: ImportPlan, *, user) -> Plan:
         for i in p.indicators
     )
     return plan
+
+
+def _write_narrative(projects: list[PlannedProject]) -> None:
+    """Co-groups, alignments, narrative items and people of the projects whose file rows differ
+    (None: leave them): a delete and a bulk insert per table, whatever the number of projects."""
+    for attr, through, column in (
+        ("co_units", Project.co_units.through, "orgunit_id"),
+        ("alignments", Project.alignments.through, "policyitem_id"),
+    ):
+        todo = [p for p in projects if getattr(p, attr) is not None]
+        replaced = [p.obj.pk for p in todo if p.existing is not None]
+        if replaced:
+            through.objects.filter(project_id__in=replaced).delete()
+        through.objects.bulk_create(
+            through(project_id=p.obj.pk, **{column: pk}) for p in todo for pk in getattr(p, attr)
+        )
+    todo = [p for p in projects if p.items is not None]
+    replaced = [p.obj.pk for p in todo if p.existing is not None]
+    if replaced:
+        ProjectItem.objects.filter(project_id__in=replaced).delete()
+    ProjectItem.objects.bulk_create(
+        ProjectItem(project_id=p.obj.pk, kind=i.kind, order=i.order, text_th=i.text)
+        for p in todo
+        for i in p.items
+    )
+    todo = [p for p in projects if p.people is not None]
+    replaced = [p.obj.pk for p in todo if p.existing is not None]
+    if replaced:
+        ProjectPerson.objects.filter(project_id__in=replaced).delete()
+    ProjectPerson.objects.bulk_create(
+        ProjectPerson(
+            project_id=p.obj.pk,
+            person_id=x.person_id,
+            role=x.role,
+            order=x.order,
+            name_th=x.name,
+            position_th=x.position,
+        )
+        for p in todo
+        for x in p.people
+    )
 
 
 def _write_activities(projects: list[PlannedProject]) -> None:
@@ -373,11 +423,16 @@ def pending_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "pending"
 
 
+def _suffix(kind: str) -> str:
+    """The pending file's suffix by the checked kind (a .txt upload is kept as .csv)."""
+    return ".csv" if kind == "csv" else ".xlsx"
+
+
 def store_pending(checked_name: str, data: bytes) -> str:
     """Keep an upload until it is confirmed, under MEDIA_ROOT (shared by every app instance);
     then forget a few previews abandoned long ago (bounded, so an upload never waits on it)."""
     sha = sha256_of(data)
-    suffix = ".csv" if checked_name.lower().endswith(".csv") else ".xlsx"
+    suffix = _suffix(check_file_name(checked_name))
     folder = pending_dir()
     path = folder / f"{sha}{suffix}"
     tmp = path.with_suffix(path.suffix + ".part")
@@ -404,8 +459,7 @@ def store_pending(checked_name: str, data: bytes) -> str:
 
 def load_pending(batch: ImportBatch) -> bytes:
     """The bytes previewed for this batch; refused if they are gone or no longer match."""
-    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
-    path = pending_dir() / f"{batch.sha256}{suffix}"
+    path = pending_dir() / f"{batch.sha256}{_suffix(batch.kind)}"
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -421,8 +475,7 @@ def discard_pending(batch: ImportBatch) -> None:
     ).exclude(pk=batch.pk)
     if still_needed.exists():
         return
-    suffix = ".csv" if batch.kind == "csv" else ".xlsx"
-    (pending_dir() / f"{batch.sha256}{suffix}").unlink(missing_ok=True)
+    (pending_dir() / f"{batch.sha256}{_suffix(batch.kind)}").unlink(missing_ok=True)
 
 
 OPPORTUNISTIC_PURGE_LIMIT = 20  # previews and files per upload; the cron job takes the rest

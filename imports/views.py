@@ -119,7 +119,15 @@ def importbatch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_download(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(export.template_workbook(), content_type=XLSX)
+    """The empty template, its dropdowns filled with the user's office's groups, programmes and
+    policy items and the strategies of its latest plan."""
+    office = request.user.office
+    plan = (
+        Plan.objects.filter(office=office).order_by("-fiscal_year__year_be", "-pk").first()
+        if office
+        else None
+    )
+    response = HttpResponse(export.template_workbook(office, plan), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="actionplan-template.xlsx"'
     return response
 

@@ -31,6 +31,18 @@ def xlsx_with(entries: dict[str, bytes], base: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
+def ods_bytes() -> bytes:
+    """A LibreOffice spreadsheet: the zip's first entry is its stored mimetype."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr(
+            zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet"
+        )
+        target.writestr("content.xml", b"<office:document-content/>", zipfile.ZIP_DEFLATED)
+        target.writestr("META-INF/manifest.xml", b"<manifest/>", zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 class TestFileChecks:
     def test_refuses_xls_asking_to_save_as_xlsx(self):
         with pytest.raises(RejectedFile, match=r"บันทึกเป็น \.xlsx"):
@@ -41,6 +53,28 @@ class TestFileChecks:
             check_file("plan.xlsm", wb.to_bytes(Workbook()))
         with pytest.raises(RejectedFile, match="รองรับเฉพาะ"):
             check_file("plan.pdf", b"%PDF-1.7")
+
+    def test_refuses_ods_with_the_libreoffice_and_the_excel_menu_paths(self):
+        """docs/decisions/ods-files.md: openpyxl cannot read .ods; another reader would be a new
+        dependency, so the user is told how to save as .xlsx in either program."""
+        for name, data in (("แผน.ods", ods_bytes()), ("แผน.xlsx", ods_bytes())):
+            with pytest.raises(RejectedFile) as refused:
+                check_file(name, data)
+            message = str(refused.value)
+            assert "ไฟล์ > บันทึกเป็น… > ชนิดไฟล์ Excel 2007-365 (.xlsx)" in message, name
+            assert "แฟ้ม > บันทึกเป็น > เวิร์กบุ๊ก Excel (*.xlsx)" in message, name
+
+    def test_an_ods_upload_is_refused_in_thai_by_the_service_without_a_500(self):
+        office = f.make_office("ODS")
+        report = services.run_import(name="plan.ods", data=ods_bytes(), office=office, year_be=2567)
+        assert not report.ok and "LibreOffice" in report.errors[0].message
+        assert Project.objects.count() == 0
+
+    def test_accepts_utf16_text_from_excel_as_csv(self):
+        checked = check_file("plan.txt", "ชื่อโครงการ\tรายการ\r\n".encode("utf-16"))
+        assert checked.kind == "csv"
+        with pytest.raises(RejectedFile, match="ไม่ใช่ข้อความ"):
+            check_file("plan.csv", b"a,b\x00c")
 
     def test_refuses_a_file_over_10_mb(self):
         with pytest.raises(RejectedFile, match="10 MB"):

@@ -372,3 +372,245 @@ class TestMistypedFormulasComeBackLocated:
         assert error and "ไม่มีจำนวนเงิน" in error[0]
         assert {row for _, row, _ in located} == {2, 3}
         assert not report.ok  # the line without an amount blocks the import until it is fixed
+
+
+# --- issue 16: the app's own exports come back in unchanged -----------------------------------
+
+
+def edited_plan(client, office):
+    """A plan typed in the editor as a planner would: main activities with sub-activities,
+    several lines each (formulas with units such as บาท/คน/วัน, plain amounts with satang, Thai
+    digits), quarters, KPIs, people and the whole narrative, text with quotes and commas."""
+    from django.urls import reverse
+
+    from actionplan.models import PolicyFramework, PolicyItem, Programme, Role
+    from budgets.models import BudgetCategory, FundSource
+    from tests.projects.test_views import editor_post
+
+    plan = f.make_plan(office, 2567)
+    strategy = f.make_strategy(plan, 2, "พัฒนาคุณภาพการบริหารจัดการ, ตามหลักธรรมาภิบาล")
+    f.make_strategy(plan, 1, "ยกระดับคุณภาพการศึกษา")
+    framework = PolicyFramework.objects.create(kind="moe_policy", title_th="นโยบาย ศธ. ปี 2567")
+    items = [
+        PolicyItem.objects.create(framework=framework, code=f"{n}.", title_th=title, order=n)
+        for n, title in enumerate(("การเรียนรู้ตลอดชีวิต", "ลดภาระครูและบุคลากร"), start=1)
+    ]
+    programme = Programme.objects.create(office=office, name_th="แผนงานพื้นฐานด้านการพัฒนาคน")
+    planner = f.make_user(office, Role.PLANNER, f.group(office, StandardGroup.ADMIN))
+    client.force_login(planner)
+    services_, materials = (
+        BudgetCategory.objects.get(code=c).pk for c in ("services", "materials")
+    )
+    compensation = BudgetCategory.objects.get(code="compensation").pk
+    esa, obec = (FundSource.objects.get(code=c).pk for c in ("esa", "obec"))
+
+    def line(description, formula="", amount="", category=services_, fund=esa):
+        return {
+            "description_th": description,
+            "formula": formula,
+            "plain_amount": amount,
+            "category": category,
+            "fund_source": fund,
+        }
+
+    for n, name in enumerate(("โครงการอบรม “ครูแกนนำ” ด้านดิจิทัล, รุ่นที่ ๒", "โครงการสภากาแฟ")):
+        activities = [
+            (
+                {
+                    "title_th": 'ประชุมชี้แจง "แนวทาง" การดำเนินงาน, ครั้งที่ ๑',
+                    "steps_th": "แต่งตั้งคณะทำงาน\nประชุมวางแผน",
+                    "period_th": "ตุลาคม ๒๕๖๖",
+                    "location_th": "ห้องประชุม สพป.",
+                    "responsible_th": "กลุ่มอำนวยการ",
+                    "target_group_th": "ผู้บริหารสถานศึกษา ๔๐ คน",
+                    "months": ["1", "2"],
+                    "q1": "2,620.50",
+                },
+                [
+                    line("ค่าอาหารว่างและเครื่องดื่ม", "32 คน x 35 บาท x 1 มื้อ = 1,120 บาท"),
+                    line("ค่าวัสดุ, อุปกรณ์", amount="1500.50", category=materials),
+                ],
+            ),
+            (
+                {"title_th": "อบรมเชิงปฏิบัติการ รุ่นที่ 1", "is_sub": "on", "q2": "10,800"},
+                [line("ค่าที่พัก", "30 คน x 180 บาท/คน/วัน x 2 วัน", fund=obec)],
+            ),
+            (
+                {"title_th": "อบรมเชิงปฏิบัติการ รุ่นที่ 2", "is_sub": "on", "q3": "๖,๘๐๐"},
+                [
+                    line("ค่าอาหารกลางวัน", "๒๐ คน x ๑๒๐ บาท x ๒ มื้อ"),
+                    line("ค่าตอบแทนวิทยากร", "3 ชั่วโมง x 600 บาท", category=compensation),
+                    line('ค่าป้าย "ไวนิล"', amount="๑๙๐"),
+                ],
+            ),
+            ({"title_th": "นิเทศ ติดตาม และรายงานผล"}, []),
+            (
+                {"title_th": "ติดตามผลในสถานศึกษา", "is_sub": "on", "q4": "3,751.50"},
+                [line("ค่าพาหนะ", "3 วัน x 1,250.50 บาท")],
+            ),
+        ]
+        indicators = [
+            {
+                "result_level": "output",
+                "measure_type": "quantitative",
+                "text_th": "จำนวนครูที่ผ่านการอบรม",
+                "comparator": "gte",
+                "target_value": "40",
+                "target_unit_th": "คน",
+                "method_th": "นับจำนวน",
+                "tool_th": "แบบลงทะเบียน",
+            },
+            {
+                "result_level": "outcome",
+                "measure_type": "qualitative",
+                "text_th": "ครูนำความรู้ไปใช้ในการจัดการเรียนรู้",
+                "comparator": "text",
+                "target_value": "",
+                "target_unit_th": "",
+                "target_text_th": "มีแผนการจัดการเรียนรู้ที่ใช้เทคโนโลยี",
+                "method_th": "ตรวจแผน",
+                "tool_th": "แบบประเมิน",
+            },
+        ]
+        data = editor_post(
+            name_th=name,
+            code=f"ADM-๐{n + 1}",
+            strategy=strategy.pk,
+            programme=programme.pk,
+            project_type="new" if n else "continuing",
+            start_date="2023-10-01",
+            end_date="2024-09-30",
+            location_th="สำนักงานเขตพื้นที่การศึกษา, โรงเรียนในสังกัด",
+            rationale_th='ย่อหน้าแรก "หลักการ" ของโครงการ, ต่อด้วยเหตุผล\n\nย่อหน้าที่สอง ๒๕๖๗',
+            objectives="เพื่อพัฒนาครู\nเพื่อสร้างเครือข่าย, ขยายผล",
+            targets_quant="ครู ๔๐ คน",
+            targets_qual="ครูมีความรู้ความเข้าใจ",
+            target_groups_th="ครูแกนนำ",
+            outcomes="ผู้เรียนได้รับการพัฒนา",
+            activities=activities,
+            indicators=indicators,
+            people=[
+                {"name_th": "นางอัจฉราภรณ์ ณ พัทลุง", "position_th": "นักวิเคราะห์นโยบายและแผน"},
+                {"name_th": "นายสมชาย ใจดี", "position_th": ""},
+            ],
+            co_units=[str(f.group(office, StandardGroup.PLAN).pk)],
+            alignments=[str(items[n].pk)],
+        )
+        response = client.post(reverse("projects:project_create", args=[plan.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    return plan
+
+
+def imported(office, data, name, year=2567, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        report = run(office, data, year=year, name=name, commit=True, **kwargs)
+    return report, writes(queries)
+
+
+class TestOwnExportsComeBackUnchanged:
+    """Issue 16: export → import reports everything unchanged and plans no write at all."""
+
+    @pytest.mark.parametrize("kind", ["xlsx", "csv"])
+    def test_a_plan_typed_in_the_editor(self, client, office, kind):
+        plan = edited_plan(client, office)
+        projects = export.export_projects(plan)
+        data = (
+            export.plan_workbook(plan, projects)
+            if kind == "xlsx"
+            else export.plan_csv(plan, projects)
+        )
+        before = snapshot()
+        report, written = imported(office, data, f"plan.{kind}")
+        assert report.ok and report.committed, [e.message for e in report.errors]
+        assert [p.action for p in report.projects] == ["unchanged", "unchanged"], [
+            p.changes for p in report.projects
+        ]
+        assert report.error_count == report.warning_count == 0
+        assert [m.as_json() for m in report.mismatches] == []
+        counts = report.lines
+        assert (
+            counts["activities_to_write"],
+            counts["budget_lines_to_write"],
+            counts["indicators_to_write"],
+        ) == (0, 0, 0)
+        assert written == [] and snapshot() == before
+
+    @pytest.mark.parametrize("kind", ["xlsx", "csv"])
+    def test_the_demo_plan(self, settings, kind):
+        from fixtures.demo import load_demo
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        demo = load_demo()
+        projects = export.export_projects(demo.plan)
+        data = (
+            export.plan_workbook(demo.plan, projects)
+            if kind == "xlsx"
+            else export.plan_csv(demo.plan, projects)
+        )
+        before = snapshot()
+        report, written = imported(
+            demo.office, data, f"plan.{kind}", year=demo.plan.fiscal_year.year_be
+        )
+        assert report.ok and report.committed, [e.message for e in report.errors]
+        assert {p.action for p in report.projects} == {"unchanged"}, [
+            (p.name, p.changes) for p in report.projects if p.action != "unchanged"
+        ]
+        assert report.count("unchanged") == len(projects)
+        assert written == [] and snapshot() == before
+
+
+def _page(project) -> dict:
+    """What the project page shows of a project, without database ids and the office."""
+    from projects import audit
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in {"id", "office", "version"}}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(audit.load_document(project.pk))
+
+
+class TestExportIntoAnotherOffice:
+    """Issue 16: a plan exported by one office and imported with another office's account
+    (same template) reproduces its projects in full: everything the project page shows."""
+
+    def test_every_field_of_the_project_page_comes_across(self, client, office):
+        from actionplan.models import Programme
+
+        plan = edited_plan(client, office)
+        source = list(plan.projects.order_by("pk"))
+        first = f.reload_project(source[0])
+        assert first.co_units.count() == 1 and first.alignments.count() == 1
+        assert [a.parent_id is not None for a in first.activities.all()].count(True) == 3
+        data = export.plan_workbook(plan, export.export_projects(plan))
+        other = f.make_office("OTHER")
+        user = f.make_user(other, "plan_admin")
+        report = run(other, data, year=2567, commit=True, user=user)
+        assert report.ok and report.committed, [e.message for e in report.errors]
+        assert report.count("created") == 2
+        assert [w.message for w in report.warnings] == [
+            "ยังไม่มีแผนงาน “แผนงานพื้นฐานด้านการพัฒนาคน” ในระบบ จะเพิ่มให้เมื่อนำเข้า"
+        ]
+        copies = list(other.plans.get().projects.order_by("pk"))
+        assert Programme.objects.filter(office=other).count() == 1
+        for original, copy in zip(source, copies, strict=True):
+            assert _page(copy) == _page(original)
+        again = export.plan_workbook(copies[0].plan, export.export_projects(copies[0].plan))
+        assert run(other, again, year=2567).count("unchanged") == 2
+
+    def test_a_policy_item_the_other_office_lacks_is_a_warning_not_a_guess(self, client, office):
+        from actionplan.models import PolicyFramework
+
+        plan = edited_plan(client, office)
+        PolicyFramework.objects.update(office=office)  # the framework is the first office's own
+        data = export.plan_workbook(plan, export.export_projects(plan))
+        other = f.make_office("OTHER")
+        report = run(other, data, year=2567, commit=True)
+        assert report.committed
+        warnings = [(w.loc.sheet, w.loc.column, w.message) for w in report.warnings]
+        assert ("โครงการ", "N") in {(s, c) for s, c, _ in warnings}
+        assert any("ไม่พบข้อนโยบาย" in m for _, _, m in warnings)
+        assert not other.plans.get().projects.filter(alignments__isnull=False).exists()

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplan.models import Role, StandardGroup
+from imports import template as wb_template
 from imports.models import GroupAlias, ImportBatch, ImportStatus
 from projects.models import Project
 from tests import factories as f
@@ -171,6 +172,33 @@ class TestUploadPreviewConfirm:
         assert "บันทึกเป็น .xlsx" in response.content.decode()
         assert ImportBatch.objects.count() == 0
 
+    def test_an_ods_file_is_refused_in_the_form_with_libreoffices_menu_path(self, plan_admin_a):
+        from tests.imports.test_safety import ods_bytes
+
+        response = upload(client_for(plan_admin_a), ods_bytes(), name="แผน.ods")
+        assert response.status_code == 200
+        assert "ไฟล์ &gt; บันทึกเป็น… &gt; ชนิดไฟล์ Excel 2007-365 (.xlsx)" in response.content.decode()
+        assert ImportBatch.objects.count() == 0
+
+    def test_excels_unicode_text_is_previewed_and_confirmed(
+        self, plan_admin_a, office_a, media_root
+    ):
+        f.make_strategy(f.make_plan(office_a, 2567), 1, "พัฒนาคุณภาพการบริหารจัดการ")
+        _, rows = wb.canonical_rows(4)
+        text = "\r\n".join(
+            "\t".join("" if v is None else str(v) for v in row)
+            for row in [wb_template.LINES.headers, *rows]
+        )
+        client = client_for(plan_admin_a)
+        upload(client, text.encode("utf-16"), name="แผน.txt", year=2567)
+        batch = ImportBatch.objects.get()
+        assert batch.status == ImportStatus.PREVIEWED, batch.report["errors"]
+        assert (Path(media_root) / "imports" / "pending" / f"{batch.sha256}.csv").exists()
+        client.post(reverse("imports:importbatch_confirm", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.COMMITTED
+        assert Project.objects.count() == 1
+
     def test_a_zip_bomb_is_recorded_as_rejected_and_not_kept(self, plan_admin_a, media_root):
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
@@ -190,7 +218,12 @@ class TestTemplateAndExports:
         response = client_for(planner_a1).get(reverse("imports:template_download"))
         assert response.status_code == 200
         assert response["Content-Disposition"] == 'attachment; filename="actionplan-template.xlsx"'
-        assert "โครงการ" in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert "โครงการ" in book.sheetnames
+        groups = [row[1] for row in book[wb_template.INSTRUCTIONS_TITLE].values if row[1:2]]
+        assert "กลุ่มที่รับผิดชอบ" in groups  # listed with the office's own groups
+        lists = [c.value for c in book[wb_template.LISTS_TITLE]["B"]]
+        assert planner_a1.org_unit.name_th in lists
 
     def test_a_planner_exports_only_their_groups_projects(self, plan_a, office_a, planner_a1):
         f.make_project(
