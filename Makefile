@@ -1,5 +1,5 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
-#   make run   - set up, load the demo office and serve the app on SQLite
+#   make run   - set up, load the national reference data and the demo office, serve on SQLite
 #   make test  - install everything the tests need (OS packages when root) and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +10,7 @@ PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql libreoffice-writer-nogui libreoffice-calc-nogui
 
-.PHONY: run test venv os-deps migrate demo lint fmt check test-only bench clean
+.PHONY: run test venv os-deps migrate reference demo lint fmt check test-only bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,10 @@ os-deps:
 migrate: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
-demo: migrate
+reference: migrate
+	DEBUG=1 $(PY) manage.py load_reference
+
+demo: reference
 	DEBUG=1 $(PY) manage.py load_demo
 
 run: demo

@@ -266,11 +266,16 @@ class StrategyIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [TargetInline]
 
 
+# The key of a national row belongs to `load_reference` (actionplan/reference/*.json): it is how
+# the loader finds the row again, so the admin shows it and never edits it.
+
+
 class PolicyItemInline(ScopedInlineMixin, admin.TabularInline):
     office_path = "framework__office"
     model = models.PolicyItem
     extra = 0
-    fields = ["order", "code", "title_th", "parent"]
+    fields = ["order", "code", "title_th", "parent", "is_active", "key"]
+    readonly_fields = ["key"]
 
 
 @admin.register(models.PolicyFramework)
@@ -279,7 +284,8 @@ class PolicyFrameworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
     shared_when_null = True  # national rows (no office): read-only reference for offices
     list_display = ["title_th", "kind", "office", "period_start_be", "period_end_be", "is_active"]
     list_filter = ["kind", "office", "is_active"]
-    search_fields = ["title_th"]
+    search_fields = ["title_th", "key"]
+    readonly_fields = ["key", "copied_from"]
     inlines = [PolicyItemInline]
 
 
@@ -287,15 +293,17 @@ class PolicyFrameworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class PolicyItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     office_path = "framework__office"
     shared_when_null = True  # national rows (no office): read-only reference for offices
-    list_display = ["__str__", "framework", "order"]
-    list_filter = ["framework__kind"]
-    search_fields = ["code", "title_th"]
+    list_display = ["__str__", "framework", "order", "is_active"]
+    list_filter = ["framework__kind", "is_active"]
+    search_fields = ["code", "title_th", "key"]
+    readonly_fields = ["key"]
 
 
 @admin.register(models.Programme)
 class ProgrammeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     office_path = "office"
     shared_when_null = True  # national rows (no office): read-only reference for offices
-    list_display = ["name_th", "office", "is_active"]
+    list_display = ["name_th", "office", "period_start_be", "period_end_be", "is_active"]
     list_filter = ["office", "is_active"]
-    search_fields = ["name_th"]
+    search_fields = ["name_th", "key"]
+    readonly_fields = ["key"]

@@ -1,8 +1,15 @@
-"""What every form of the app shares: typed text is stored clean."""
+"""What every form of the app shares (typed text is stored clean), and the forms of the
+reference-data pages: an office's own frameworks and their items."""
 
 from __future__ import annotations
 
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
 from actionplan import thai
+from actionplan.models import FrameworkKind, PolicyFramework, PolicyItem
+from actionplan.services import OWN_KINDS
 
 
 class CleanTextMixin:
@@ -18,4 +25,87 @@ class CleanTextMixin:
         for name, value in list(data.items()):
             if isinstance(value, str):
                 data[name] = thai.clean_text(value)
+        return data
+
+
+class OwnFrameworkForm(CleanTextMixin, forms.ModelForm):
+    """An office's own policy or standard (นโยบาย/จุดเน้น สพท., มาตรฐานสำนักงาน), with its years."""
+
+    class Meta:
+        model = PolicyFramework
+        fields = ["kind", "title_th", "period_start_be", "period_end_be", "order", "is_active"]
+        widgets = {"title_th": forms.TextInput(attrs={"class": "wide"})}
+        help_texts = {
+            "period_start_be": _("ปีงบประมาณ พ.ศ. เว้นว่างได้ถ้าใช้ทุกปี"),
+            "order": _("ลำดับการแสดงในหน้าโครงการ (น้อยแสดงก่อน)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in FrameworkKind.choices if value in OWN_KINDS
+        ]
+        for name in ("period_start_be", "period_end_be"):
+            self.fields[name].validators += [MinValueValidator(2500), MaxValueValidator(2700)]
+            self.fields[name].widget.attrs.update(min=2500, max=2700)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start_be"), data.get("period_end_be")
+        if start and end and end < start:
+            self.add_error("period_end_be", _("ปีสิ้นสุดต้องไม่มาก่อนปีเริ่มต้น"))
+        return data
+
+
+class PolicyItemForm(CleanTextMixin, forms.ModelForm):
+    """An item of an office's own framework; its parent is another item of the same framework
+    (never itself or an item under it)."""
+
+    class Meta:
+        model = PolicyItem
+        fields = ["parent", "code", "title_th"]
+        widgets = {"title_th": forms.Textarea(attrs={"rows": 3})}
+        labels = {"parent": _("อยู่ใต้ข้อ")}
+        help_texts = {"code": _("เลขข้อตามที่พิมพ์ในเอกสาร เช่น ๑.๒ หรือ มาตรฐานที่ ๑")}
+
+    def __init__(self, *args, framework: PolicyFramework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+        items = list(framework.items.order_by("order", "pk"))
+        excluded = _subtree(items, self.instance.pk) if self.instance.pk else set()
+        parent = self.fields["parent"]
+        parent.queryset = framework.items.exclude(pk__in=excluded)
+        parent.empty_label = _("— ข้อหลัก (ไม่อยู่ใต้ข้อใด) —")
+        parent.label_from_instance = lambda item: str(item)[:120]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and parent.framework_id != self.framework.pk:
+            raise forms.ValidationError(_("ต้องเป็นข้อของกรอบเดียวกัน"))
+        return parent
+
+
+def _subtree(items: list[PolicyItem], root_pk: int) -> set[int]:
+    """The item and every item under it, from the framework's items already in memory."""
+    children: dict[int | None, list[int]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item.pk)
+    found, pending = set(), [root_pk]
+    while pending:
+        pk = pending.pop()
+        found.add(pk)
+        pending.extend(children.get(pk, []))
+    return found
+
+
+class CopyFrameworksForm(forms.Form):
+    """Copy the office's own frameworks of one fiscal year to another."""
+
+    from_year = forms.IntegerField(label=_("จากปีงบประมาณ"), min_value=2500, max_value=2700)
+    to_year = forms.IntegerField(label=_("ไปยังปีงบประมาณ"), min_value=2500, max_value=2700)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_year") and data.get("from_year") == data.get("to_year"):
+            self.add_error("to_year", _("ปีปลายทางต้องต่างจากปีต้นทาง"))
         return data

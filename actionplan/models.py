@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -533,11 +533,58 @@ class FrameworkKind(models.TextChoices):
     OTHER = "other", _("อื่น ๆ")
 
 
+REFERENCE_KEY = RegexValidator(r"^[a-z0-9][a-z0-9.\-]*$", _("รหัสอ้างอิงใช้ได้เฉพาะ a-z 0-9 จุด และขีด"))
+
+
+def _applies_to(year_be: int, prefix: str = "") -> Q:
+    """Rows whose period (open at either end when empty) contains the fiscal year."""
+    start, end = f"{prefix}period_start_be", f"{prefix}period_end_be"
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": year_be})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": year_be})
+    )
+
+
+def _period_label(start: int | None, end: int | None) -> str:
+    if start and end:
+        return f"{start}" if start == end else f"{start}–{end}"
+    if start:
+        return f"ตั้งแต่ {start}"
+    if end:
+        return f"ถึง {end}"
+    return ""
+
+
+class PolicyFrameworkQuerySet(models.QuerySet):
+    def national(self) -> PolicyFrameworkQuerySet:
+        return self.filter(office__isnull=True)
+
+    def applies_to(self, year_be: int) -> PolicyFrameworkQuerySet:
+        """Frameworks valid in a fiscal year (a span such as 2561-2580 covers each year in it)."""
+        return self.filter(_applies_to(year_be))
+
+    def followed_by(self, office: Office) -> PolicyFrameworkQuerySet:
+        """The office's own active frameworks and the active national ones it has not switched
+        off (an office follows every national framework until it says otherwise)."""
+        switched_off = OfficeFramework.objects.filter(office=office, follows=False).values(
+            "framework_id"
+        )
+        return self.filter(is_active=True).filter(
+            Q(office=office) | (Q(office__isnull=True) & ~Q(pk__in=switched_off))
+        )
+
+
 class PolicyFramework(models.Model):
     """A policy framework projects align with (สนอง); national ones have no office."""
 
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, null=True, blank=True, related_name="frameworks"
+    )
+    key = models.CharField(
+        _("รหัสอ้างอิง"),
+        max_length=80,
+        blank=True,
+        validators=[REFERENCE_KEY],
+        help_text=_("รหัสคงที่ของข้อมูลอ้างอิงระดับชาติ (load_reference ใช้จับคู่)"),
     )
     kind = models.CharField(_("ประเภท"), max_length=30, choices=FrameworkKind.choices)
     title_th = models.CharField(_("ชื่อ"), max_length=255)
@@ -545,14 +592,50 @@ class PolicyFramework(models.Model):
     period_end_be = models.PositiveSmallIntegerField(_("ถึงปี"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("คัดลอกมาจาก"),
+    )
+
+    objects = PolicyFrameworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("กรอบนโยบาย")
         verbose_name_plural = _("กรอบนโยบาย")
         ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(office__isnull=True) & ~Q(key=""),
+                name="policyframework_unique_national_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start_be__isnull=True)
+                | Q(period_end_be__isnull=True)
+                | Q(period_end_be__gte=models.F("period_start_be")),
+                name="policyframework_period_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title_th
+
+    @property
+    def is_national(self) -> bool:
+        return self.office_id is None
+
+    @property
+    def period_label(self) -> str:
+        """The years it applies to as shown on the pages ("2567", "2561–2580", "" = any)."""
+        return _period_label(self.period_start_be, self.period_end_be)
+
+    def applies_to(self, year_be: int) -> bool:
+        start, end = self.period_start_be, self.period_end_be
+        return (start is None or start <= year_be) and (end is None or end >= year_be)
 
 
 class PolicyItem(models.Model):
@@ -562,32 +645,71 @@ class PolicyItem(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
+    key = models.CharField(_("รหัสอ้างอิง"), max_length=80, blank=True, validators=[REFERENCE_KEY])
     code = models.CharField(_("ข้อ"), max_length=30, blank=True)
     title_th = models.TextField(_("ข้อความ"))
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    is_active = models.BooleanField(
+        _("ใช้งาน"),
+        default=True,
+        help_text=_("ข้อที่เลิกใช้แล้วแต่มีโครงการอ้างถึง จะไม่ถูกลบ แต่ไม่ให้เลือกใหม่"),
+    )
 
     class Meta:
         verbose_name = _("ข้อนโยบาย")
         verbose_name_plural = _("ข้อนโยบาย")
         ordering = ["framework", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "key"],
+                condition=~Q(key=""),
+                name="policyitem_unique_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_th}".strip()
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def available_to(self, office: Office, year_be: int) -> ProgrammeQuerySet:
+        """Active programmes of the office or national, valid in the fiscal year."""
+        return self.filter(is_active=True).filter(
+            Q(office=office) | Q(office__isnull=True), _applies_to(year_be)
+        )
+
+
 class Programme(models.Model):
-    """A budget programme (แผนงาน) a project is funded under."""
+    """A budget programme (แผนงาน) a project is funded under, valid for a span of fiscal years."""
 
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, null=True, blank=True, related_name="programmes"
     )
+    key = models.CharField(_("รหัสอ้างอิง"), max_length=80, blank=True, validators=[REFERENCE_KEY])
     name_th = models.CharField(_("แผนงาน"), max_length=255)
+    period_start_be = models.PositiveSmallIntegerField(_("ตั้งแต่ปีงบประมาณ"), null=True, blank=True)
+    period_end_be = models.PositiveSmallIntegerField(_("ถึงปีงบประมาณ"), null=True, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("แผนงาน")
         verbose_name_plural = _("แผนงาน")
         ordering = ["name_th"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(office__isnull=True) & ~Q(key=""),
+                name="programme_unique_national_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start_be__isnull=True)
+                | Q(period_end_be__isnull=True)
+                | Q(period_end_be__gte=models.F("period_start_be")),
+                name="programme_period_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_th
@@ -606,3 +728,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+    @property
+    def period_label(self) -> str:
+        return _period_label(self.period_start_be, self.period_end_be)
+
+
+class OfficeFramework(models.Model):
+    """Whether an office follows a national framework (no row: it does)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="framework_links")
+    framework = models.ForeignKey(
+        PolicyFramework,
+        on_delete=models.CASCADE,
+        related_name="office_links",
+        limit_choices_to={"office__isnull": True},
+    )
+    follows = models.BooleanField(_("สำนักงานยึดถือกรอบนี้"), default=True)
+
+    class Meta:
+        verbose_name = _("กรอบนโยบายที่สำนักงานยึดถือ")
+        verbose_name_plural = _("กรอบนโยบายที่สำนักงานยึดถือ")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "framework"], name="officeframework_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.framework}"

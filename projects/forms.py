@@ -42,32 +42,32 @@ class EditorChoices:
     fund_sources: list[FundSource]
 
     @classmethod
-    def load(cls, plan) -> EditorChoices:
-        office = plan.office
+    def load(cls, plan, project=None) -> EditorChoices:
+        """The choices of a plan's editor: programmes and policy items valid in the plan's
+        fiscal year, of the frameworks the office follows; what the project already links to
+        stays offered (and checked) even when it is no longer, so saving never drops it."""
+        office, year = plan.office, plan.fiscal_year.year_be
+        frameworks = PolicyFramework.objects.followed_by(office).applies_to(year)
+        offered = Q(is_active=True, framework__in=frameworks)
+        programmes = Q(pk__in=Programme.objects.available_to(office, year))
+        if project is not None and project.pk:
+            offered |= Q(projects=project)
+            if project.programme_id:
+                programmes |= Q(pk=project.programme_id)
         return cls(
             strategies=list(plan.strategies.all()),
-            programmes=list(
-                Programme.objects.filter(is_active=True).filter(_office_or_national(office))
-            ),
+            programmes=list(Programme.objects.filter(programmes)),
             units=list(office.units.filter(is_active=True)),
             people=list(office.people.filter(is_active=True).select_related("org_unit")),
             policy_items=list(
-                PolicyItem.objects.filter(framework__is_active=True)
-                .filter(framework__in=_office_frameworks(office))
+                PolicyItem.objects.filter(offered)
+                .distinct()
                 .select_related("framework")
                 .order_by("framework__order", "framework_id", "order", "pk")
             ),
             categories=list(BudgetCategory.objects.filter(is_active=True)),
             fund_sources=list(FundSource.objects.filter(is_active=True)),
         )
-
-
-def _office_or_national(office) -> Q:
-    return Q(office=office) | Q(office__isnull=True)
-
-
-def _office_frameworks(office):
-    return PolicyFramework.objects.filter(_office_or_national(office))
 
 
 class CachedModelChoiceField(forms.ChoiceField):
@@ -309,10 +309,20 @@ class ProjectForm(CleanTextMixin, forms.ModelForm):
 
 
 def _group_by_framework(items: list[PolicyItem]) -> list[tuple[str, list[PolicyItem]]]:
+    """Items per framework, each framework's in reading order (a parent, then its children)."""
+    by_pk = {item.pk: item for item in items}
+
+    def path(item: PolicyItem) -> list[tuple[int, int]]:
+        steps = []
+        while item is not None:
+            steps.append((item.order, item.pk))
+            item = by_pk.get(item.parent_id)
+        return steps[::-1]
+
     groups: dict[int, tuple[str, list]] = {}
     for item in items:
         groups.setdefault(item.framework_id, (item.framework.title_th, []))[1].append(item)
-    return list(groups.values())
+    return [(title, sorted(members, key=path)) for title, members in groups.values()]
 
 
 class PersonForm(CleanTextMixin, forms.Form):

@@ -345,7 +345,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _moved_on(request, pk)
         raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
     project = _prefetched(pk)
-    return _save(request, project.plan, project, EditorChoices.load(project.plan))
+    return _save(request, project.plan, project, EditorChoices.load(project.plan, project))
 
 
 def _edits_drafts_of(user, project: Project) -> bool:
@@ -362,7 +362,7 @@ def _moved_on(request: HttpRequest, pk: int) -> HttpResponse:
     """A save posted after somebody moved the project on in the workflow: the two-tab
     conflict answer, with what the user typed still in the form, and nothing saved."""
     project = _prefetched(pk)
-    choices = EditorChoices.load(project.plan)
+    choices = EditorChoices.load(project.plan, project)
     data = _editor_forms(request, project.plan, project, choices)
     _all_valid(data)  # the typed values are shown back with their own errors, if any
     conflict = services.edit_conflict(project=project)

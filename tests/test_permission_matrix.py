@@ -26,7 +26,7 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actionplan.models import Role, StandardGroup
+from actionplan.models import FrameworkKind, PolicyFramework, PolicyItem, Role, StandardGroup
 from monitoring import services as monitoring_services
 from monitoring.models import ProjectReport
 from plans import services as plan_services
@@ -86,6 +86,9 @@ def cells(
 
 VIEW = cells(200, 404, 404, 200, 200, 200, 200)
 PLAN_PAGE = cells(403, 403, 404, 403, 200, 200, 200)
+REFERENCE_NATIONAL = cells(403, 403, 403, 403, 403, 403, 200)
+REFERENCE_OWN = cells(403, 403, 404, 403, 403, 403, 200)
+REFERENCE_OWN_POST = cells(403, 403, 404, 403, 403, 403, 302)
 
 MATRIX: dict[str, Row] = {
     # projects (issue 3 and 4)
@@ -176,6 +179,15 @@ MATRIX: dict[str, Row] = {
     # exports: every role downloads, each the projects it may see (test_document_scope.py)
     "imports:plan_export_xlsx": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
     "imports:plan_export_csv": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
+    # reference data (issue 16): the plan administrator's pages. National frameworks are every
+    # office's (other roles 403, also of office B); an office's own rows are 404 to office B.
+    "reference:framework_detail": Row("get", "national_framework", REFERENCE_NATIONAL),
+    "reference:framework_edit": Row("get", "own_framework", REFERENCE_OWN),
+    "reference:framework_delete": Row("get", "own_framework", REFERENCE_OWN),
+    "reference:item_create": Row("get", "own_framework", REFERENCE_OWN),
+    "reference:item_edit": Row("get", "own_item", REFERENCE_OWN),
+    "reference:item_delete": Row("post", "own_item", REFERENCE_OWN_POST),
+    "reference:item_move": Row("post", "own_item", REFERENCE_OWN_POST, {"direction": "down"}),
 }
 
 # URLs with an object id deliberately left out, each with the reason.
@@ -327,6 +339,27 @@ class World:
         admin = self.request.getfixturevalue("plan_admin_a")
         monitoring_services.close_report_round(plan=self.plan_a, number=1, by=admin)
         return [self.plan_a.pk, 1]
+
+    def national_framework(self):
+        framework = PolicyFramework.objects.create(
+            kind=FrameworkKind.OBEC_POLICY, title_th="นโยบาย สพฐ.", key="matrix"
+        )
+        PolicyItem.objects.create(framework=framework, code="๑", title_th="ด้านความปลอดภัย")
+        return [framework.pk]
+
+    def _own_framework(self):
+        framework = PolicyFramework.objects.create(
+            office=self.plan_a.office, kind=FrameworkKind.ESA_POLICY, title_th="นโยบาย สพป."
+        )
+        first = PolicyItem.objects.create(framework=framework, code="๑", title_th="ข้อหนึ่ง", order=1)
+        PolicyItem.objects.create(framework=framework, code="๒", title_th="ข้อสอง", order=2)
+        return framework, first
+
+    def own_framework(self):
+        return [self._own_framework()[0].pk]
+
+    def own_item(self):
+        return [self._own_framework()[1].pk]
 
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")
