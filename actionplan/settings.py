@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "monitoring",
     "printing",
     "imports",
+    "setup",
     "fixtures",
 ]
 

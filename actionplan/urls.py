@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("", include("printing.urls")),
     path("imports/", include("imports.urls")),
+    path("setup/", include("setup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
