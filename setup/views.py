@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,19 +43,41 @@ IMPORT_SESSION_KEY = "setup_staff_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def setup_view(view):
-    """Signed in, in a set-up role (else 403), with an office (else 403)."""
+def setup_view(view=None, *, in_office=None):
+    """Signed in, in a set-up role (else 403), with an office (else 403). A view of one object
+    names it with `in_office(office_id, **url_kwargs) -> queryset`: an object outside the
+    user's office is 404 before any role is checked, so nobody learns it exists."""
 
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if request.user.role not in checklist.SETUP_ROLES:
-            raise PermissionDenied("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบ")
-        if not request.user.office_id:
-            raise PermissionDenied("บัญชีนี้ไม่ได้สังกัดสำนักงาน")
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            office_id = request.user.office_id
+            if in_office is not None and not (
+                office_id and in_office(office_id, **kwargs).exists()
+            ):
+                raise Http404
+            if request.user.role not in checklist.SETUP_ROLES:
+                raise PermissionDenied("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบ")
+            if not office_id:
+                raise PermissionDenied("บัญชีนี้ไม่ได้สังกัดสำนักงาน")
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _account_in(office_id, pk):
+    return User.objects.filter(office_id=office_id, pk=pk, is_superuser=False)
+
+
+def _plan_in(office_id, plan_id):
+    return Plan.objects.filter(office_id=office_id, pk=plan_id)
+
+
+def _strategy_in(office_id, plan_id, pk):
+    return Strategy.objects.filter(plan__office_id=office_id, plan_id=plan_id, pk=pk)
 
 
 @setup_view
@@ -176,7 +198,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@setup_view
+@setup_view(in_office=_account_in)
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(
@@ -198,7 +220,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@setup_view
+@setup_view(in_office=_account_in)
 @never_cache
 @require_POST
 def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
@@ -336,7 +358,7 @@ def _created_message(plan: Plan, source: Plan | None) -> str:
     )
 
 
-@setup_view
+@setup_view(in_office=_plan_in)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's heading and its strategies, validated together and saved together."""
@@ -383,7 +405,7 @@ def _not_editable(plan: Plan) -> str:
     return ""
 
 
-@setup_view
+@setup_view(in_office=_strategy_in)
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request: HttpRequest, plan_id: int, pk: int) -> HttpResponse:
     """One strategy's goals, development guidelines and KPIs with a target per year."""

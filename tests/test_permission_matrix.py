@@ -86,6 +86,7 @@ def cells(
 
 VIEW = cells(200, 404, 404, 200, 200, 200, 200)
 PLAN_PAGE = cells(403, 403, 404, 403, 200, 200, 200)
+SETUP_PAGE = cells(403, 403, 404, 403, 403, 200, 200)
 
 MATRIX: dict[str, Row] = {
     # projects (issue 3 and 4)
@@ -174,6 +175,12 @@ MATRIX: dict[str, Row] = {
     # exports: every role downloads, each the projects it may see (test_document_scope.py)
     "imports:plan_export_xlsx": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
     "imports:plan_export_csv": Row("get", "plan", cells(200, 200, 404, 200, 200, 200, 200)),
+    # office set-up (issue 16): the plan administrator and the director; a planner's own account
+    # is not theirs to edit here either
+    "setup:plan_edit": Row("get", "plan", SETUP_PAGE),
+    "setup:strategy_edit": Row("get", "plan_strategy", SETUP_PAGE),
+    "setup:staff_edit": Row("get", "account", SETUP_PAGE),
+    "setup:staff_reset_password": Row("post", "account", SETUP_PAGE),
 }
 
 # URLs with an object id deliberately left out, each with the reason.
@@ -325,6 +332,12 @@ class World:
         admin = self.request.getfixturevalue("plan_admin_a")
         monitoring_services.close_report_round(plan=self.plan_a, number=1, by=admin)
         return [self.plan_a.pk, 1]
+
+    def plan_strategy(self):
+        return [self.plan_a.pk, f.make_strategy(self.plan_a, 9).pk]
+
+    def account(self):
+        return [self.request.getfixturevalue("planner_a1").pk]
 
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")

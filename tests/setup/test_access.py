@@ -66,11 +66,16 @@ def test_the_set_up_roles_open_every_page(client, office_a, role, a_plan, planne
         assert client.get(url).status_code == 200, url
 
 
-def test_another_offices_objects_are_404(client, office_b, a_plan, planner_a1):
-    client.force_login(f.make_user(office_b, Role.PLAN_ADMIN))
+@pytest.mark.parametrize("role", [Role.PLAN_ADMIN, Role.PLANNER])
+def test_another_offices_objects_are_404_before_any_role_check(
+    client, office_b, a_plan, planner_a1, role
+):
+    client.force_login(f.make_user(office_b, role))
     for url in object_urls(*a_plan, planner_a1):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code == 404, url
+    reset = reverse("setup:staff_reset_password", args=[planner_a1.pk])
+    assert client.post(reset).status_code == 404
     plan_b = f.make_plan(office_b, 2569)
     plan_a, strategy_a = a_plan
     url = reverse("setup:strategy_edit", args=[plan_b.pk, strategy_a.pk])
