@@ -21,6 +21,7 @@ from actionplan.forms import CleanTextMixin
 from actionplan.i18n import thai_labels
 from actionplan.models import (
     DevelopmentGuideline,
+    DirectionItem,
     Office,
     OrgUnit,
     Plan,
@@ -358,11 +359,14 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
             "horizon_end_be",
             "vision_th",
             "values_th",
+            "foreword_th",
+            "foreword_signatory_th",
             "logo",
         ]
         widgets = {
             "vision_th": forms.Textarea(attrs={"rows": 2}),
             "values_th": forms.Textarea(attrs={"rows": 2}),
+            "foreword_th": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"logo": "ไฟล์ PNG หรือ JPG ไม่เกิน 2 MB พิมพ์บนปกเล่มแผน"}
 
@@ -428,6 +432,21 @@ class BaseStrategyFormSet(BaseInlineFormSet):
 
 StrategyFormSet = inlineformset_factory(
     Plan, Strategy, form=StrategyForm, formset=BaseStrategyFormSet, extra=2, can_delete=True
+)
+
+
+class DirectionItemForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = DirectionItem
+        fields = ["kind", "order", "text_th"]
+        widgets = {
+            "order": forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
+            "text_th": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+DirectionFormSet = inlineformset_factory(
+    Plan, DirectionItem, form=DirectionItemForm, extra=2, can_delete=True
 )
 
 

@@ -26,6 +26,7 @@ from printing.models import OfficePrintSettings
 from setup import checklist, services, staff_sheet
 from setup.forms import (
     CeilingsForm,
+    DirectionFormSet,
     GoalFormSet,
     GroupFormSet,
     GuidelineFormSet,
@@ -370,14 +371,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     strategies = StrategyFormSet(
         data, instance=plan, prefix="strategies", queryset=plan.strategies.order_by("number")
     )
+    direction = DirectionFormSet(data, instance=plan, prefix="direction")
     if request.method == "POST":
         if not editable:
             messages.error(request, _not_editable(plan))
             return redirect("setup:plan_edit", plan_id=plan.pk)
-        if form.is_valid() and strategies.is_valid():
+        if all([form.is_valid(), direction.is_valid(), strategies.is_valid()]):
             try:
                 with transaction.atomic():
                     form.save()
+                    direction.save()
                     strategies.save()
             except IntegrityError:
                 strategies._non_form_errors = strategies.error_class(
@@ -391,6 +394,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "strategies": strategies,
+        "direction": direction,
         "editable": editable,
         "current": "plan",
     }

@@ -55,6 +55,14 @@ def formset_data(formset: BaseFormSet) -> dict:
     return data
 
 
+def plan_page_data(context) -> dict:
+    """The plan page's POST: its form, the direction items and the strategies."""
+    data = form_data(context["form"])
+    data.update(formset_data(context["direction"]))
+    data.update(formset_data(context["strategies"]))
+    return data
+
+
 def make_ready(office, year_be: int = 2569):
     """Everything the checklist requires, written directly (the e2e test goes through pages)."""
     office.province_th = "พัทลุง"

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from actionplan.models import OrgUnit, Plan, Role, User
 from actionplan.services import create_office
-from tests.setup.helpers import form_data, formset_data
+from tests.setup.helpers import form_data, formset_data, plan_page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_a_brand_new_office_is_ready_without_the_admin():
     plan = Plan.objects.get(office=office)
     url = reverse("setup:plan_edit", args=[plan.pk])
     context = ok(client.get(url)).context
-    data = {**form_data(context["form"]), **formset_data(context["strategies"])}
+    data = plan_page_data(context)
     data.pop("plan-logo", None)
     data.update(
         {

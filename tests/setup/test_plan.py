@@ -23,7 +23,7 @@ from actionplan.models import (
 )
 from monitoring.models import StrategyKPIResult
 from tests import factories as f
-from tests.setup.helpers import form_data, formset_data
+from tests.setup.helpers import formset_data, plan_page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -151,13 +151,17 @@ class TestPlanAndStrategies:
         plan = f.make_plan(office_a, 2569)
         url = reverse("setup:plan_edit", args=[plan.pk])
         context = admin_a.get(url).context
-        data = {**form_data(context["form"]), **formset_data(context["strategies"])}
+        data = plan_page_data(context)
         data.pop("plan-logo", None)
         data.update(
             {
                 "plan-horizon_start_be": "2566",
                 "plan-horizon_end_be": "2570",
                 "plan-vision_th": "เป็นองค์กรชั้นนำ",
+                "plan-foreword_signatory_th": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ",
+                "direction-0-kind": "mission",
+                "direction-0-order": "1",
+                "direction-0-text_th": "ส่งเสริมการจัดการศึกษาให้มีคุณภาพ",
                 "strategies-0-number": "1",
                 "strategies-0-title_th": "ส่งเสริมความปลอดภัย",
                 "strategies-1-number": "2",
@@ -171,6 +175,10 @@ class TestPlanAndStrategies:
         assert plan.horizon_years == [2566, 2567, 2568, 2569, 2570]
         assert plan.logo.name == f"plan-logos/{office_a.code}-2569.png"
         assert list(plan.strategies.values_list("number", flat=True)) == [1, 2]
+        assert plan.foreword_signatory_th == "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ"
+        assert list(plan.direction_items.values_list("kind", "text_th")) == [
+            ("mission", "ส่งเสริมการจัดการศึกษาให้มีคุณภาพ")
+        ]
 
     @pytest.mark.parametrize(
         ("start", "end", "message"),
@@ -185,7 +193,7 @@ class TestPlanAndStrategies:
         plan = f.make_plan(office_a, 2569)
         url = reverse("setup:plan_edit", args=[plan.pk])
         context = admin_a.get(url).context
-        data = {**form_data(context["form"]), **formset_data(context["strategies"])}
+        data = plan_page_data(context)
         data.update({"plan-horizon_start_be": start, "plan-horizon_end_be": end})
         response = admin_a.post(url, data)
         assert response.status_code == 200
@@ -196,8 +204,7 @@ class TestPlanAndStrategies:
     def test_two_strategies_with_one_number_are_refused(self, admin_a, office_a):
         plan = f.make_plan(office_a, 2569)
         url = reverse("setup:plan_edit", args=[plan.pk])
-        data = formset_data(admin_a.get(url).context["strategies"])
-        data.update(form_data(admin_a.get(url).context["form"]))
+        data = plan_page_data(admin_a.get(url).context)
         for i in (0, 1):
             data[f"strategies-{i}-number"] = "1"
             data[f"strategies-{i}-title_th"] = f"กลยุทธ์ {i}"
@@ -211,7 +218,7 @@ class TestPlanAndStrategies:
         f.make_project(plan, strategy=strategy)
         url = reverse("setup:plan_edit", args=[plan.pk])
         context = admin_a.get(url).context
-        data = {**form_data(context["form"]), **formset_data(context["strategies"])}
+        data = plan_page_data(context)
         data["strategies-0-DELETE"] = "on"
         response = admin_a.post(url, data)
         assert response.status_code == 200
