@@ -114,3 +114,24 @@ def test_a_planner_gets_the_thai_403_page(client, planner_a1):
     page = response.content.decode()
     assert "ไม่มีสิทธิ์ทำรายการนี้" in page
     assert "เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบ" in page
+
+
+GARBAGE = [
+    {},
+    {"form-TOTAL_FORMS": "x", "strategies-TOTAL_FORMS": "999999", "kpis-0-id": "abc"},
+    {"action": "confirm", "token": "", "year_be": "99999999999999999999", "unit_1": "NaN"},
+    {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": "999999", "role": "root"},
+]
+
+
+@pytest.mark.parametrize("data", GARBAGE)
+def test_garbage_posts_never_fail_with_a_500(client, plan_admin_a, a_plan, planner_a1, data):
+    client.force_login(plan_admin_a)
+    urls = [reverse(n) for n in PAGES if n not in {"setup:index", "setup:staff_template"}]
+    for url in [*urls, *object_urls(*a_plan, planner_a1)]:
+        response = client.post(url, data)
+        assert response.status_code < 500, (url, data)
+    assert (
+        client.post(reverse("setup:staff_import"), {"action": "preview", "file": "x"}).status_code
+        == 200
+    )
