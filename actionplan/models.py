@@ -728,6 +728,7 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
     @property
     def period_label(self) -> str:
         return _period_label(self.period_start_be, self.period_end_be)

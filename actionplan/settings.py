@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "imports",
     "transparency",
     "oversight",
+    "setup",
     "fixtures",
 ]
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("public/", include("transparency.urls")),
     path("oversight/", include("oversight.urls")),
     path("reference/", include(reference_patterns)),
+    path("setup/", include("setup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -89,6 +89,7 @@ PLAN_PAGE = cells(403, 403, 404, 403, 200, 200, 200)
 REFERENCE_NATIONAL = cells(403, 403, 403, 403, 403, 403, 200)
 REFERENCE_OWN = cells(403, 403, 404, 403, 403, 403, 200)
 REFERENCE_OWN_POST = cells(403, 403, 404, 403, 403, 403, 302)
+SETUP_PAGE = cells(403, 403, 404, 403, 403, 200, 200)
 
 MATRIX: dict[str, Row] = {
     # projects (issue 3 and 4)
@@ -188,6 +189,12 @@ MATRIX: dict[str, Row] = {
     "reference:item_edit": Row("get", "own_item", REFERENCE_OWN),
     "reference:item_delete": Row("post", "own_item", REFERENCE_OWN_POST),
     "reference:item_move": Row("post", "own_item", REFERENCE_OWN_POST, {"direction": "down"}),
+    # office set-up (issue 16): the plan administrator and the director; a planner's own account
+    # is not theirs to edit here either
+    "setup:plan_edit": Row("get", "plan", SETUP_PAGE),
+    "setup:strategy_edit": Row("get", "plan_strategy", SETUP_PAGE),
+    "setup:staff_edit": Row("get", "account", SETUP_PAGE),
+    "setup:staff_reset_password": Row("post", "account", SETUP_PAGE),
 }
 
 # URLs with an object id deliberately left out, each with the reason.
@@ -360,6 +367,12 @@ class World:
 
     def own_item(self):
         return [self._own_framework()[1].pk]
+
+    def plan_strategy(self):
+        return [self.plan_a.pk, f.make_strategy(self.plan_a, 9).pk]
+
+    def account(self):
+        return [self.request.getfixturevalue("planner_a1").pk]
 
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")
