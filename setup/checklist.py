@@ -30,7 +30,7 @@ SETUP_ROLES = {Role.PLAN_ADMIN, Role.DIRECTOR, Role.SYSADMIN}
 
 # The page of the office's own policies and standards is another app's (issue 16, /reference/);
 # the checklist links to it once it exists and says "not ready yet" until then.
-POLICIES_URL_NAME = "reference:index"
+POLICIES_URL_NAME = "reference:reference_index"
 
 DONE = "ครบแล้ว"
 MISSING = "ยังขาด"

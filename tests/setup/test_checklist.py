@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from actionplan.models import PolicyFramework, Role, StandardGroup
-from actionplan.urls import urlpatterns as site_patterns
 from setup import checklist
 from tests import factories as f
 from tests.setup.helpers import make_ready
@@ -108,15 +107,9 @@ class TestReady:
 
 
 class TestPoliciesStep:
-    def test_is_not_ready_while_the_reference_page_does_not_exist(self, office_a):
+    def test_links_to_the_reference_page_and_is_done_with_an_own_policy(self, office_a):
         step = steps(office_a)["policies"]
-        assert step.available is False and step.url is None
-        assert step.state == "ยังไม่พร้อม"
-
-    def test_links_to_the_reference_page_once_it_exists(self, office_a, settings):
-        settings.ROOT_URLCONF = "tests.setup.test_checklist"
-        step = steps(office_a)["policies"]
-        assert step.url == "/reference/"
+        assert step.available and step.url == reverse("reference:reference_index")
         assert step.missing == ("ยังไม่มีนโยบายหรือมาตรฐานของสำนักงาน",)
         PolicyFramework.objects.create(office=office_a, kind="esa_policy", title_th="นโยบาย สพท.")
         assert steps(office_a)["policies"].done
@@ -128,7 +121,8 @@ class TestPage:
         assert "ยังขาดอีก 5 ขั้นตอนก่อนให้กลุ่มเริ่มกรอกโครงการ" in page
         assert "ยังไม่มีผู้อำนวยการกลุ่มใน 10 กลุ่ม" in page
         assert f'href="{reverse("setup:group_list")}"' in page
-        assert "นโยบายและมาตรฐานของสำนักงาน" in page and "ยังไม่พร้อม" in page
+        assert "นโยบายและมาตรฐานของสำนักงาน" in page
+        assert f'href="{reverse("reference:reference_index")}"' in page
         assert "พร้อมให้กลุ่มเริ่มกรอกโครงการ</strong>" not in page
 
     def test_says_ready_and_links_to_the_projects(self, admin_a, office_a):
@@ -136,14 +130,3 @@ class TestPage:
         page = admin_a.get(reverse("setup:index")).content.decode()
         assert "<strong>พร้อมให้กลุ่มเริ่มกรอกโครงการ</strong>" in page
         assert f"{reverse('projects:project_list')}?year=2569" in page
-
-
-# A URLconf with the reference app's page, as the other branch will add it.
-def _reference_index(request):  # pragma: no cover - only reversed
-    raise NotImplementedError
-
-
-urlpatterns = [
-    *site_patterns,
-    path("reference/", include(([path("", _reference_index, name="index")], "reference"))),
-]
