@@ -4,7 +4,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -232,6 +232,18 @@ def format_thai_date(d: date, style: MonthStyle = "full", digits: Digits = "thai
     return _with_digits(f"{d.day} {_month_name(d.month, style)} {ce_to_be(d.year)}", digits)
 
 
+def format_thai_datetime(
+    at: datetime, style: MonthStyle = "abbr", digits: Digits = "arabic"
+) -> str:
+    """A time stamp (already in local time) as pages print it: "2 ธ.ค. 2569 12:19 น."."""
+    return _with_digits(f"{format_thai_date(at, style, 'arabic')} {at:%H:%M} น.", digits)
+
+
+def format_short_date(d: date, digits: Digits = "arabic") -> str:
+    """Day/month/BE year with two-digit day and month, as a date field shows it: "17/10/2565"."""
+    return _with_digits(f"{d.day:02d}/{d.month:02d}/{ce_to_be(d.year)}", digits)
+
+
 def format_month_year(
     year_ce: int, month: int, style: MonthStyle = "full", digits: Digits = "thai"
 ) -> str:
@@ -453,6 +465,31 @@ def _safe_date(year_be: int, month: int, day: int) -> date | None:
         return date(be_to_ce(year_be), month, day)
     except ValueError:
         return None
+
+
+_NUMERIC_DATE_RE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def read_date_parts(text: str, fiscal_year_be: int | None = None) -> tuple[int, int, int] | None:
+    """(BE year, month, day) of a typed date, the day not yet checked against the calendar.
+
+    Reads "17/10/2565", "17.10.65", "17-10-2565", "17 ต.ค. 65", "17 ตุลาคม 2565", Thai digits
+    ("๑๗/๑๐/๒๕๖๕") and "2022-10-17" (what a browser's own date picker or an older page sends).
+    A two-digit year is BE ("65" is 2565); a four-digit one is BE or CE as resolve_year_be
+    decides, so a year far from the plan's raises YearOutOfRange. None when it is no date.
+    """
+    cleaned = normalise(text or "")
+    if match := _ISO_DATE_RE.fullmatch(cleaned):
+        year, month, day = match[1], int(match[2]), int(match[3])
+    elif match := _NUMERIC_DATE_RE.fullmatch(cleaned):
+        day, month, year = int(match[1]), int(match[3]), match[4]
+    else:
+        part = _parse_part(cleaned, fiscal_year_be)
+        if not part or None in (part.day, part.month, part.year_be):
+            return None
+        return part.year_be, part.month, part.day
+    return _typed_year_be(year, fiscal_year_be), month, day
 
 
 def parse_thai_date(text: str, fiscal_year_be: int | None = None) -> date | None:

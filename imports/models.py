@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionplan import thai
 from actionplan.models import Office, OrgUnit, Plan
 
 
@@ -56,7 +58,8 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+        at = self.created_at and thai.format_thai_datetime(timezone.localtime(self.created_at))
+        return f"{self.file_name} ({self.get_status_display()}, {at or ''})"
 
 
 class GroupAlias(models.Model):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django import forms
 
 from actionplan import thai
-from actionplan.forms import CleanTextMixin
+from actionplan.forms import BEDateField, CleanTextMixin
 from budgets.models import BudgetCategory
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, ProjectIndicator
@@ -280,14 +280,17 @@ class MonitoringSettingsForm(CleanTextMixin, forms.Form):
 class RoundDueDateForm(CleanTextMixin, forms.Form):
     """A round's due date set by the plan administrator; empty puts the plan's rule back."""
 
-    due_date = forms.DateField(
+    due_date = BEDateField(
         label="กำหนดส่งรายงานของรอบนี้",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="เว้นว่างเพื่อใช้กำหนดตามจำนวนวันหลังสิ้นไตรมาสที่ตั้งไว้ในแผน",
-        error_messages={"invalid": "กรุณาเลือกวันที่"},
+        help_text="วัน/เดือน/ปี พ.ศ. เช่น 31/01/2567 เว้นว่างเพื่อใช้กำหนดตามจำนวนวันหลังสิ้นไตรมาสที่ตั้งไว้ในแผน",
     )
     reason = forms.CharField(label="เหตุผล (ถ้ามี)", required=False, max_length=500)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A typed year is read in either era near the plan's year, as in the project editor.
+        self.fields["due_date"].fiscal_year_be = plan.fiscal_year.year_be
 
 
 class RoundReopenForm(CleanTextMixin, forms.Form):

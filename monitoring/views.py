@@ -9,10 +9,13 @@ pages' `_reviewer_plan`: out of scope is 404, a role that may only read gets 403
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -326,7 +329,9 @@ def round_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
         "today": today,
         "can_review": services.may_review_reports(request.user, plan),
         "due_form": RoundDueDateForm(
-            prefix="due", initial={"due_date": current.due_date if current.due_is_set else None}
+            prefix="due",
+            plan=plan,
+            initial={"due_date": current.due_date if current.due_is_set else None},
         ),
         "reopen_form": RoundReopenForm(prefix="reopen"),
         "events": rounds.round_events(plan, number),
@@ -357,8 +362,7 @@ def _round_decision(
     request: HttpRequest,
     plan_id: int,
     number: int,
-    form_class,
-    prefix: str,
+    make_form: Callable[[QueryDict, Plan], forms.Form],
     refused: str,
     done: str,
     service,
@@ -368,7 +372,7 @@ def _round_decision(
     plan = _plan(request, plan_id)
     _number(number)
     _reviewer_only(request, plan, refused)
-    form = form_class(request.POST, prefix=prefix)
+    form = make_form(request.POST, plan)
     if not form.is_valid():
         messages.error(request, _first_error(form))
     else:
@@ -385,8 +389,7 @@ def round_reopen(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
         request,
         plan_id,
         number,
-        RoundReopenForm,
-        "reopen",
+        lambda data, plan: RoundReopenForm(data, prefix="reopen"),
         "ผู้ดูแลแผนเท่านั้นที่เปิดรอบรายงานอีกครั้งได้",
         "เปิดรอบรายงานอีกครั้งแล้ว",
         services.reopen_report_round,
@@ -402,8 +405,7 @@ def round_due(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
         request,
         plan_id,
         number,
-        RoundDueDateForm,
-        "due",
+        lambda data, plan: RoundDueDateForm(data, prefix="due", plan=plan),
         "ผู้ดูแลแผนเท่านั้นที่กำหนดวันส่งรายงานได้",
         "บันทึกกำหนดส่งรายงานของรอบนี้แล้ว",
         services.set_round_due_date,

@@ -6,9 +6,7 @@ editor costs the same number of queries with 5 or 50 rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -18,7 +16,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
-from actionplan.forms import CleanTextMixin
+from actionplan.forms import BEDateField, CleanTextMixin
 from actionplan.models import OrgUnit, Person, PolicyFramework, PolicyItem, Programme, Strategy
 from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, FundSource
@@ -134,51 +132,6 @@ class ThaiDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["too_large"], code="too_large") from exc
 
 
-_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_SLASH_DATE_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-
-
-class PlanDateField(forms.DateField):
-    """A date of the plan's years, typed or picked: "2024-04-01" (what a date picker sends),
-    "1/4/2567" or "1 เม.ย. 2567". The year is read in either era near the plan's fiscal year
-    (`thai.resolve_year_be`); a year far from it is a field error, never a guess."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": _("กรุณากรอกวันที่ให้ถูกต้อง เช่น 1/10/2566")}
-
-    def __init__(self, *, fiscal_year_be: int | None, **kwargs):
-        self.fiscal_year_be = fiscal_year_be
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value
-        text = thai.normalise(thai.clean_text(str(value)))
-        if match := _ISO_DATE_RE.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-        elif match := _SLASH_DATE_RE.fullmatch(text):
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            # A Thai date ("1 เม.ย. 2567") has its year read as BE; re-read it with the rule.
-            try:
-                parsed = thai.parse_thai_date(text)
-            except thai.YearOutOfRange as exc:
-                raise ValidationError(str(exc), code="year_out_of_range") from exc
-            if parsed is None:
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            year, month, day = thai.ce_to_be(parsed.year), parsed.month, parsed.day
-        try:
-            year_be = thai.resolve_year_be(year, fiscal_year_be=self.fiscal_year_be)
-        except thai.YearOutOfRange as exc:
-            raise ValidationError(str(exc), code="year_out_of_range") from exc
-        try:
-            return date(thai.be_to_ce(year_be), month, day)
-        except ValueError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -278,7 +231,7 @@ class ProjectForm(CleanTextMixin, forms.ModelForm):
         )
         self.alignment_groups = _group_by_framework(choices.policy_items)
         for name in ("start_date", "end_date"):
-            f[name] = PlanDateField(
+            f[name] = BEDateField(
                 fiscal_year_be=plan.fiscal_year.year_be, label=f[name].label, required=False
             )
         if self.instance.pk:

@@ -46,12 +46,12 @@ class EditConflict(DomainError):
         when = ""
         if changed_at:
             local = timezone.localtime(changed_at)
-            when = f"{thai.format_thai_date(local.date(), 'abbr', 'arabic')} {local:%H:%M}"
+            when = thai.format_thai_datetime(local, "abbr", "arabic")
         if status_label:
-            what = f"โครงการนี้ถูกเปลี่ยนเป็นสถานะ “{status_label}” โดย {changed_by} เมื่อ {when} น."
+            what = f"โครงการนี้ถูกเปลี่ยนเป็นสถานะ “{status_label}” โดย {changed_by} เมื่อ {when}"
             then = "จึงแก้ไขในหน้านี้ไม่ได้แล้ว ระบบยังไม่บันทึกข้อมูลของท่าน"
         else:
-            what = f"โครงการนี้ถูกแก้ไขโดย {changed_by} เมื่อ {when} น."
+            what = f"โครงการนี้ถูกแก้ไขโดย {changed_by} เมื่อ {when}"
             then = "ระบบจึงยังไม่บันทึกข้อมูลของท่าน"
         super().__init__(
             f"{what} หลังจากที่ท่านเปิดหน้านี้ {then} ข้อมูลที่ท่านกรอกยังอยู่บนหน้าจอ "

@@ -174,7 +174,7 @@ MATRIX: dict[str, Row] = {
         "post",
         "plan_round",
         cells(403, 403, 404, 403, 403, 403, 302),
-        {"due-due_date": "2024-02-15", "due-reason": "ระบบปิดปรับปรุง"},
+        {"due-due_date": "15/02/2567", "due-reason": "ระบบปิดปรับปรุง"},
     ),
     "monitoring:round_xlsx": Row("get", "plan_round", PLAN_PAGE),
     # exports: every role downloads, each the projects it may see (test_document_scope.py)

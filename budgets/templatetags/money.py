@@ -10,7 +10,7 @@ from actionplan import thai
 
 register = template.Library()
 
-_BEDATE_OPTIONS = {"arabic", "abbr"}
+_BEDATE_OPTIONS = {"arabic", "abbr", "time"}
 
 
 def _digits(arg: str) -> thai.Digits:
@@ -47,19 +47,21 @@ def thaidigits(value: str) -> str:
 
 @register.filter(is_safe=True)
 def bedate(value, arg: str = ""):
-    """BE date "๑ ตุลาคม ๒๕๖๖"; comma-separated options "arabic" and "abbr"."""
+    """BE date "๑ ตุลาคม ๒๕๖๖"; comma-separated options "arabic", "abbr" and "time" (a
+    datetime's local time after the date: "2 ธ.ค. 2569 12:19 น."). The one way a page prints
+    a date or a time stamp: Django's `date` filter would print the CE year."""
     if not isinstance(value, date):
         return value or ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
     options = {option.strip() for option in arg.split(",") if option.strip()}
     if options - _BEDATE_OPTIONS:
         raise template.TemplateSyntaxError(f"unknown bedate options {sorted(options)}")
-    return thai.format_thai_date(
-        value,
-        style="abbr" if "abbr" in options else "full",
-        digits="arabic" if "arabic" in options else "thai",
-    )
+    digits = "arabic" if "arabic" in options else "thai"
+    style = "abbr" if "abbr" in options else "full"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        if "time" in options:
+            return thai.format_thai_datetime(value, style=style, digits=digits)
+    return thai.format_thai_date(value, style=style, digits=digits)
 
 
 @register.filter(name="bahttext", is_safe=True)

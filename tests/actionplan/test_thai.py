@@ -1,6 +1,6 @@
 """Thai calendar, numeral, money and period helpers (domain.md §1, EX-20, EX-21, §6.1, §7)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,9 @@ from actionplan.thai import (
     format_money,
     format_month_year,
     format_number,
+    format_short_date,
     format_thai_date,
+    format_thai_datetime,
     parse_number,
     parse_period,
     parse_target,
@@ -30,6 +32,7 @@ from actionplan.thai import (
     quarter_label,
     quarter_of,
     quarter_of_month_index,
+    read_date_parts,
     report_round,
     to_arabic_digits,
     to_thai_digits,
@@ -541,3 +544,64 @@ def test_parse_period_reads_ce_years_and_refuses_years_outside_the_horizon():
     )
     with pytest.raises(YearOutOfRange):
         parse_period("ตุลาคม 2540 - กันยายน 2541", fiscal_year_be=2566)
+
+
+# --- typed dates of a date field (read_date_parts, format_short_date; issue 14) -----------------
+
+
+@pytest.mark.parametrize(("digits", "text"), [("arabic", "17/10/2565"), ("thai", "๑๗/๑๐/๒๕๖๕")])
+def test_format_short_date_prints_day_month_and_be_year(digits, text):
+    assert format_short_date(date(2022, 10, 17), digits=digits) == text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "text"),
+    [
+        ({}, "2 ธ.ค. 2569 09:05 น."),
+        ({"style": "full", "digits": "thai"}, "๒ ธันวาคม ๒๕๖๙ ๐๙:๐๕ น."),
+    ],
+)
+def test_format_thai_datetime_prints_a_be_date_and_the_time(kwargs, text):
+    assert format_thai_datetime(datetime(2026, 12, 2, 9, 5), **kwargs) == text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "17/10/2565",
+        "17/10/65",
+        "17.10.2565",
+        "17-10-2565",
+        " 17 / 10 / 2565 ",
+        "๑๗/๑๐/๒๕๖๕",
+        "17 ต.ค. 65",
+        "17 ต.ค.65",
+        "17 ตุลาคม 2565",
+        "๑๗ ตุลาคม ๒๕๖๕",
+        "17 ต.ค. พ.ศ. 2565",
+        "17/10/2022",  # a CE year near the plan's is read as CE
+        "2022-10-17",  # what a browser's own date picker sends
+    ],
+)
+def test_read_date_parts_reads_what_people_type(raw):
+    assert read_date_parts(raw, fiscal_year_be=2566) == (2565, 10, 17)
+
+
+def test_read_date_parts_leaves_the_calendar_check_to_the_caller():
+    assert read_date_parts("31/02/2566") == (2566, 2, 31)
+    assert read_date_parts("17/13/65") == (2565, 13, 17)
+
+
+def test_read_date_parts_reads_a_two_digit_year_as_be_without_a_plan_year():
+    assert read_date_parts("1/4/66") == (2566, 4, 1)
+
+
+@pytest.mark.parametrize("raw", ["", "17/10", "17/10-2565", "เมษายน 2566", "วันนี้", "17102565"])
+def test_read_date_parts_returns_none_for_what_is_no_date(raw):
+    assert read_date_parts(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["17/10/2500", "17/10/99", "2035-10-17"])
+def test_read_date_parts_refuses_a_year_outside_the_plan_horizon(raw):
+    with pytest.raises(YearOutOfRange, match="นอกช่วงของแผนปีงบประมาณ 2566"):
+        read_date_parts(raw, fiscal_year_be=2566)

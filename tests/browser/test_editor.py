@@ -1,8 +1,10 @@
 """The editor in Debian's Chromium: entry of the seed-000 project with live totals, the stale-save
-conflict with two browsers, and adding/removing a budget line with the keyboard alone."""
+conflict with two browsers, adding/removing a budget line with the keyboard alone, and the
+Buddhist-Era dates: typed in any Thai form or picked from the calendar with keyboard and mouse."""
 
 import os
 import tempfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,8 +65,8 @@ def test_planner_enters_the_seed_000_project_and_sees_6820_live(page, live_serve
     page.goto(live_server.url + reverse("projects:project_create", args=[plan.pk]))
     page.get_by_label("ชื่อโครงการ").fill("โครงการพัฒนาความเข้มแข็งของภาคีเครือข่ายการจัดการศึกษา")
     page.get_by_label("กลยุทธ์ที่สนอง").select_option(index=1)
-    page.get_by_label("วันเริ่มต้น").fill("2023-04-01")
-    page.get_by_label("วันสิ้นสุด").fill("2023-04-30")
+    page.get_by_label("วันเริ่มต้น", exact=True).fill("01/04/2566")
+    page.get_by_label("วันสิ้นสุด", exact=True).fill("30/04/2566")
     page.get_by_label("หลักการและเหตุผล").fill("การขับเคลื่อนแผนแม่บทภายใต้ยุทธศาสตร์ชาติ")
     page.get_by_role("button", name="+ เพิ่มกิจกรรม").click()
     card = page.locator("[data-activity]").first
@@ -151,3 +153,80 @@ def test_a_budget_line_is_added_and_removed_with_the_keyboard(page, live_server,
     page.keyboard.press("Enter")
     assert page.locator("[data-project-total]").inner_text() == "350.00"
     assert page.locator("[data-add-line]").first.evaluate("el => el === document.activeElement")
+
+
+def test_dates_are_typed_and_picked_in_the_buddhist_era(page, live_server, setup):
+    plan, planner, _ = setup  # fiscal year 2566: 1 ต.ค. 2565 - 30 ก.ย. 2566
+    project = f.make_project(plan, unit=planner.org_unit)
+    Project.objects.filter(pk=project.pk).update(start_date=None, end_date=None)
+    login(page, live_server, planner)
+    page.goto(live_server.url + reverse("projects:project_edit", args=[project.pk]))
+    start = page.get_by_label("วันเริ่มต้น", exact=True)
+    end = page.get_by_label("วันสิ้นสุด", exact=True)
+    assert start.get_attribute("type") == "text"  # never the browser's CE date picker
+    start.fill("17 ต.ค. 65")
+
+    # The keyboard: the button opens the month of the plan's year, arrows move, Enter picks.
+    button = page.get_by_role("button", name="เลือกวันสิ้นสุดจากปฏิทิน")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="ปฏิทินเลือกวันสิ้นสุด")
+    assert dialog.is_visible() and button.get_attribute("aria-expanded") == "true"
+    assert dialog.locator(".bedate-title").inner_text() == "ตุลาคม 2565"
+    focused = "document.activeElement.getAttribute('aria-label')"
+    assert page.evaluate(focused) == "1 ตุลาคม 2565"
+    page.keyboard.press("PageDown")  # a month on
+    page.keyboard.press("ArrowDown")  # a week on
+    page.keyboard.press("End")  # the Saturday of that week
+    assert dialog.locator(".bedate-title").inner_text() == "พฤศจิกายน 2565"
+    assert page.evaluate(focused) == "12 พฤศจิกายน 2565"
+    page.keyboard.press("Enter")
+    assert end.input_value() == "12/11/2565"
+    assert not dialog.is_visible()
+    assert button.evaluate("el => el === document.activeElement")  # focus is back
+
+    # Escape closes without a change, and focus returns to the button.
+    page.keyboard.press("Enter")
+    assert dialog.is_visible()
+    assert page.evaluate(focused) == "12 พฤศจิกายน 2565"  # opens on the date in the input
+    page.keyboard.press("ArrowRight")
+    # Tab stays inside the dialog: the day, its two footer buttons, then round to the header.
+    for name in ("วันนี้", "ปิด", "ปีก่อนหน้า"):
+        page.keyboard.press("Tab")
+        assert dialog.get_by_role("button", name=name).evaluate(
+            "el => el === document.activeElement"
+        )
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible() and end.input_value() == "12/11/2565"
+    assert button.evaluate("el => el === document.activeElement")
+
+    # The mouse: next month, then a day.
+    button.click()
+    dialog.get_by_role("button", name="เดือนถัดไป").click()
+    assert dialog.locator(".bedate-title").inner_text() == "ธันวาคม 2565"
+    dialog.get_by_role("gridcell", name="20 ธันวาคม 2565").click()
+    assert end.input_value() == "20/12/2565"
+
+    page.get_by_role("button", name="บันทึกร่าง").click()
+    page.wait_for_url("**/edit/")
+    assert "บันทึกร่างโครงการแล้ว" in page.content()
+    project.refresh_from_db()
+    assert (project.start_date, project.end_date) == (date(2022, 10, 17), date(2022, 12, 20))
+    assert start.input_value() == "17/10/2565" and end.input_value() == "20/12/2565"
+    page.goto(live_server.url + reverse("projects:project_detail", args=[project.pk]))
+    assert "17 ตุลาคม 2565 – 20 ธันวาคม 2565" in page.locator("main").inner_text()
+
+
+def test_a_wrong_date_is_a_thai_error_at_the_field(page, live_server, setup):
+    plan, planner, _ = setup
+    project = f.make_project(plan, unit=planner.org_unit)
+    login(page, live_server, planner)
+    page.goto(live_server.url + reverse("projects:project_edit", args=[project.pk]))
+    page.get_by_label("วันเริ่มต้น", exact=True).fill("31/04/2566")
+    page.get_by_role("button", name="บันทึกร่าง").click()
+    error = page.locator("#id_start_date_error")
+    assert "เดือนเมษายน 2566 ไม่มีวันที่ 31" in error.inner_text()
+    start = page.get_by_label("วันเริ่มต้น", exact=True)
+    assert start.input_value() == "31/04/2566"
+    assert "id_start_date_error" in (start.get_attribute("aria-describedby") or "")

@@ -1,6 +1,6 @@
 """Template filters money, baht, thaidigits, bedate and bahttext (template builtins)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -53,6 +53,23 @@ def test_money_rejects_an_unknown_digit_style():
 )
 def test_bedate_prints_a_buddhist_era_date(source, text):
     assert render(source, d=date(2023, 10, 1)) == text
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ('{{ t|bedate:"abbr,arabic,time" }}', "2 ธ.ค. 2569 12:19 น."),
+        ('{{ t|bedate:"abbr,time" }}', "๒ ธ.ค. ๒๕๖๙ ๑๒:๑๙ น."),
+        ('{{ t|bedate:"abbr,arabic" }}', "2 ธ.ค. 2569"),
+        ('{{ late|bedate:"abbr,arabic,time" }}', "3 ธ.ค. 2569 00:30 น."),  # local time's day
+        ('{{ d|bedate:"arabic,time" }}', "1 ตุลาคม 2566"),  # a date has no time to print
+    ],
+)
+def test_bedate_prints_a_time_stamp_in_local_time_with_a_buddhist_era_year(source, text):
+    # 05:19 UTC is 12:19 in Bangkok; 17:30 UTC is already the next day there.
+    at = datetime(2026, 12, 2, 5, 19, tzinfo=UTC)
+    late = datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
+    assert render(source, t=at, late=late, d=date(2023, 10, 1)) == text
 
 
 def test_bedate_prints_nothing_for_a_missing_date():

@@ -282,17 +282,18 @@ class TestRoundDecisions:
     ):
         client.force_login(plan_admin_a)
         url = reverse("monitoring:round_due", args=[plan_a.pk, 1])
-        response = client.post(url, {"due-due_date": "2024-01-31", "due-reason": "ระบบปิด"})
+        response = client.post(url, {"due-due_date": "31/01/2567", "due-reason": "ระบบปิด"})
         assert response.status_code == 302
         assert response["Location"] == reverse("monitoring:round_detail", args=[plan_a.pk, 1])
         page = client.get(response["Location"]).content.decode()
         assert "กำหนดส่ง 31 มกราคม 2567" in page and "data-due-set" in page
         assert "แทนกำหนดตามแผน 15 มกราคม 2567" in page
+        assert 'value="31/01/2567"' in page and "js/bedate.js" in page  # the input shows BE
         assert "ระบบปิด" in page  # the round's history
         report = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1])).content.decode()
         assert "กำหนดส่ง 31 มกราคม 2567" in report
         # A date before the quarter ends is refused with its reason, and nothing changes.
-        response = client.post(url, {"due-due_date": "2023-11-01"}, follow=True)
+        response = client.post(url, {"due-due_date": "1 พ.ย. 66"}, follow=True)
         assert "ต้องอยู่ระหว่างวันสิ้นไตรมาส" in response.content.decode()
         assert monitoring.plan_rounds(plan_a)[0].due_date == date(2024, 1, 31)
 
@@ -323,7 +324,7 @@ class TestRoundDecisions:
             client.force_login(user)
             due = reverse("monitoring:round_due", args=[plan_a.pk, 1])
             reopen = reverse("monitoring:round_reopen", args=[plan_a.pk, 1])
-            assert client.post(due, {"due-due_date": "2024-02-01"}).status_code == expected
+            assert client.post(due, {"due-due_date": "01/02/2567"}).status_code == expected
             assert client.post(reopen, {"reopen-reason": "ขอแก้"}).status_code == expected
         first = monitoring.plan_rounds(plan_a)[0]
         assert first.is_closed and not first.due_is_set

@@ -228,7 +228,18 @@ class TestSavingAProjectMovedOnMeanwhile:
 class TestDates:
     @pytest.mark.parametrize(
         "typed",
-        ["2023-04-01", "2566-04-01", "1/4/2566", "1/4/2023", "1 เม.ย. 2566", "๑ เมษายน ๒๕๖๖"],
+        [
+            "01/04/2566",
+            "1/4/66",
+            "๐๑/๐๔/๒๕๖๖",
+            "1.4.2566",
+            "1 เม.ย. 66",
+            "1 เมษายน 2566",
+            "๑ เมษายน ๒๕๖๖",
+            "1/4/2023",
+            "2023-04-01",
+            "2566-04-01",
+        ],
     )
     def test_a_year_in_either_era_near_the_plan_is_read_as_the_same_day(
         self, client, planner_a1, office_a, typed
@@ -253,6 +264,41 @@ class TestDates:
         assert 'id="id_start_date_error"' in page
         assert "อยู่นอกช่วงของแผนปีงบประมาณ 2566" in page
         assert not Project.objects.filter(plan=plan).exists()
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("31/04/2566", "เดือนเมษายน 2566 ไม่มีวันที่ 31"),
+            ("29/02/2566", "เดือนกุมภาพันธ์ 2566 ไม่มีวันที่ 29"),
+            ("01/13/2566", "เดือนต้องเป็นเลข 1 ถึง 12"),
+            ("เมษายน", "กรุณากรอกวันที่เป็นวัน/เดือน/ปี พ.ศ. เช่น 17/10/2565"),
+        ],
+    )
+    def test_a_day_that_does_not_exist_is_a_thai_error_at_the_field(
+        self, client, planner_a1, office_a, typed, message
+    ):
+        plan = f.make_plan(office_a, 2566)
+        client.force_login(planner_a1)
+        response = client.post(
+            reverse("projects:project_create", args=[plan.pk]),
+            ex01_post(plan, start_date=typed),
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        error = page.split('id="id_start_date_error"', 1)[1].split("</ul>", 1)[0]
+        assert message in error
+        assert f'value="{typed}"' in page  # what was typed stays in the input
+        assert not Project.objects.filter(plan=plan).exists()
+
+    def test_the_editor_shows_a_saved_date_in_the_buddhist_era(self, client, planner_a1, office_a):
+        project = create_ex01(client, planner_a1, f.make_plan(office_a, 2566))
+        page = client.get(reverse("projects:project_edit", args=[project.pk])).content.decode()
+        start = page.split('name="start_date"', 1)[1].split(">", 1)[0]
+        assert 'value="01/04/2566"' in start and "data-bedate" in start
+        assert 'type="date"' not in page
+        assert 'aria-describedby="id_start_date_helptext"' in page
+        assert 'id="id_start_date_helptext"' in page
+        assert "js/bedate.js" in page
 
     def test_an_edit_with_a_wrong_year_changes_nothing(self, client, planner_a1, plan_a):
         project = create_ex01(client, planner_a1, plan_a)

@@ -107,8 +107,8 @@ def editor_post(project=None, *, version=None, activities=(), people=(), indicat
         "strategy": "",
         "lead_unit": "",
         "project_type": "continuing",
-        "start_date": "2023-04-01",
-        "end_date": "2023-04-30",
+        "start_date": "01/04/2566",
+        "end_date": "30/04/2566",
         "location_th": "",
         "rationale_th": "หลักการและเหตุผล",
         "objectives": "เพื่อสร้างความร่วมมือ",
@@ -231,7 +231,7 @@ class TestEditor:
         plan = f.make_plan(office_a, 2566)
         client.force_login(planner_a1)
         data = ex01_post(
-            plan, **{"lines-0-formula": "32 คน x สามสิบห้า บาท", "end_date": "2023-03-01"}
+            plan, **{"lines-0-formula": "32 คน x สามสิบห้า บาท", "end_date": "01/03/2566"}
         )
         response = client.post(reverse("projects:project_create", args=[plan.pk]), data)
         assert response.status_code == 400
@@ -408,8 +408,8 @@ def resubmit_data(project):
         strategy=project.strategy_id,
         activities=activities,
         indicators=indicators,
-        start_date="2023-10-01",
-        end_date="2024-09-30",
+        start_date="01/10/2566",
+        end_date="30/09/2567",
     )
 
 
