@@ -22,6 +22,8 @@
     return cents(Number(t));
   }
 
+  const field = (root, name) => root.querySelector(`[name$="-${name}"]`);
+  const isDeleted = (row) => field(row, "DELETE")?.checked;
   const formulaMessages = json("formula-messages");
   const FORMULA = window.ActionPlanFormula;
 
