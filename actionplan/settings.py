@@ -215,6 +215,24 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The project editor posts one page with every row (projects/forms.py, max_num per formset),
+# counted as Django counts, one per name=value pair (a checked box is one, each ticked month one):
+#   budget lines  500 x  8 (id, activity_ref, description, formula, plain amount, category,
+#                           fund, DELETE)                                          = 4,000
+#   activities    100 x 25 (id, is_sub, title, steps, period, place, responsible, target
+#                           group, q1-q4, DELETE = 13, + up to 12 months)          = 2,500
+#   people         20 x  5 (id, person, name, position, DELETE)                    =   100
+#   indicators     50 x 11 (id, level, type, text, comparator, value, unit, text target,
+#                           method, tool, DELETE)                                  =   550
+#   management forms 4 x 4 = 16, header fields 18 (csrf token and version included) =  34
+#   total at every formset's maximum                                               = 7,184
+# 10,000 leaves 2,816 for the ticked co-units and policy alignments and for rows removed in the
+# same save (a removed row is still posted, with DELETE ticked). Django's default of 1,000 refused
+# a draft of about 140 lines. Past the limit the editor's script refuses to send (nothing typed
+# is lost); a post that gets through anyway is answered with the Thai 400 page
+# (actionplan.views.bad_request, docs/decisions/editor-size.md).
+# tests/projects/test_editor_size.py recounts the 7,184 from the forms.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -90,10 +90,31 @@ _INVISIBLE = dict.fromkeys(
 
 
 def clean_text(text: str | None) -> str:
-    """Typed or imported text as stored: NFC, without bidi controls or zero-width characters."""
+    """Typed or imported text as stored: NFC, without bidi controls or zero-width characters,
+    each line ended by LF alone (browsers send a textarea's lines ended by CRLF)."""
     if not text:
         return "" if text is None else text
-    return unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Numbering or a bullet typed before a list line: "1.", "1.1", "1.1.", "๑.", "1)", "(1)", "-", "•".
+# Numbers of one to three digits only, so that a line starting with a year ("2566 ...") or an
+# amount ("1500 บาท") keeps it.
+_D = "[0-9๐-๙]"
+_LIST_MARKER_RE = re.compile(
+    rf"\s*(?:[-–—•·●○◦▪■*]+\s*"
+    rf"|\(?{_D}{{1,3}}(?:\.{_D}{{1,3}})*[.)](?!{_D})\s*"
+    rf"|{_D}{{1,3}}(?:\.{_D}{{1,3}})+(?![0-9๐-๙.])\s*)"
+)
+
+
+def strip_list_marker(line: str) -> str:
+    """A line of a list the documents number themselves (steps, objectives), without the
+    numbering or bullet typed or pasted before it: "1.1 ประชุม" -> "ประชุม"."""
+    while match := _LIST_MARKER_RE.match(line):
+        line = line[match.end() :]
+    return line.strip()
 
 
 # --- calendar -----------------------------------------------------------------------------

@@ -48,4 +48,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "actionplan.views.bad_request"
 handler500 = "actionplan.views.server_error"

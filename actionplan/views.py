@@ -1,17 +1,23 @@
-"""The ground floor's own views: home, health, the Thai error pages (CSRF, 500) and the plan
-administrator's reference-data pages (/reference/: national frameworks, the office's own)."""
+"""The ground floor's own views: home, health, the Thai error pages (CSRF, 400, 500) and the
+plan administrator's reference-data pages (/reference/: national frameworks, the office's own)."""
 
 import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import services
@@ -41,6 +47,16 @@ def health(request: HttpRequest) -> JsonResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a Thai page in the app's frame instead of Django's English one."""
     return render(request, "403_csrf.html", status=403)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: the Thai page. A form past the upload limits (more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS, a body past DATA_UPLOAD_MAX_MEMORY_SIZE) is refused before any
+    view runs, so nothing was saved: the page says so and sends the user Back, where the project
+    editor puts back what it sent (docs/decisions/editor-size.md)."""
+    too_much = isinstance(exception, TooManyFieldsSent | RequestDataTooBig | TooManyFilesSent)
+    return render(request, "400.html", {"too_much": too_much}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

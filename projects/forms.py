@@ -115,6 +115,12 @@ class ThaiDecimalField(forms.DecimalField):
         "min_value": _("ต้องไม่ติดลบ"),
     }
 
+    def prepare_value(self, value):
+        """A saved amount as the documents print it, "3,600.00"; typed text is shown as typed."""
+        if isinstance(value, Decimal) and value.is_finite():
+            return thai.format_money(value, zero="0.00")
+        return value
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -133,7 +139,9 @@ class ThaiDecimalField(forms.DecimalField):
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """The lines of a list the documents number, without the numbering typed or pasted."""
+    lines = (thai.strip_list_marker(line) for line in (text or "").splitlines())
+    return [line for line in lines if line]
 
 
 ITEM_FIELDS = {
@@ -332,6 +340,9 @@ class ActivityForm(CleanTextMixin, forms.Form):
         label=_("ไตรมาสที่ 4"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
 
+    def clean_steps_th(self) -> str:
+        return "\n".join(_lines(self.cleaned_data["steps_th"]))
+
     def quarters(self) -> list[Decimal]:
         return [self.cleaned_data.get(f"q{q}") or Decimal("0") for q in (1, 2, 3, 4)]
 
@@ -516,14 +527,31 @@ def check_rows(activities: EditorFormSet, lines: EditorFormSet) -> bool:
     return ok
 
 
-def _formset(form, **kwargs):
-    return formset_factory(form, formset=EditorFormSet, extra=0, can_delete=True, **kwargs)
+def _formset(form, *, too_many, **kwargs):
+    formset = formset_factory(form, formset=EditorFormSet, extra=0, can_delete=True, **kwargs)
+    # Django's own "Please submit at most ..." has no Thai translation.
+    formset.default_error_messages = {"too_many_forms": too_many}
+    return formset
 
 
-PersonFormSet = _formset(PersonForm, max_num=20, validate_max=True)
-ActivityFormSet = _formset(ActivityForm, max_num=100, validate_max=True)
-LineFormSet = _formset(LineForm, max_num=500, validate_max=True)
-IndicatorFormSet = _formset(IndicatorForm, max_num=50, validate_max=True)
+PersonFormSet = _formset(
+    PersonForm, max_num=20, validate_max=True, too_many=_("ผู้รับผิดชอบโครงการมีได้ไม่เกิน %(num)d คน")
+)
+ActivityFormSet = _formset(
+    ActivityForm, max_num=100, validate_max=True, too_many=_("โครงการหนึ่งมีได้ไม่เกิน %(num)d กิจกรรม")
+)
+LineFormSet = _formset(
+    LineForm,
+    max_num=500,
+    validate_max=True,
+    too_many=_("โครงการหนึ่งมีรายการงบประมาณได้ไม่เกิน %(num)d รายการ"),
+)
+IndicatorFormSet = _formset(
+    IndicatorForm,
+    max_num=50,
+    validate_max=True,
+    too_many=_("โครงการหนึ่งมีตัวชี้วัดได้ไม่เกิน %(num)d ตัวชี้วัด"),
+)
 
 
 class CopyProjectForm(CleanTextMixin, forms.Form):

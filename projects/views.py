@@ -3,6 +3,7 @@ history (the approval workflow, amendments, the inbox and notifications are work
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from projects.models import (
     Project,
     ProjectEvent,
     ProjectStatus,
+    ProjectType,
 )
 
 UNIT_CHOOSERS = {Role.PLAN_ADMIN, Role.SYSADMIN}
@@ -180,7 +182,7 @@ def _editor_forms(request, plan, project, choices):
     user = request.user
     initial = {}
     if project is None:
-        initial = {"lead_unit": user.org_unit_id}
+        initial = {"lead_unit": user.org_unit_id, "project_type": ProjectType.NEW}
     form = ProjectForm(
         data,
         instance=project,
@@ -267,6 +269,7 @@ def _render_editor(request, plan, project, data, choices, *, conflict=None, stat
         "category_names": {str(c.pk): c.name_th for c in choices.categories},
         "formula_messages": formula_messages(),
         "fund_names": {str(s.pk): s.short_th or s.name_th for s in choices.fund_sources},
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
     }
     return render(request, "projects/project_form.html", context, status=status)
 

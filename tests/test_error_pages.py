@@ -28,6 +28,7 @@ def _suspicious(request):
 
 # The app's URLs plus two that fail, for the 500 and 400 pages (used with pytest.mark.urls).
 urlpatterns = [path("test-boom/", _boom), path("test-400/", _suspicious), *app_urls.urlpatterns]
+handler400 = app_urls.handler400
 handler500 = app_urls.handler500
 
 NAV = 'aria-label="เมนูหลัก"'

@@ -59,13 +59,14 @@
       card.classList.toggle("sub", isSub);
       if (isSub && top > 0) { sub += 1; card.querySelector("[data-activity-number]").textContent = `${top}.${sub}`; }
       else { top += 1; sub = 0; card.querySelector("[data-activity-number]").textContent = String(top); }
-      let total = 0;
+      let total = 0, unknown = false;
       card.querySelectorAll("[data-line]").forEach((row) => {
         const out = row.querySelector("[data-line-amount]");
         if (isDeleted(row)) return;
         const c = lineCents(row);
         if (c === null) { out.textContent = "–"; return; }
         if (Number.isNaN(c)) {
+          unknown = true;
           out.textContent = "?";
           out.title = field(row, "formula").value.trim() ? "สูตรไม่ถูกต้อง ดูข้อความใต้สูตร (ไม่นับรวมในยอด)" : "จำนวนเงินไม่ถูกต้อง (ไม่นับรวมในยอด)";
           return;
@@ -79,6 +80,8 @@
         byFund[fund] = (byFund[fund] || 0) + c;
       });
       card.querySelector("[data-activity-total]").textContent = fmt(total);
+      const legend = card.querySelector("[data-unknown-legend]");
+      if (legend) legend.hidden = !unknown;
       let qsum = 0;
       [1, 2, 3, 4].forEach((q) => {
         const v = parseAmount(field(card, `q${q}`).value) || 0;
@@ -98,7 +101,33 @@
       quarters.map((v, i) => `ไตรมาส ${i + 1}: ${fmt(v)}`).join(" · ");
   }
 
+  /* Rows of each formset as Django counts them against its MAX_NUM_FORMS (every row on the
+     page but those marked for deletion), and the add buttons that make one more. */
+  const KINDS = {
+    lines: { rows: "[data-line]", add: "[data-add-line]" },
+    activities: { rows: "[data-activity]", add: "[data-add-activity]" },
+    people: { rows: "[data-person]", add: "[data-add-person]" },
+    indicators: { rows: "[data-indicator]", add: "[data-add-indicator]" },
+  };
+  const maxRows = (prefix) => Number(form.querySelector(`[name="${prefix}-MAX_NUM_FORMS"]`)?.value || Infinity);
+  const liveRows = (prefix) => Array.from(form.querySelectorAll(KINDS[prefix].rows)).filter((row) => !isDeleted(row)).length;
+  const isFull = (prefix) => liveRows(prefix) >= maxRows(prefix);
+
+  /* At the limit the add buttons are disabled and the note next to each says why, before
+     anything is typed that the server would refuse. */
+  function updateLimits() {
+    Object.keys(KINDS).forEach((prefix) => {
+      const full = isFull(prefix);
+      form.querySelectorAll(KINDS[prefix].add).forEach((button) => {
+        button.disabled = full;
+        const note = button.nextElementSibling?.matches("[data-limit-note]") ? button.nextElementSibling : null;
+        if (note) note.hidden = !full;
+      });
+    });
+  }
+
   function addFromTemplate(templateId, prefix, container) {
+    if (isFull(prefix)) { updateLimits(); return null; }
     const total = form.querySelector(`[name="${prefix}-TOTAL_FORMS"]`);
     const index = Number(total.value);
     const html = document.getElementById(templateId).innerHTML.replace(/__prefix__/g, String(index));
@@ -107,6 +136,7 @@
     const added = container.lastElementChild?.matches("tr, section, fieldset")
       ? container.lastElementChild : container.querySelector(`[data-index="${index}"]`);
     hideDeleteBoxes(added || container);
+    updateLimits();
     return { index, element: added };
   }
 
@@ -124,6 +154,7 @@
     row.hidden = true;
     const next = row.nextElementSibling;
     if (next && next.matches("tr") && !next.hasAttribute("data-line")) next.hidden = true;
+    updateLimits();
     focusAfter?.focus();
     recalc();
   }
@@ -133,22 +164,24 @@
     if (!button) return;
     const card = button.closest("[data-activity]");
     if (button.matches("[data-add-line]")) {
-      const { element } = addFromTemplate("line-template", "lines", card.querySelector("[data-lines]"));
-      field(element, "activity_ref").value = card.dataset.index;
-      field(element, "description_th").focus();
+      const element = addFromTemplate("line-template", "lines", card.querySelector("[data-lines]"))?.element;
+      if (element) {
+        field(element, "activity_ref").value = card.dataset.index;
+        field(element, "description_th").focus();
+      }
     } else if (button.matches("[data-remove-line]")) {
       removeRow(button.closest("[data-line]"), card?.querySelector("[data-add-line]"));
     } else if (button.matches("[data-add-activity]")) {
-      const { element } = addFromTemplate("activity-template", "activities", form.querySelector("[data-activities]"));
-      field(element, "title_th").focus();
+      const element = addFromTemplate("activity-template", "activities", form.querySelector("[data-activities]"))?.element;
+      if (element) field(element, "title_th").focus();
     } else if (button.matches("[data-remove-activity]")) {
       removeRow(card, form.querySelector("[data-add-activity]"));
     } else if (button.matches("[data-add-person]")) {
-      const { element } = addFromTemplate("person-template", "people", form.querySelector("[data-people]"));
-      field(element, "person").focus();
+      const element = addFromTemplate("person-template", "people", form.querySelector("[data-people]"))?.element;
+      if (element) field(element, "person").focus();
     } else if (button.matches("[data-add-indicator]")) {
-      const { element } = addFromTemplate("indicator-template", "indicators", form.querySelector("[data-indicators]"));
-      field(element, "text_th").focus();
+      const element = addFromTemplate("indicator-template", "indicators", form.querySelector("[data-indicators]"))?.element;
+      if (element) field(element, "text_th").focus();
     } else if (button.matches("[data-remove-row]")) {
       removeRow(button.closest("[data-person], [data-indicator]"), button.closest("section").querySelector("button[data-add-person], button[data-add-indicator]"));
     } else if (button.matches("[data-spread]")) {
@@ -177,6 +210,20 @@
   });
   form.addEventListener("input", recalc);
 
+  // More fields than the server reads (DATA_UPLOAD_MAX_NUMBER_FIELDS) would be refused with
+  // nothing saved: say so here and send nothing, so the page and its typing stay as they are.
+  form.addEventListener("submit", (event) => {
+    const maxFields = Number(form.dataset.maxFields || 0);
+    const error = form.querySelector("[data-fields-error]");
+    if (!maxFields || Array.from(new FormData(form).keys()).length <= maxFields) {
+      if (error) error.hidden = true;
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (error) { error.hidden = false; error.focus(); }
+  });
+
   let dirty = false;
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("submit", () => { dirty = false; });
@@ -186,14 +233,68 @@
     form.querySelectorAll("[data-activity] [data-line]").forEach((row) => {
       field(row, "activity_ref").value = row.closest("[data-activity]").dataset.index;
     });
+    saveDraft();
   });
   window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
 
+  /* What was sent, kept for this tab until the next page of the editor loads. Should the server
+     refuse the post before any view runs (its Thai 400 page: too many fields, too large), Back
+     brings the user here again and the draft is put back, rows added in that visit included;
+     a browser restores typed fields on Back only in part. Any other load drops the draft. */
+  const DRAFT = `actionplan-editor-draft:${location.pathname}`;
+  const versionOf = () => form.querySelector('[name="version"]')?.value || "";
+
+  function saveDraft() {
+    try {
+      sessionStorage.setItem(DRAFT, JSON.stringify({ version: versionOf(), pairs: Array.from(new FormData(form)) }));
+    } catch (e) { /* no storage (private mode, quota): the browser's own restore remains */ }
+  }
+
+  function takeDraft() {
+    try {
+      const draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
+      sessionStorage.removeItem(DRAFT);
+      const back = performance.getEntriesByType("navigation")[0]?.type === "back_forward";
+      return back && draft && draft.version === versionOf() ? draft : null;
+    } catch (e) { return null; }
+  }
+
+  function restoreDraft(draft) {
+    const values = new Map();
+    draft.pairs.forEach(([name, value]) => values.set(name, [...(values.get(name) || []), value]));
+    const first = (name) => (values.get(name) || [""])[0];
+    const count = (prefix) => Number(form.querySelector(`[name="${prefix}-TOTAL_FORMS"]`).value);
+    const grow = (prefix, add) => {
+      while (count(prefix) < Number(first(`${prefix}-TOTAL_FORMS`)) && add(count(prefix))) { /* one more row */ }
+    };
+    grow("activities", () => addFromTemplate("activity-template", "activities", form.querySelector("[data-activities]")));
+    grow("people", () => addFromTemplate("person-template", "people", form.querySelector("[data-people]")));
+    grow("indicators", () => addFromTemplate("indicator-template", "indicators", form.querySelector("[data-indicators]")));
+    grow("lines", (index) => {
+      const card = form.querySelector(`[data-activity][data-index="${first(`lines-${index}-activity_ref`)}"]`)
+        || form.querySelector("[data-activity]");
+      return card && addFromTemplate("line-template", "lines", card.querySelector("[data-lines]"));
+    });
+    Array.from(form.elements).forEach((el) => {
+      if (!el.name || el.disabled || el.name === "csrfmiddlewaretoken" || /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(el.name)) return;
+      const sent = values.get(el.name) || [];
+      if (el.type === "checkbox" || el.type === "radio") el.checked = sent.includes(el.value);
+      else if (el.multiple) Array.from(el.options).forEach((o) => { o.selected = sent.includes(o.value); });
+      else if (values.has(el.name)) el.value = sent[0];
+    });
+    const note = document.querySelector("[data-draft-restored]");
+    if (note) note.hidden = false;
+    dirty = true;
+  }
+
+  const draft = takeDraft();
+  if (draft) restoreDraft(draft);
   hideDeleteBoxes(form);
   form.querySelectorAll('input[name$="-DELETE"]:checked').forEach((box) => {
     const row = box.closest("[data-line], [data-activity], [data-person], [data-indicator]");
     if (row) row.hidden = true;
   });
+  updateLimits();
   recalc();
   document.getElementById("error-summary")?.focus();
 })();

@@ -34,6 +34,7 @@ from actionplan.thai import (
     quarter_of_month_index,
     read_date_parts,
     report_round,
+    strip_list_marker,
     to_arabic_digits,
     to_thai_digits,
     year_total_label,
@@ -605,3 +606,30 @@ def test_read_date_parts_returns_none_for_what_is_no_date(raw):
 def test_read_date_parts_refuses_a_year_outside_the_plan_horizon(raw):
     with pytest.raises(YearOutOfRange, match="นอกช่วงของแผนปีงบประมาณ 2566"):
         read_date_parts(raw, fiscal_year_be=2566)
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("1.1 ประชุมคณะทำงาน", "ประชุมคณะทำงาน"),
+        ("1. ประชุม", "ประชุม"),
+        ("1.ประชุม", "ประชุม"),
+        ("1.2.3. ประชุม", "ประชุม"),
+        ("๑.๒ ประชุม", "ประชุม"),
+        ("1) ประชุม", "ประชุม"),
+        ("(2) ประชุม", "ประชุม"),
+        ("- ประชุม", "ประชุม"),
+        ("• ประชุม", "ประชุม"),
+        ("- 1. ประชุม", "ประชุม"),
+        ("  3.  สรุปผล ", "สรุปผล"),
+        ("1.", ""),
+        # Kept: a year, an amount, a count, "ขั้นตอนที่", a Thai abbreviation.
+        ("2566 ทบทวนแผน", "2566 ทบทวนแผน"),
+        ("1500 บาท", "1500 บาท"),
+        ("30 คน เข้าร่วม", "30 คน เข้าร่วม"),
+        ("ขั้นตอนที่ 1 ประชุม", "ขั้นตอนที่ 1 ประชุม"),
+        ("ก.พ. 2567 ประชุม", "ก.พ. 2567 ประชุม"),
+    ],
+)
+def test_strip_list_marker_drops_typed_numbering_and_bullets(line, text):
+    assert strip_list_marker(line) == text

@@ -64,7 +64,7 @@ def test_a_group_reports_a_quarter_and_the_plan_admin_sees_it_and_prints(
     page.get_by_role("button", name="บันทึกรายงาน").click()
     page.wait_for_url(f"**/projects/{project.pk}/reports/1/")
     assert "บันทึกรายงานผลแล้ว" in page.content()
-    assert page.get_by_label("กิจกรรม 1 ค่าใช้สอย (สะสม)").input_value() == "9000.00"
+    assert page.get_by_label("กิจกรรม 1 ค่าใช้สอย (สะสม)").input_value() == "9,000.00"
     page.get_by_role("button", name="ส่งรายงานถึงผู้ดูแลแผน").click()
     assert "ส่งรายงานผลถึงผู้ดูแลแผนแล้ว" in page.content()
     assert page.locator("[data-report-status]").inner_text() == "ส่งแล้ว รอตรวจ"

@@ -5,6 +5,7 @@ two sizes), the round page, the printed report (PDF text) and the .xlsx (numbers
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -86,7 +87,7 @@ class TestReportForm:
         data = form_data(client, url)
         (meeting, _), cat = ids(worked)
         name = f"spend-{meeting.pk}-{cat['services']}"
-        assert data[name] == "9000.00"  # carried forward from round 1 as the starting value
+        assert data[name] == "9,000.00"  # carried forward from round 1 as the starting value
         data[name] = "8000"
         response = client.post(url, data)
         assert response.status_code == 400
@@ -147,6 +148,16 @@ class TestReportForm:
         html = client.get(reverse("monitoring:report_list") + "?year=2567").content.decode()
         assert worked.name_th in html and "ไตรมาสที่ 4 รอบ 12 เดือน" in html
         assert "เลยกำหนด" in html  # FY 2567 is over: every round is late
+
+    def test_amounts_show_with_thousands_separators(self, client, worked, planner_a1):
+        report_round(worked, 1, planner_a1, submit=False, **{"0_services": "3600"})
+        client.force_login(planner_a1)
+        html = client.get(reverse("monitoring:report_edit", args=[worked.pk, 1])).content.decode()
+        (meeting, _), cat = ids(worked)
+        assert f'name="spend-{meeting.pk}-{cat["services"]}" value="3,600.00"' in html
+        assert "3,600.00" in html and "1,500.00" in html  # the typed amounts
+        assert "12,000.00" in html  # the plan to date, through |money
+        assert not re.search(r"(?<![\d,.])\d{4,}\.\d\d(?!\d)", html), "an amount without separators"
 
 
 class TestRoundPage:

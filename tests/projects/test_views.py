@@ -1,5 +1,6 @@
 """The planner's pages: permission matrix, the editor saving whole projects, conflicts, copy."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from actionplan.models import StandardGroup
 from budgets.models import BudgetCategory, FundSource
-from projects.models import Project, ProjectStatus
+from projects.models import ItemKind, Project, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -328,6 +329,67 @@ class TestEditor:
                 )
             counts.append(len(ctx))
         assert counts[0] == counts[1], counts
+
+    def test_a_new_project_is_a_new_project_until_changed(self, client, planner_a1, office_a):
+        plan = f.make_plan(office_a, 2566)
+        client.force_login(planner_a1)
+        page = client.get(reverse("projects:project_create", args=[plan.pk])).content.decode()
+        new = re.search(r'<input type="radio" name="project_type" value="new"[^>]*>', page)
+        continuing = re.search(
+            r'<input type="radio" name="project_type" value="continuing"[^>]*>', page
+        )
+        assert new and " checked" in new[0]
+        assert continuing and " checked" not in continuing[0]
+        project = f.make_project(plan, unit=planner_a1.org_unit)  # the model's default
+        page = client.get(reverse("projects:project_edit", args=[project.pk])).content.decode()
+        continuing = re.search(
+            r'<input type="radio" name="project_type" value="continuing"[^>]*>', page
+        )
+        assert " checked" in continuing[0]
+
+    def test_pasted_numbering_is_dropped_so_the_documents_number_once(
+        self, client, planner_a1, office_a
+    ):
+        plan = f.make_plan(office_a, 2566)
+        client.force_login(planner_a1)
+        data = ex01_post(
+            plan,
+            **{
+                "activities-0-steps_th": "1.1 ประชุมผู้บริหาร\r\n1.2 แต่งตั้งคณะทำงาน\r\n\r\n"
+                "๑.๓ จัดกิจกรรม\r\n4) สรุปผล\r\n- รายงาน\r\n• เผยแพร่\r\n2566 ปีที่เริ่ม",
+                "objectives": "1. เพื่อสร้างความร่วมมือ\r\n2. เพื่อพัฒนาครู",
+            },
+        )
+        response = client.post(reverse("projects:project_create", args=[plan.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        project = Project.objects.get(plan=plan)
+        activity = project.activities.get()
+        assert activity.steps_th == (
+            "ประชุมผู้บริหาร\nแต่งตั้งคณะทำงาน\nจัดกิจกรรม\nสรุปผล\nรายงาน\nเผยแพร่\n2566 ปีที่เริ่ม"
+        )
+        objectives = project.items.filter(kind=ItemKind.OBJECTIVE).order_by("order")
+        assert [i.text_th for i in objectives] == ["เพื่อสร้างความร่วมมือ", "เพื่อพัฒนาครู"]
+        page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+        assert "1.1 ประชุมผู้บริหาร" in page and "1.3 จัดกิจกรรม" in page
+        assert "1.1 1.1" not in page and "2.1 1." not in page
+        assert "2.1 เพื่อสร้างความร่วมมือ" in page
+
+    def test_more_rows_than_a_formset_takes_is_a_thai_error_and_nothing_is_saved(
+        self, client, planner_a1, office_a
+    ):
+        plan = f.make_plan(office_a, 2566)
+        client.force_login(planner_a1)
+        data = ex01_post(plan)
+        for n in range(21):
+            data[f"people-{n}-name_th"] = f"ผู้รับผิดชอบ {n}"
+        data["people-TOTAL_FORMS"] = 21
+        response = client.post(reverse("projects:project_create", args=[plan.pk]), data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "ผู้รับผิดชอบโครงการมีได้ไม่เกิน 20 คน" in page
+        assert "Please submit" not in page
+        assert "ผู้รับผิดชอบ 20" in page  # the typing is shown back
+        assert not Project.objects.filter(plan=plan).exists()
 
 
 class TestCopy:
