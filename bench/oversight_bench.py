@@ -29,21 +29,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 
-def scratch_postgres(url: str) -> str:
-    import psycopg
+def _execute(url: str, sql: str) -> None:
+    import psycopg2
 
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def scratch_postgres(url: str) -> tuple[str, str]:
     name = f"oversight_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    _execute(url, f'CREATE DATABASE "{name}"')
     base = url.rsplit("/", 1)[0]
     return name, f"{base}/{name}"
 
 
 def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build(offices: int, projects: int, lines: int):
@@ -144,6 +150,7 @@ def main() -> int:
     if args.database_url:
         name, url = scratch_postgres(args.database_url)
         os.environ["DATABASE_URL"] = url
+        sys.path.insert(0, str(_common.ROOT))
         os.environ.update(DEBUG="1", DJANGO_SETTINGS_MODULE="actionplan.settings")
         import django
 
