@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 from actionplan import thai
 from actionplan.i18n import in_thai
 from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndicator
-from budgets.figures import summarize
+from budgets.figures import activity_figures, summarize
 from budgets.models import BudgetCategory
 from printing.models import OFFICE_SCOPE
 from printing.project import print_queryset, project_chunk, project_context
@@ -178,6 +178,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
     projects = plan_projects(plan, scope_projects(print_queryset(), scope))
     summary, _, _ = summarize(plan, projects)
     categories = list(BudgetCategory.objects.all())
+    amounts = activity_figures(plan=plan) if print_settings.include_project_documents else {}
     by_strategy = {s.pk: s for s in strategies}
 
     strategy_sections = []
@@ -206,7 +207,8 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
                 "count": bucket.count,
                 "share": f"{(bucket.total / summary.total * 100):.2f}" if summary.total else "-",
                 "projects": [
-                    project_context(p, digits, print_settings, categories) for p in bucket.projects
+                    project_context(p, digits, print_settings, categories, amounts)
+                    for p in bucket.projects
                 ],
             }
         )
