@@ -1,11 +1,12 @@
-"""Services for the plan-level domain: creating offices with their standard groups."""
+"""Services for the plan-level domain: creating offices with their standard groups, the plan's
+calendar."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from actionplan.i18n import thai_labels
-from actionplan.models import FiscalYear, Office, OrgUnit, StandardGroup
+from actionplan.models import FiscalYear, Office, OrgUnit, Plan, Role, StandardGroup
 
 
 class DomainError(Exception):
@@ -51,3 +52,24 @@ def end_sessions(*, user) -> int:
     ]
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)
+
+
+PLAN_EDITORS = {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+@transaction.atomic
+def set_plan_calendar(*, plan: Plan, rows: list[dict], by) -> Plan:
+    """The plan administrator sets the plan's calendar (ปฏิทินการดำเนินงาน, Part 4 of the book):
+    rows of {"title", "months"}, months of the fiscal year 1 (ต.ค.) … 12 (ก.ย.)."""
+    if by.role not in PLAN_EDITORS or by.office_id != plan.office_id:
+        raise DomainError("เฉพาะผู้ดูแลแผนของสำนักงานเท่านั้นที่แก้ไขปฏิทินการดำเนินงานได้")
+    cleaned = []
+    for row in rows:
+        title = " ".join(str(row.get("title", "")).split())
+        months = sorted({int(m) for m in row.get("months") or [] if 1 <= int(m) <= 12})
+        if not title:
+            raise DomainError("ทุกแถวของปฏิทินต้องมีชื่อรายการ")
+        cleaned.append({"title": title, "months": months})
+    plan.calendar_rows = cleaned
+    plan.save(update_fields=["calendar_rows"])
+    return plan
