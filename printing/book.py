@@ -421,10 +421,12 @@ def _hash_files(chunks: list[FileChunk]) -> None:
     """A file chunk's key: its name, size and modification time (a re-uploaded file has a new
     name; reading every byte on each page view is not needed to see a change)."""
     for chunk in chunks:
-        stat = _appendix_path(chunk.file).stat()
-        chunk.key = hashlib.sha256(
-            f"file:{chunk.file}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-        ).hexdigest()
+        try:
+            stat = _appendix_path(chunk.file).stat()
+            stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        except (PdfError, OSError):  # gone: the render says so in Thai, the pages still open
+            stamp = "missing"
+        chunk.key = hashlib.sha256(f"file:{chunk.file}:{stamp}".encode()).hexdigest()
 
 
 def _hash_all(chunks: list[Chunk | FileChunk], css_text: str) -> None:

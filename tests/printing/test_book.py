@@ -349,3 +349,17 @@ class TestParts:
             {"term": "องค์กรคุณภาพ", "meaning": "มีมาตรฐาน"},
             {"term": "", "meaning": "ข้อความอื่น"},
         ]
+
+
+def test_a_missing_appendix_file_fails_the_render_in_thai_not_the_page(db, settings, tmp_path):
+    from printing.models import PlanAppendix
+    from printing.renderer import PdfError
+
+    settings.MEDIA_ROOT = tmp_path
+    plan, _ = build_small_plan(projects_per_strategy=1)
+    appendix = PlanAppendix(plan=plan, order=1, title_th="คำสั่งที่ลบไฟล์ไปแล้ว")
+    appendix.file.name = "plan-appendices/gone.pdf"
+    appendix.save()
+    assert plan_book.plan_version_key(plan)  # the plan-book page still computes its key
+    with pytest.raises(PdfError, match="ไม่พบไฟล์ภาคผนวก"):
+        plan_book.render_plan_book(plan)
