@@ -150,7 +150,6 @@ def policy_frameworks(frameworks) -> list[dict]:
         printed.append(
             {
                 "title": framework.title_th,
-                "kind": framework.get_kind_display(),
                 "anchor": f"toc-policy-{framework.pk}",
                 "items": rows,
             }
@@ -178,7 +177,7 @@ def alignment_matrices(frameworks, sections: list[dict], figures: dict, digits: 
     """Per framework: its top items with the projects aligned with each (an item's own or any
     of its sub-items) and their budget, and the matrix of projects × items marked √. Only
     projects aligned with the framework are rows; the table says how many of the plan's."""
-    projects = [p for section in sections for p in section["project_rows"]]
+    projects = [p for section in sections for p in section["rows"]]
     matrices = []
     for framework in frameworks:
         tops, top_of = _tree(framework)
@@ -214,7 +213,7 @@ def alignment_matrices(frameworks, sections: list[dict], figures: dict, digits: 
                         CHECK if item.pk in marks[row["project"].pk] else "" for item in tops
                     ],
                 }
-                for row in section["project_rows"]
+                for row in section["rows"]
                 if row["project"].pk in marks
             ]
             if rows:
@@ -342,11 +341,9 @@ def strategy_sections(summary, by_strategy: dict, settings_, fund_sources, offic
             {
                 "title": str(strategy) if strategy else bucket.label,
                 "anchor": f"toc-strategy-{bucket.key.pk if bucket.key else 0}",
-                "bucket": bucket,
                 "sentence": strategy_sentence(bucket, lambda v: amount(v, zero="0")) + " ดังนี้",
                 "empty": not ranked,
                 "ranked": ranked,
-                "project_rows": rows,
                 "rows": rows,
                 "total": amount(bucket.total),
                 "total_text": amount(bucket.total, zero="0"),
@@ -397,7 +394,7 @@ def durations(sections: list[dict]) -> list[dict]:
                 "start": _date(row["project"].start_date),
                 "end": _date(row["project"].end_date),
             }
-            for row in section["project_rows"]
+            for row in section["rows"]
         ]
         if rows:
             groups.append({"title": section["title"], "rows": rows})
@@ -428,7 +425,6 @@ def report_rounds(rounds) -> list[dict]:
         {
             "number": r.number,
             "label": r.label,
-            "period": r.period_label,
             "cumulative": r.cumulative_label,
             "due": thai.format_thai_date(r.due_date, digits="arabic"),
         }
