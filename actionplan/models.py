@@ -41,6 +41,11 @@ class Office(models.Model):
     address_th = models.TextField(_("ที่อยู่"), blank=True)
     phone = models.CharField(_("โทรศัพท์"), max_length=100, blank=True)
     website = models.CharField(_("เว็บไซต์"), max_length=200, blank=True)
+    duties_th = models.TextField(
+        _("อำนาจหน้าที่ของสำนักงาน"),
+        blank=True,
+        help_text=_("บรรทัดละหนึ่งข้อ พิมพ์ในส่วนที่ ๑ ของเล่มแผน"),
+    )
     digit_style = models.CharField(
         _("ตัวเลขในเอกสารพิมพ์"), max_length=10, choices=DigitStyle.choices, default=DigitStyle.THAI
     )
@@ -107,6 +112,11 @@ class OrgUnit(models.Model):
     )
     aliases = models.JSONField(_("ชื่อเรียกอื่น"), default=list, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    duties_th = models.TextField(
+        _("หน้าที่ของกลุ่ม"),
+        blank=True,
+        help_text=_("บรรทัดละหนึ่งข้อ พิมพ์ใต้โครงสร้างสำนักงานในส่วนที่ ๑ ของเล่มแผน"),
+    )
     deputy = models.ForeignKey(
         "actionplan.User",
         verbose_name=_("รองผู้อำนวยการที่กำกับดูแล"),
@@ -289,6 +299,37 @@ def plan_logo_path(plan: Plan, filename: str) -> str:
     return f"plan-logos/{plan.office.code}-{plan.fiscal_year.year_be}.{extension}"
 
 
+def plan_org_chart_path(plan: Plan, filename: str) -> str:
+    """Organisation charts are stored per office and year, like the cover logos."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"plan-org-charts/{plan.office.code}-{plan.fiscal_year.year_be}.{extension}"
+
+
+MAX_IMAGE_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi is ~35 million pixels
+
+
+def validate_print_image(upload) -> None:
+    """A picture for the printed book: a PNG or JPEG that Pillow can read whole (its extension
+    alone proves nothing), of a size a page can hold."""
+    from PIL import Image, UnidentifiedImageError
+
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind, size = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("อ่านไฟล์ภาพไม่ได้ กรุณาใช้ไฟล์ PNG หรือ JPG")) from exc
+    finally:
+        if position is not None:
+            upload.seek(position)
+    if kind not in {"PNG", "JPEG"}:
+        raise ValidationError(_("รองรับเฉพาะไฟล์ภาพ PNG หรือ JPG"))
+    if size[0] * size[1] > MAX_IMAGE_PIXELS:
+        raise ValidationError(_("ภาพใหญ่เกินไป (เกิน 40 ล้านพิกเซล)"))
+
+
 class Plan(models.Model):
     """One office's annual action plan for one fiscal year: the book that gets printed."""
 
@@ -317,6 +358,25 @@ class Plan(models.Model):
         help_text=_("ไฟล์ PNG หรือ JPG"),
     )
     context_intro_th = models.TextField(_("ส่วนที่ ๑ ความเป็นมา/ข้อมูลทั่วไป"), blank=True)
+    objectives_th = models.TextField(
+        _("ส่วนที่ ๑ วัตถุประสงค์ของแผน"), blank=True, help_text=_("บรรทัดละหนึ่งข้อ")
+    )
+    targets_th = models.TextField(
+        _("ส่วนที่ ๑ เป้าหมายของแผน"), blank=True, help_text=_("บรรทัดละหนึ่งข้อ")
+    )
+    scope_th = models.TextField(_("ส่วนที่ ๑ ขอบเขตของแผน"), blank=True)
+    org_chart = models.ImageField(
+        _("แผนภูมิโครงสร้างสำนักงาน"),
+        upload_to=plan_org_chart_path,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_print_image],
+        help_text=_("ไฟล์ PNG หรือ JPG พิมพ์ในส่วนที่ ๑ ของเล่มแผน"),
+    )
+    vision_definitions_th = models.TextField(
+        _("คำนิยามวิสัยทัศน์"),
+        blank=True,
+        help_text=_("บรรทัดละหนึ่งคำ เช่น องค์กรคุณภาพ หมายถึง …"),
+    )
     management_th = models.TextField(
         _("ส่วนที่ ๔ การบริหารแผนสู่การปฏิบัติ การติดตามและประเมินผล"), blank=True
     )

@@ -1,5 +1,5 @@
 """Services for the plan-level domain: offices with their standard groups, the national
-reference data (load_reference) and each office's own policy frameworks."""
+reference data (load_reference), each office's own policy frameworks and the plan's calendar."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ from actionplan.models import (
     Office,
     OfficeFramework,
     OrgUnit,
+    Plan,
     PolicyFramework,
     PolicyItem,
     Programme,
+    Role,
     StandardGroup,
 )
 
@@ -522,3 +524,24 @@ def _copy_items(source: PolicyFramework, copy: PolicyFramework) -> None:
         level = list(
             source.items.filter(parent_id__in=[i.pk for i in level]).order_by("order", "pk")
         )
+
+
+PLAN_EDITORS = {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+@transaction.atomic
+def set_plan_calendar(*, plan: Plan, rows: list[dict], by) -> Plan:
+    """The plan administrator sets the plan's calendar (ปฏิทินการดำเนินงาน, Part 4 of the book):
+    rows of {"title", "months"}, months of the fiscal year 1 (ต.ค.) … 12 (ก.ย.)."""
+    if by.role not in PLAN_EDITORS or by.office_id != plan.office_id:
+        raise DomainError("เฉพาะผู้ดูแลแผนของสำนักงานเท่านั้นที่แก้ไขปฏิทินการดำเนินงานได้")
+    cleaned = []
+    for row in rows:
+        title = " ".join(str(row.get("title", "")).split())
+        months = sorted({int(m) for m in row.get("months") or [] if 1 <= int(m) <= 12})
+        if not title:
+            raise DomainError("ทุกแถวของปฏิทินต้องมีชื่อรายการ")
+        cleaned.append({"title": title, "months": months})
+    plan.calendar_rows = cleaned
+    plan.save(update_fields=["calendar_rows"])
+    return plan

@@ -49,16 +49,68 @@ class Ref:
 
 @dataclass
 class Bucket:
-    """A labelled group of projects and their total."""
+    """A labelled group of projects and their total (with its split by fund source, {fund
+    source id: amount}, for the strategy and group buckets of `summarize`)."""
 
     key: object
     label: str
     projects: list = field(default_factory=list)
     total: Decimal = ZERO
+    by_fund: dict = field(default_factory=dict)
 
     @property
     def count(self) -> int:
         return len(self.projects)
+
+
+def bucket_of(key, label: str, projects: list, figures: dict) -> Bucket:
+    """The listed projects (each once) as a bucket, their total and fund split from their
+    `project_figures` entries: the projects aligned with a policy item, for instance."""
+    unique = list({p.pk: p for p in projects}.values())
+    bucket = Bucket(key, label, unique)
+    _add_projects(bucket, unique, figures)
+    return bucket
+
+
+@dataclass
+class CeilingRow:
+    """A group's bucket beside its budget ceiling (OrgUnit.budget_ceiling) and what is left."""
+
+    bucket: Bucket
+    ceiling: Decimal | None
+    balance: Decimal | None
+
+    @property
+    def over(self) -> bool:
+        return self.balance is not None and self.balance < 0
+
+
+def ceilings(groups: list[Bucket]) -> tuple[list[CeilingRow], Decimal | None, Decimal | None]:
+    """Each group bucket (keys are OrgUnits) with its ceiling and balance, and the totals of
+    the ceilings set and of their balances (None when no group has a ceiling)."""
+    rows = []
+    ceiling_total = balance_total = None
+    for bucket in groups:
+        ceiling = bucket.key.budget_ceiling
+        balance = None
+        if ceiling is not None:
+            balance = quantize(ceiling - bucket.total)
+            ceiling_total = quantize((ceiling_total or ZERO) + ceiling)
+            balance_total = quantize((balance_total or ZERO) + balance)
+        rows.append(CeilingRow(bucket, ceiling, balance))
+    return rows, ceiling_total, balance_total
+
+
+def _add_projects(bucket: Bucket, projects: list, figures: dict) -> None:
+    funds: dict = defaultdict(_zero, bucket.by_fund)
+    total = bucket.total
+    for project in projects:
+        entry = figures.get(project.pk) or ProjectFigures()
+        total += entry.total
+        for pk, value in entry.by_fund.items():
+            funds[pk] += value
+    bucket.total = quantize(total)
+    bucket.by_fund = {pk: quantize(v) for pk, v in funds.items()}
 
 
 @dataclass
@@ -189,6 +241,74 @@ def project_figures(
     return figures, categories, funds
 
 
+@dataclass
+class ActivityFigures:
+    """One activity's totals per category and fund source ({id: amount}) and per quarter; a
+    main activity (กิจกรรมหลัก) holds the sums of its sub-activities (1.1, 1.2 …) too."""
+
+    total: Decimal = ZERO
+    by_category: dict = field(default_factory=lambda: defaultdict(_zero))
+    by_fund: dict = field(default_factory=lambda: defaultdict(_zero))
+    quarters: list = field(default_factory=lambda: [ZERO, ZERO, ZERO, ZERO])
+
+    @property
+    def quarter_total(self) -> Decimal:
+        return quantize(sum(self.quarters, ZERO))
+
+
+def activity_figures(*, plan=None, project_ids=None) -> dict[int, ActivityFigures]:
+    """Per-activity figures of a plan's (or the given projects') activities, each line and
+    quarter counted in its activity and in that activity's parent: one query (UNION ALL of two
+    grouped aggregates), whatever the number of lines."""
+    if plan is not None:
+        lines = BudgetLine.objects.filter(activity__project__plan=plan)
+        quarters = QuarterAllocation.objects.filter(activity__project__plan=plan)
+    elif project_ids:
+        ids = [int(pk) for pk in project_ids]
+        lines = BudgetLine.objects.filter(activity__project_id__in=ids)
+        quarters = QuarterAllocation.objects.filter(activity__project_id__in=ids)
+    else:
+        return {}
+    number = IntegerField()
+    rows = (
+        lines.order_by()
+        .values(
+            act=F("activity_id"),
+            parent=F("activity__parent_id"),
+            kind=Value(_LINES, output_field=number),
+            a=F("category_id"),
+            b=F("fund_source_id"),
+        )
+        .annotate(total=Sum("amount", output_field=TOTAL))
+        .union(
+            quarters.order_by()
+            .values(
+                act=F("activity_id"),
+                parent=F("activity__parent_id"),
+                kind=Value(_QUARTERS, output_field=number),
+                a=F("quarter"),
+                b=Value(0, output_field=number),
+            )
+            .annotate(total=Sum("amount", output_field=TOTAL)),
+            all=True,
+        )
+    )
+    result: dict[int, ActivityFigures] = defaultdict(ActivityFigures)
+    for row in rows:
+        value = quantize(row["total"])
+        for pk in (row["act"], row["parent"]):
+            if pk is None:
+                continue
+            entry = result[pk]
+            if row["kind"] == _QUARTERS:
+                entry.quarters[row["a"] - 1] += value
+                continue
+            entry.total += value
+            entry.by_category[row["a"]] += value
+            entry.by_fund[row["b"]] += value
+    return result
+
+
 CACHE_SECONDS = 6 * 3600
 
 
@@ -272,14 +392,12 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
                 project.strategy, str(project.strategy or "ไม่ระบุกลยุทธ์")
             )
         bucket.projects.append(project)
-        bucket.total += entry.total
         group = groups.get(project.lead_unit_id)
         if group is None:
             group = groups[project.lead_unit_id] = Bucket(
                 project.lead_unit, project.lead_unit.name_th
             )
         group.projects.append(project)
-        group.total += entry.total
         total += entry.total
         for pk, amount in entry.by_category.items():
             by_category[pk] += amount
@@ -287,6 +405,8 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
             by_fund[pk] += amount
         for i, amount in enumerate(entry.quarters):
             quarters[i] += amount
+    for bucket in [*strategies.values(), *groups.values()]:
+        _add_projects(bucket, bucket.projects, figures)
     summary = PlanSummary(
         plan=plan,
         projects=projects,

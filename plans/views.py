@@ -152,22 +152,18 @@ def overview_context(plan: Plan, projects: list) -> dict:
                 "anchor": f"strategy-{bucket.key.pk if bucket.key else 0}",
                 "sentence": strategy_sentence(bucket, _money),
                 "rows": rows,
-                "fund_totals": [
-                    sum((r["funds"][i] for r in rows), ZERO) for i in range(len(sources))
-                ],
+                "fund_totals": [bucket.by_fund.get(s.pk, ZERO) for s in sources],
             }
         )
-    groups = []
-    for bucket in summary.groups:
-        ceiling = bucket.key.budget_ceiling
-        groups.append(
-            {
-                "bucket": bucket,
-                "ceiling": ceiling,
-                "remaining": ceiling - bucket.total if ceiling is not None else None,
-                "over": ceiling is not None and bucket.total > ceiling,
-            }
-        )
+    groups = [
+        {
+            "bucket": row.bucket,
+            "ceiling": row.ceiling,
+            "remaining": row.balance,
+            "over": row.over,
+        }
+        for row in figures.ceilings(summary.groups)[0]
+    ]
     statuses = {value: 0 for value in ProjectStatus.values if value != ProjectStatus.CANCELLED}
     for project in projects:
         statuses[project.status] += 1

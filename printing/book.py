@@ -6,28 +6,40 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from weasyprint import CSS, HTML
 
 from actionplan import thai
 from actionplan.i18n import in_thai
-from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndicator
-from budgets.figures import Bucket, summarize
-from budgets.models import BudgetCategory
-from budgets.money import ZERO
+from actionplan.models import (
+    DirectionKind,
+    OrgUnit,
+    PlanStatus,
+    PolicyFramework,
+    StrategyIndicator,
+)
+from budgets.figures import activity_figures, summarize
+from budgets.models import BudgetCategory, FundSource
+from monitoring.rounds import plan_rounds
+from printing import parts
 from printing.models import OFFICE_SCOPE, CancelledInBook
-from printing.project import print_queryset, project_chunk, project_context
+from printing.project import print_queryset, project_chunk, project_context, split_label
 from printing.renderer import (
     FONT_FAMILY,
     RENDERER_VERSION,
     BookResult,
     Chunk,
     ChunkCache,
+    PdfError,
     Progress,
+    RenderedChunk,
     StampPage,
     TocEntry,
     _chunk,
@@ -45,10 +57,11 @@ from printing.renderer import (
     number,
     paragraphs,
     print_settings_for,
+    printable,
     watermark_image,
 )
 from projects.models import ProjectStatus
-from projects.rollup import plan_projects, strategy_sentence
+from projects.rollup import plan_projects
 
 # --- Plan book context ---------------------------------------------------------------------
 
@@ -183,56 +196,30 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
     # ยกเลิก with a zero amount, in their strategy's table and as documents (print settings).
     marked = print_settings.cancelled_projects_in_book == CancelledInBook.MARKED
     cancelled = [p for p in listed if p.status == ProjectStatus.CANCELLED] if marked else []
-    summary, _, _ = summarize(plan, projects)
+    summary, figures, _ = summarize(plan, projects)
     categories = list(BudgetCategory.objects.all())
-    by_strategy = {s.pk: s for s in strategies}
-    order = {p.pk: i for i, p in enumerate(listed)}
-    cancelled_by_strategy: dict = defaultdict(list)
-    for project in cancelled:
-        cancelled_by_strategy[project.strategy_id].append(project)
-    buckets = list(summary.strategies)
-    shown = {b.key.pk if b.key else None for b in buckets}
-    for strategy_id, group in cancelled_by_strategy.items():
-        if strategy_id not in shown:  # a strategy whose every project was cancelled
-            strategy = group[0].strategy
-            buckets.append(Bucket(strategy, str(strategy or "ไม่ระบุกลยุทธ์")))
-
-    strategy_sections = []
-    for bucket in buckets:
-        printed = sorted(
-            [*bucket.projects, *cancelled_by_strategy[bucket.key.pk if bucket.key else None]],
-            key=lambda p: order[p.pk],
-        )
-        rows = []
-        for project in printed:
-            is_cancelled = project.status == ProjectStatus.CANCELLED
-            rows.append(
-                {
-                    "number": len(rows) + 1,
-                    "name": project.name_th,
-                    "cancelled": is_cancelled,
-                    "unit": project.lead_unit.name_th,
-                    "total": amount(ZERO, zero="0")
-                    if is_cancelled
-                    else amount(project.budget_total()),
-                    "anchor": f"toc-project-{project.pk}",
-                }
-            )
-        strategy = by_strategy.get(bucket.key.pk) if bucket.key else None
-        strategy_sections.append(
-            {
-                "title": str(strategy) if strategy else bucket.label,
-                "anchor": f"toc-strategy-{bucket.key.pk if bucket.key else 0}",
-                "sentence": strategy_sentence(bucket, lambda v: amount(v, zero="0")) + " ดังนี้",
-                "rows": rows,
-                "total": amount(bucket.total, zero="0"),
-                "count": bucket.count,
-                "share": f"{(bucket.total / summary.total * 100):.2f}" if summary.total else "-",
-                "projects": [
-                    project_context(p, digits, print_settings, categories) for p in printed
-                ],
-            }
-        )
+    amounts = activity_figures(plan=plan) if print_settings.include_project_documents else {}
+    sections, strategy_table = parts.strategy_sections(
+        summary,
+        {s.pk: s for s in strategies},
+        print_settings,
+        list(FundSource.objects.all()),
+        office,
+        figures,
+        cancelled=cancelled,
+    )
+    for section in sections:
+        section["projects"] = [
+            project_context(p, digits, print_settings, categories, amounts)
+            for p in section["ranked"]
+        ]
+    frameworks = parts.frameworks_in_force(
+        PolicyFramework.objects.filter(Q(office__isnull=True) | Q(office=office))
+        .filter(is_active=True, kind__in=parts.POLICY_KINDS)
+        .prefetch_related("items"),
+        plan.fiscal_year.year_be,
+    )
+    units = OrgUnit.objects.filter(office=office, is_active=True)
     return {
         "plan": plan,
         "office": office,
@@ -241,12 +228,14 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
         "scope_label": scope_label(plan, scope),
         "title": book_title(plan),
         "is_draft": plan.status != PlanStatus.APPROVED,
-        "logo_url": _logo_url(plan),
+        "logo_url": _media_url(plan.logo),
         "foreword": paragraphs(plan.foreword_th),
         "foreword_signatory": (plan.foreword_signatory_th or office.name_th).splitlines(),
-        "context_intro": paragraphs(plan.context_intro_th),
+        "part1": parts.part1_sections(plan, office, units, _media_url(plan.org_chart)),
         "context_tables": [context_table(t) for t in plan.context_tables.all()],
+        "policies": parts.policy_frameworks(frameworks),
         "vision": plan.vision_th.strip(),
+        "vision_definitions": parts.vision_definitions(plan.vision_definitions_th),
         "values": plan.values_th.strip(),
         "missions": direction[DirectionKind.MISSION],
         "goals": direction[DirectionKind.GOAL],
@@ -255,33 +244,40 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
         "strategies": [_strategy_part2(s, years) for s in strategies],
         "summary": {
             "count": len(projects),
-            "total": amount(summary.total, zero="0"),
+            "total": amount(summary.total),
+            "total_text": amount(summary.total, zero="0"),
             "words": thai.bahttext(summary.total),
             "quarters": [amount(q) for q in summary.quarters],
-            "categories": [(b.label, amount(b.total)) for b in summary.categories],
-            "groups": [(b.label, b.count, amount(b.total)) for b in summary.groups],
+            **parts.budget_summaries(summary),
             "cancelled": len(cancelled),
         },
-        "strategy_sections": strategy_sections,
-        "quarter_labels": plan.fiscal_year.quarter_labels(digits=digits),
-        "management": paragraphs(plan.management_th or default_management_text(plan)),
-        "calendar": [
-            {"title": row.get("title", ""), "months": set(row.get("months") or [])}
-            for row in (plan.calendar_rows or [])
-            if isinstance(row, dict)
+        "strategy_sections": sections,
+        "strategy_table": strategy_table,
+        "durations": parts.durations(sections),
+        "alignments": parts.alignment_matrices(frameworks, sections, figures, digits),
+        "quarter_labels": [
+            split_label(label) for label in plan.fiscal_year.quarter_labels(digits=digits)
         ],
+        "management": paragraphs(plan.management_th or default_management_text(plan)),
+        "calendar": parts.calendar_rows(plan.calendar_rows),
+        "rounds": parts.report_rounds(plan_rounds(plan)),
         "months": [thai.MONTHS_ABBR[m] for _, m in thai.fiscal_months(plan.fiscal_year.year_be)],
         "appendices": [
-            {"title": a.title_th, "body": paragraphs(a.body_th), "anchor": f"toc-appendix-{a.pk}"}
+            {
+                "title": a.title_th,
+                "body": paragraphs(a.body_th),
+                "anchor": f"toc-appendix-{a.pk}",
+                "file": a.file.name if a.file else "",
+            }
             for a in plan.appendices.all()
         ],
     }
 
 
 def default_management_text(plan) -> str:
-    """Part 4 when the plan admin has written none: the standard clauses and report rounds."""
+    """Part 4 when the plan admin has written none: the standard clauses (the report rounds,
+    their months and due dates print in the table that follows)."""
     year = plan.fiscal_year.year_be
-    rounds = [thai.report_round(year, n, digits="arabic") for n in (1, 2, 3, 4)]
     lines = [
         "1. การบริหารแผนสู่การปฏิบัติ",
         f"{plan.office.name_th} ดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} "
@@ -291,17 +287,18 @@ def default_management_text(plan) -> str:
         "กลุ่มนโยบายและแผนกำกับ ติดตาม และประเมินผลการดำเนินงานตามแผนเป็น 3 ระยะ คือ "
         "ก่อนดำเนินการ ระหว่างดำเนินการ และหลังการดำเนินการ เปรียบเทียบผลกับตัวชี้วัดและค่าเป้าหมาย",
         "3. การรายงานผล",
-        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส ดังนี้",
+        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส "
+        "ตามรอบการรายงานผลการดำเนินงานในตารางต่อไปนี้",
     ]
-    lines += [f"- {r.label} {r.period_label}" for r in rounds]
     return "\n".join(lines)
 
 
-def _logo_url(plan) -> str:
-    if not plan.logo:
+def _media_url(field) -> str:
+    """The file URL of an uploaded picture (cover logo, organisation chart), "" without one."""
+    if not field:
         return ""
     try:
-        path = Path(plan.logo.path).resolve()
+        path = Path(field.path).resolve()
     except (ValueError, NotImplementedError):
         return ""
     return path.as_uri() if path.is_file() else ""
@@ -329,13 +326,25 @@ def scope_label(plan, scope: str) -> str:
     return f"ฉบับเฉพาะโครงการของ{name}" if name else "ฉบับเฉพาะโครงการที่ท่านเข้าถึงได้"
 
 
-def plan_chunks(context: dict) -> list[Chunk]:
+@dataclass
+class FileChunk:
+    """An uploaded PDF placed into the book page for page (a signed appendix): its pages are
+    counted in the contents and stamped like the laid-out ones. `key` changes with the file."""
+
+    file: str  # storage name under MEDIA_ROOT
+    toc: list[TocEntry] = field(default_factory=list)
+    bookmark: str = ""
+    key: str = ""
+
+
+def plan_chunks(context: dict) -> list[Chunk | FileChunk]:
     """The body of the book, in order; each chunk starts a new page."""
     digits = context["digits"]
     settings_ = context["settings"]
-    chunks = []
+    chunks: list[Chunk | FileChunk] = []
     if settings_.include_context:
         toc = [TocEntry(0, "ส่วนที่ 1 ข้อมูลทั่วไป", "toc-part-1")]
+        toc += [TocEntry(1, f"{s['number']}. {s['title']}", s["anchor"]) for s in context["part1"]]
         toc += [
             TocEntry(1, f"ตารางที่ {t['number']} {t['caption']}", t["anchor"])
             for t in context["context_tables"]
@@ -343,6 +352,7 @@ def plan_chunks(context: dict) -> list[Chunk]:
         chunks.append(_chunk("pdf/part1.html", context, digits, toc, "ส่วนที่ 1 ข้อมูลทั่วไป"))
     if settings_.include_direction:
         toc = [TocEntry(0, "ส่วนที่ 2 ทิศทางการพัฒนาการศึกษา", "toc-part-2")]
+        toc += [TocEntry(1, f["title"], f["anchor"]) for f in context["policies"]]
         for key, title in (
             ("vision", "วิสัยทัศน์ (Vision)"),
             ("missions", "พันธกิจ (Mission)"),
@@ -355,10 +365,19 @@ def plan_chunks(context: dict) -> list[Chunk]:
         toc += [TocEntry(1, s["title"], s["anchor"]) for s in context["strategies"]]
         chunks.append(_chunk("pdf/part2.html", context, digits, toc, "ส่วนที่ 2 ทิศทางการพัฒนา"))
     if settings_.include_projects:
-        # The overview and every strategy's summary table flow in one chunk (a strategy with
-        # no project needs no page of its own); the project documents follow, strategy by
-        # strategy, and the contents lists each under its strategy.
-        toc = [TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3")]
+        # The budget summaries, every strategy's project table, the duration table and the
+        # policy alignment flow in one chunk (a strategy with no project needs no page of its
+        # own); the project documents follow, strategy by strategy, and the contents lists
+        # each under its strategy.
+        toc = [
+            TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3"),
+            TocEntry(1, "สรุปงบประมาณ", "toc-summary"),
+        ]
+        if context["durations"]:
+            toc.append(TocEntry(1, "ระยะเวลาในการดำเนินการโครงการ", "toc-durations"))
+        toc += [
+            TocEntry(1, f"ความสอดคล้องกับ{m['title']}", m["anchor"]) for m in context["alignments"]
+        ]
         projects = []
         for section in context["strategy_sections"]:
             toc.append(TocEntry(1, section["title"], section["anchor"]))
@@ -376,12 +395,63 @@ def plan_chunks(context: dict) -> list[Chunk]:
         toc = [TocEntry(0, "ส่วนที่ 4 การบริหารแผนสู่การปฏิบัติ", "toc-part-4")]
         if context["calendar"]:
             toc.append(TocEntry(1, "ปฏิทินการดำเนินงาน", "toc-calendar"))
+        toc.append(TocEntry(1, "รอบการรายงานผลการดำเนินงาน", "toc-rounds"))
         chunks.append(_chunk("pdf/part4.html", context, digits, toc, "ส่วนที่ 4 การบริหารแผน"))
     if settings_.include_appendices and context["appendices"]:
         toc = [TocEntry(0, "ภาคผนวก", "toc-appendices")]
-        toc += [TocEntry(1, a["title"], a["anchor"]) for a in context["appendices"]]
         chunks.append(_chunk("pdf/appendices.html", context, digits, toc, "ภาคผนวก"))
+        for appendix in context["appendices"]:
+            entry = [TocEntry(1, appendix["title"], appendix["anchor"])]
+            if appendix["file"]:
+                chunks.append(FileChunk(appendix["file"], entry, appendix["title"]))
+            else:
+                chunks.append(
+                    _chunk("pdf/appendix.html", {"a": appendix}, digits, entry, appendix["title"])
+                )
     return chunks
+
+
+def appendix_pdfs(chunks: list[Chunk | FileChunk]) -> list[FileChunk]:
+    """The uploaded appendix PDFs of a book, in the order their pages go into it."""
+    return [c for c in chunks if isinstance(c, FileChunk)]
+
+
+def _appendix_path(name: str) -> Path:
+    """Where an appendix PDF is: under MEDIA_ROOT only (the source names it; never elsewhere)."""
+    root = Path(default_storage.location).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise PdfError(f"ไม่พบไฟล์ภาคผนวก {name} กรุณาอัปโหลดใหม่")
+    return path
+
+
+def _hash_files(chunks: list[FileChunk]) -> None:
+    """A file chunk's key: its name, size and modification time (a re-uploaded file has a new
+    name; reading every byte on each page view is not needed to see a change)."""
+    for chunk in chunks:
+        try:
+            stat = _appendix_path(chunk.file).stat()
+            stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        except (PdfError, OSError):  # gone: the render says so in Thai, the pages still open
+            stamp = "missing"
+        chunk.key = hashlib.sha256(f"file:{chunk.file}:{stamp}".encode()).hexdigest()
+
+
+def _hash_all(chunks: list[Chunk | FileChunk], css_text: str) -> None:
+    _hash_chunks([c for c in chunks if isinstance(c, Chunk)], css_text)
+    _hash_files(appendix_pdfs(chunks))
+
+
+def _file_part(chunk: FileChunk) -> RenderedChunk:
+    """An appendix PDF as a laid-out part: all its pages, its contents entries on the first."""
+    path = _appendix_path(chunk.file)
+    try:
+        pages = PdfReader(str(path)).pages
+        landscape = [float(p.mediabox.width) > float(p.mediabox.height) for p in pages]
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise PdfError(f"อ่านไฟล์ภาคผนวก {chunk.file} ไม่ได้") from exc
+    anchors = {entry.anchor: 0 for entry in chunk.toc}
+    return RenderedChunk(path, len(landscape), anchors, landscape, 0)
 
 
 # --- The book: print source, version key, layout ---------------------------------------------
@@ -396,7 +466,7 @@ def plan_version_key(plan, context: dict | None = None, *, scope: str = OFFICE_S
 def source_version_key(source: dict) -> str:
     """Content hash of a book's print source (see book_source)."""
     chunks = _source_chunks(source)
-    _hash_chunks(chunks, _stylesheet_text())
+    _hash_all(chunks, _stylesheet_text())
     return _book_key(source, chunks)
 
 
@@ -452,7 +522,7 @@ def book_source(
         "front": _front_source(context),
         "chunks": [
             {
-                "html": c.html,
+                **({"file": c.file} if isinstance(c, FileChunk) else {"html": c.html}),
                 "toc": [[e.level, e.title, e.anchor] for e in c.toc],
                 "bookmark": c.bookmark,
             }
@@ -461,9 +531,11 @@ def book_source(
     }
 
 
-def _source_chunks(source: dict) -> list[Chunk]:
+def _source_chunks(source: dict) -> list[Chunk | FileChunk]:
     return [
-        Chunk(html=c["html"], toc=[TocEntry(*e) for e in c["toc"]], bookmark=c["bookmark"])
+        FileChunk(c["file"], [TocEntry(*e) for e in c["toc"]], c["bookmark"])
+        if "file" in c
+        else Chunk(html=c["html"], toc=[TocEntry(*e) for e in c["toc"]], bookmark=c["bookmark"])
         for c in source["chunks"]
     ]
 
@@ -488,14 +560,16 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
     digits = source["digits"]
     chunks = _source_chunks(source)
     renderer = _Renderer()
-    _hash_chunks(chunks, renderer.css_text)
+    _hash_all(chunks, renderer.css_text)
     version_key = _book_key(source, chunks)
     cache = cache or ChunkCache()
-    known = {c.key: cache.get(c.key) for c in chunks}
-    hits = sum(1 for c in chunks if known[c.key])
-    report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(chunks)} ส่วน")
-    expected = sum(known[c.key].pages if known[c.key] else 4 for c in chunks)
-    rendered = _render_missing(renderer, chunks, cache, progress, expected)
+    laid_out = [c for c in chunks if isinstance(c, Chunk)]
+    known = {c.key: cache.get(c.key) for c in laid_out}
+    hits = sum(1 for c in laid_out if known[c.key])
+    report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(laid_out)} ส่วน")
+    expected = sum(known[c.key].pages if known[c.key] else 4 for c in laid_out)
+    rendered = _render_missing(renderer, laid_out, cache, progress, expected)
+    rendered |= {c.key: _file_part(c) for c in appendix_pdfs(chunks)}
 
     # Body page numbers: chunk by chunk, from the cached page counts and anchors.
     outline: list[tuple[str, int]] = []
@@ -537,8 +611,8 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
         pdf=pdf,
         pages=len(stamp_pages),
         version_key=version_key,
-        chunks_rendered=len(chunks) - hits,
-        chunks_total=len(chunks),
+        chunks_rendered=len(laid_out) - hits,
+        chunks_total=len(laid_out),
     )
 
 
@@ -548,7 +622,7 @@ def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: Chu
     labels = {"foreword": front_folio(0), "contents": front_folio(1 if front["foreword"] else 0)}
     for _attempt in range(3):
         html = render_to_string("pdf/front.html", _front_context(front, toc, labels, "numbers"))
-        done = _render_cached(renderer, cache, localise_digits(html, source["digits"]))
+        done = _render_cached(renderer, cache, localise_digits(printable(html), source["digits"]))
         # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
         pages = [
             StampPage(front_folio(i - 1) if i else "", land)
@@ -571,7 +645,7 @@ def render_plan_single_pass(plan) -> bytes:
     stamp: the baseline bench/pdf_bench.py compares render_plan_book() against."""
     context = plan_context(plan)
     digits = context["digits"]
-    chunks = plan_chunks(context)
+    chunks = [c for c in plan_chunks(context) if isinstance(c, Chunk)]  # no uploaded PDFs
     toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
     front_context = _front_context(_front_source(context), toc, {}, "counters")
     front = render_to_string("pdf/front.html", front_context)

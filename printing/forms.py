@@ -1,4 +1,5 @@
-"""Printing's forms: a plan's Part-1 context table typed or pasted as tab-separated text."""
+"""Printing's forms: a plan's Part-1 context table typed or pasted as tab-separated text, and
+the rows of the plan's calendar (Part 4)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from actionplan import thai
 from actionplan.forms import CleanTextMixin
 from actionplan.models import Plan
 from printing.models import ContextTable
+from projects.forms import MONTH_CHOICES
 
 
 def _grid(text: str) -> list[list[str]]:
@@ -80,3 +82,34 @@ class ContextTableForm(CleanTextMixin, forms.ModelForm):
         if commit:
             table.save()
         return table
+
+
+class CalendarRowForm(CleanTextMixin, forms.Form):
+    """One row of the plan calendar: what is done and in which months of the fiscal year."""
+
+    title = forms.CharField(label="รายการ", max_length=255, required=False)
+    months = forms.TypedMultipleChoiceField(
+        label="เดือนที่ดำเนินการ",
+        choices=MONTH_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("months") and not (data.get("title") or "").strip():
+            self.add_error("title", "กรุณาระบุรายการของเดือนที่เลือก")
+        return data
+
+    def row(self) -> dict | None:
+        """The row to keep, or None for a blank or deleted one."""
+        data = self.cleaned_data
+        if data.get("DELETE") or not (data.get("title") or "").strip():
+            return None
+        return {"title": data["title"], "months": sorted(data.get("months") or [])}
+
+
+CalendarFormSet = forms.formset_factory(
+    CalendarRowForm, extra=3, can_delete=True, max_num=40, validate_max=True
+)

@@ -4,6 +4,8 @@ the names they had in actionplan (db_table)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,16 @@ class CancelledInBook(models.TextChoices):
 
     MARKED = "marked", _("พิมพ์โดยระบุว่า ยกเลิก")
     OMITTED = "omitted", _("ไม่พิมพ์")
+
+
+class StrategyTable(models.TextChoices):
+    """The columns of the book's per-strategy project tables (Part 3)."""
+
+    BUDGET = "budget", _("ที่ | โครงการ | กลุ่มที่รับผิดชอบ | งบประมาณ (บาท)")
+    FUND_SOURCES = (
+        "fund_sources",
+        _("ลำดับความสำคัญ | โครงการ | งบประมาณแยกตามแหล่ง (สพท. สพฐ. หน่วยงานอื่น …) | ผู้รับผิดชอบ"),
+    )
 
 
 class OfficePrintSettings(models.Model):
@@ -48,6 +60,15 @@ class OfficePrintSettings(models.Model):
         choices=CancelledInBook.choices,
         default=CancelledInBook.MARKED,
         help_text=_("โครงการที่ยกเลิกไม่นับรวมในงบประมาณของแผนทั้งสองแบบ"),
+    )
+    strategy_table = models.CharField(
+        _("คอลัมน์ของตารางโครงการรายกลยุทธ์"),
+        max_length=20,
+        choices=StrategyTable.choices,
+        default=StrategyTable.BUDGET,
+        help_text=_(
+            "แบบแยกตามแหล่งพิมพ์ทุกแหล่งเงินงบประมาณ และแหล่งอื่นที่มีโครงการใช้ เรียงโครงการตามลำดับความสำคัญ"
+        ),
     )
 
     class Meta:
@@ -89,13 +110,55 @@ class ContextTable(models.Model):
         return f"ตารางที่ {self.number} {self.caption_th}"
 
 
+def appendix_path(appendix: PlanAppendix, filename: str) -> str:
+    """Signed documents are stored per office and year (a new upload never overwrites one)."""
+    plan = appendix.plan
+    return f"plan-appendices/{plan.office.code}-{plan.fiscal_year.year_be}/{filename}"
+
+
+MAX_APPENDIX_PAGES = 60
+MAX_APPENDIX_BYTES = 20 * 1024 * 1024
+
+
+def validate_appendix_pdf(upload) -> None:
+    """A PDF the book can take its pages from: readable by pypdf, not encrypted, of a
+    reasonable size (a scanned signed order is a few pages)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if upload.size > MAX_APPENDIX_BYTES:
+        raise ValidationError(_("ไฟล์ใหญ่เกิน 20 MB"))
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        upload.seek(0)
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            raise ValidationError(_("ไฟล์ PDF ถูกตั้งรหัสผ่าน กรุณาใช้ไฟล์ที่ไม่มีรหัสผ่าน"))
+        pages = len(reader.pages)
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(_("อ่านไฟล์ PDF ไม่ได้")) from exc
+    finally:
+        if position is not None:
+            upload.seek(position)
+    if not 1 <= pages <= MAX_APPENDIX_PAGES:
+        raise ValidationError(_("ไฟล์ภาคผนวกต้องมี 1 ถึง 60 หน้า"))
+
+
 class PlanAppendix(models.Model):
-    """An appendix (ภาคผนวก) printed at the end of the plan book."""
+    """An appendix (ภาคผนวก) printed at the end of the plan book: text typed here, or the
+    pages of an uploaded PDF (the signed คำสั่งแต่งตั้งคณะทำงาน, ประกาศ) placed into the book."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     title_th = models.CharField(_("ชื่อภาคผนวก"), max_length=255)
     body_th = models.TextField(_("ข้อความ"), blank=True)
+    file = models.FileField(
+        _("ไฟล์ PDF ที่ลงนามแล้ว"),
+        upload_to=appendix_path,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_appendix_pdf],
+        help_text=_("หน้าของไฟล์นี้พิมพ์แทรกในเล่มแผนตามลำดับภาคผนวก (แทนข้อความ)"),
+    )
 
     class Meta:
         db_table = "actionplan_planappendix"

@@ -14,8 +14,10 @@ from actionplan.models import (
     Plan,
     PolicyItem,
 )
+from budgets.figures import ActivityFigures, activity_figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
+from printing.columns import Column, Fit, fit_columns
 from printing.models import OfficePrintSettings
 from printing.renderer import (
     RENDERER_VERSION,
@@ -71,15 +73,18 @@ def fetch_project(pk: int) -> Project:
 
 @dataclass
 class ActivityRow:
-    """An activity as a row of the activity, budget, quarter and Gantt tables."""
+    """An activity as a row of the activity, budget, quarter and Gantt tables; a main activity
+    (is_group) carries the totals of its sub-activities, which follow it (level 1)."""
 
     number: str
     title: str
     is_group: bool
+    level: int
     steps: list[str]
-    period: str
-    responsible: str
+    cells: dict[str, str]  # the activity table's optional columns: period, location, …
     months: set[int]
+    long: bool = False  # taller than half a page: its row may split across pages
+    shown: list[str] = field(default_factory=list)  # the optional columns that print
     lines: list[dict] = field(default_factory=list)
     total: str = ""
     categories: list[str] = field(default_factory=list)
@@ -97,16 +102,41 @@ def _ordered_activities(project) -> list[tuple[str, object, bool]]:
 
 PORTRAIT_WIDTH_CM = 16.0  # 21 cm - 3 cm left - 2 cm right
 LANDSCAPE_WIDTH_CM = 25.7  # 29.7 cm - 2 cm - 2 cm
+PORTRAIT_SIZES = (14, 13, 12)  # below 12 pt a table rather goes on a landscape page
+AMOUNT_CM = 2.1  # an amount column's width when there is room (a heading word per line)
+LONG_ROW_LINES = 24  # a row of more lines than this may split across pages (half a page)
+
+# The activity table's optional columns, printed only when some activity fills them (L14,
+# L15), and their widths (cm) by how many of them print; the activity takes the rest.
+ACTIVITY_COLUMNS = (
+    ("period", "ระยะเวลาดำเนินการ"),
+    ("location", "สถานที่"),
+    ("target_group", "กลุ่มเป้าหมาย"),
+    ("responsible", "ผู้รับผิดชอบ"),
+)
+ACTIVITY_COLUMN_CM = {0: 0, 1: 3.6, 2: 3.6, 3: 3.0, 4: 2.6}
 
 
-def column_widths(wide: bool, fixed: list[float | None]) -> list[str]:
-    """Explicit <col> widths for a fixed-layout table; None columns share what is left."""
-    total = LANDSCAPE_WIDTH_CM if wide else PORTRAIT_WIDTH_CM
-    flexible = [w for w in fixed if w is None]
-    rest = (total - sum(w for w in fixed if w is not None)) / max(len(flexible), 1)
-    if rest < 2.5:
-        raise PdfError("ตารางกว้างเกินหน้ากระดาษ")
-    return [f"{(w if w is not None else rest):.2f}cm" for w in fixed]
+def fit_table(
+    columns: list[Column], columns_portrait_max: int, digits: str, **options
+) -> tuple[Fit, bool]:
+    """A table's font size and widths, and whether it needs a landscape page: a portrait page
+    while it has at most `columns_portrait_max` columns and fits at 12 pt or more. `options`
+    go to fit_columns."""
+    if len(columns) <= columns_portrait_max:
+        try:
+            fit = fit_columns(
+                columns, PORTRAIT_WIDTH_CM, sizes=PORTRAIT_SIZES, digits=digits, **options
+            )
+            return fit, False
+        except PdfError:
+            pass
+    return fit_columns(columns, LANDSCAPE_WIDTH_CM, digits=digits, **options), True
+
+
+def estimated_lines(texts: list[str], chars_per_line: int = 55) -> int:
+    """How many printed lines some paragraphs take in a table cell, roughly."""
+    return sum(max(1, -(-len(t) // chars_per_line)) for t in texts if t)
 
 
 def _categories(project, all_categories: list) -> list:
@@ -139,33 +169,39 @@ def _signature_blocks(project, print_settings) -> list[dict]:
     return blocks
 
 
-@in_thai
-def project_context(project, digits: str = "thai", print_settings=None, categories=None) -> dict:
-    """Everything the project document prints, prepared and formatted (no queries when the
-    project comes from `plan_projects(plan, print_queryset())` and `categories` is given)."""
-    plan = project.plan
-    office = plan.office
-    fiscal_year = plan.fiscal_year
-    print_settings = print_settings or OfficePrintSettings(office=office)
-    if categories is None:
-        categories = list(BudgetCategory.objects.all())
-    columns = _categories(project, categories)
-    sources = list(project.totals_by_fund_source())
-    show_sources = len(sources) > 1
+def split_label(label: str) -> list[str]:
+    """A column heading as runs kept on one line each: "ไตรมาสที่ 1 (ต.ค.-ธ.ค. 65)" wraps
+    before the parenthesis only, never inside "(ต.ค.-ธ.ค. 65)"."""
+    head, sep, tail = label.partition(" (")
+    return [head, f"({tail}"] if sep else [label]
 
+
+def _activity_rows(project, amounts: dict, columns: list, sources: list) -> list[ActivityRow]:
     rows = []
     for label, activity, is_group in _ordered_activities(project):
+        entry = amounts.get(activity.pk) or ActivityFigures()
+        steps = activity.steps
         row = ActivityRow(
             number=label,
             title=activity.title_th,
             is_group=is_group,
-            steps=activity.steps,
-            period=activity.period_th,
-            responsible=activity.responsible_th,
+            level=label.count("."),
+            steps=steps,
+            cells={
+                "period": activity.period_th,
+                "location": activity.location_th,
+                "target_group": activity.target_group_th,
+                "responsible": activity.responsible_th,
+            },
             months=set(activity.months or []),
+            long=estimated_lines([activity.title_th, *steps]) > LONG_ROW_LINES,
+            total=amount(entry.total),
+            categories=[amount(entry.by_category.get(c.pk, ZERO)) for c in columns],
+            sources=[amount(entry.by_fund.get(s.pk, ZERO)) for s in sources],
+            quarters=[amount(q) for q in entry.quarters],
+            quarter_total=amount(entry.quarter_total),
         )
-        lines = list(activity.budget_lines.all())
-        for line in lines:
+        for line in activity.budget_lines.all():
             row.lines.append(
                 {
                     "description": line.description_th,
@@ -179,26 +215,64 @@ def project_context(project, digits: str = "thai", print_settings=None, categori
                     ],
                 }
             )
-        if not is_group:
-            total = activity.budget_total()
-            row.total = amount(total)
-            row.categories = [
-                amount(sum((ln.amount for ln in lines if ln.category_id == c.pk), ZERO))
-                for c in columns
-            ]
-            row.sources = [
-                amount(sum((ln.amount for ln in lines if ln.fund_source_id == s.pk), ZERO))
-                for s in sources
-            ]
-            row.quarters = [amount(q) for q in activity.quarter_amounts()]
-            row.quarter_total = amount(activity.quarter_total())
         rows.append(row)
+    return rows
+
+
+@in_thai
+def project_context(
+    project, digits: str = "thai", print_settings=None, categories=None, amounts=None
+) -> dict:
+    """Everything the project document prints, prepared and formatted (no queries when the
+    project comes from `plan_projects(plan, print_queryset())` and `categories` and `amounts`
+    (budgets.figures.activity_figures of its plan) are given)."""
+    plan = project.plan
+    office = plan.office
+    fiscal_year = plan.fiscal_year
+    print_settings = print_settings or OfficePrintSettings(office=office)
+    if categories is None:
+        categories = list(BudgetCategory.objects.all())
+    if amounts is None:
+        amounts = activity_figures(project_ids=[project.pk])
+    columns = _categories(project, categories)
+    sources = list(project.totals_by_fund_source())
+    show_sources = len(sources) > 1
+    rows = _activity_rows(project, amounts, columns, sources)
 
     total = project.budget_total()
     by_category = project.totals_by_category()
     by_source = project.totals_by_fund_source()
-    budget_columns = 3 + len(columns) + (len(sources) if show_sources else 0)
-    quarter_columns = 6 + (len(sources) if show_sources else 0)
+    budget = {
+        "total": amount(total),
+        "total_text": amount(total, zero="0"),  # in the sentence: "รวม 0 บาท", never "รวม - บาท"
+        "words": thai.bahttext(total),
+        "columns": [c.name_th for c in columns],
+        "category_totals": [amount(by_category.get(c, ZERO)) for c in columns],
+        "show_sources": show_sources,
+        "sources": [s.short_th or s.name_th for s in sources],
+        "source_totals": [amount(by_source[s]) for s in sources],
+        "source_lines": [(s.name_th, amount(by_source[s], zero="0")) for s in sources],
+        "allow_reallocation": project.allow_reallocation,
+    }
+    quarter_labels = fiscal_year.quarter_labels(digits=digits)
+    total_label = (
+        thai.year_total_label(fiscal_year.year_be, digits=digits) if digits == "thai" else "รวม"
+    )
+    quarters = {
+        "labels": [split_label(label) for label in quarter_labels],
+        "total_label": split_label(total_label),
+        "totals": [amount(q) for q in project.quarter_totals()],
+        "total": amount(project.quarter_plan_total()),
+    }
+    budget_fit, budget["wide"] = fit_table(
+        _budget_columns(rows, budget, show_sources), WIDE_TABLE_COLUMNS, digits
+    )
+    quarter_fit, quarters["wide"] = fit_table(
+        _quarter_columns(rows, budget, quarters, show_sources), WIDE_TABLE_COLUMNS, digits
+    )
+    shown = [(key, title) for key, title in ACTIVITY_COLUMNS if any(row.cells[key] for row in rows)]
+    for row in rows:
+        row.shown = [row.cells[key] for key, _ in shown]
     months = [thai.MONTHS_ABBR[m] for _, m in thai.fiscal_months(fiscal_year.year_be)]
     first_ce = thai.be_to_ce(fiscal_year.year_be) - 1
 
@@ -233,6 +307,7 @@ def project_context(project, digits: str = "thai", print_settings=None, categori
 
     people = [p for p in project.people.all() if p.role == ProjectPersonRole.RESPONSIBLE]
     team = [p for p in project.people.all() if p.role == ProjectPersonRole.TEAM]
+    extra_cm = ACTIVITY_COLUMN_CM[len(shown)]
     return {
         "project": project,
         "cancelled": project.status == ProjectStatus.CANCELLED,
@@ -269,40 +344,89 @@ def project_context(project, digits: str = "thai", print_settings=None, categori
         "n": numbers,
         "indicators": indicators,
         "rows": rows,
+        "activity_columns": [
+            {"key": key, "title": title, "width": f"{extra_cm:.2f}cm"} for key, title in shown
+        ],
+        "activity_width": f"{PORTRAIT_WIDTH_CM - extra_cm * len(shown):.2f}cm",
         "has_gantt": has_gantt,
         "gantt_years": [(f"พ.ศ. {first_ce + 543}", 3), (f"พ.ศ. {first_ce + 544}", 9)],
         "months": months,
-        "budget_widths": column_widths(
-            budget_columns > WIDE_TABLE_COLUMNS,
-            [0.9, None, 2.1] + [1.9] * (budget_columns - 3),
-        ),
-        "quarter_widths": column_widths(
-            quarter_columns > WIDE_TABLE_COLUMNS, [None] + [2.1] * (quarter_columns - 1)
-        ),
-        "budget": {
-            "total": amount(total, zero="0"),
-            "words": thai.bahttext(total),
-            "columns": [c.name_th for c in columns],
-            "category_totals": [amount(by_category.get(c, ZERO)) for c in columns],
-            "show_sources": show_sources,
-            "sources": [s.short_th or s.name_th for s in sources],
-            "source_totals": [amount(by_source[s]) for s in sources],
-            "source_lines": [(s.name_th, amount(by_source[s], zero="0")) for s in sources],
-            "allow_reallocation": project.allow_reallocation,
-            "wide": budget_columns > WIDE_TABLE_COLUMNS,
-        },
-        "quarters": {
-            "labels": fiscal_year.quarter_labels(digits=digits),
-            "total_label": thai.year_total_label(fiscal_year.year_be, digits=digits)
-            if digits == "thai"
-            else "รวม",
-            "totals": [amount(q) for q in project.quarter_totals()],
-            "total": amount(project.quarter_plan_total()),
-            "wide": quarter_columns > WIDE_TABLE_COLUMNS,
-        },
+        "budget_fit": budget_fit,
+        "quarter_fit": quarter_fit,
+        "budget": budget,
+        "quarters": quarters,
         "signatures": _signature_blocks(project, print_settings),
         "sign_line": print_settings.print_sign_line,
     }
+
+
+def _budget_columns(rows: list[ActivityRow], budget: dict, show_sources: bool) -> list[Column]:
+    """ที่ | กิจกรรม/รายการ | งบประมาณ (บาท) | categories … | fund sources …"""
+    lines = [line for row in rows for line in row.lines]
+    bold = [row.total for row in rows if row.level == 0] + [budget["total"]]
+    plain = [row.total for row in rows if row.level > 0] + [ln["amount"] for ln in lines]
+    columns = [
+        Column(header="ที่", cells=[row.number for row in rows], preferred=0.9),
+        Column(header="กิจกรรม/รายการ", flexible=True),
+        Column(header="งบประมาณ (บาท)", cells=plain, bold_cells=bold, preferred=AMOUNT_CM),
+    ]
+    for i, name in enumerate(budget["columns"]):
+        columns.append(
+            Column(
+                header=name,
+                cells=[r.categories[i] for r in rows if r.level]
+                + [ln["categories"][i] for ln in lines],
+                bold_cells=[r.categories[i] for r in rows if not r.level]
+                + [budget["category_totals"][i]],
+                preferred=AMOUNT_CM,
+            )
+        )
+    if show_sources:
+        for i, name in enumerate(budget["sources"]):
+            columns.append(
+                Column(
+                    header=name,
+                    cells=[r.sources[i] for r in rows if r.level]
+                    + [ln["sources"][i] for ln in lines],
+                    bold_cells=[r.sources[i] for r in rows if not r.level]
+                    + [budget["source_totals"][i]],
+                    preferred=AMOUNT_CM,
+                )
+            )
+    return columns
+
+
+def _quarter_columns(rows, budget: dict, quarters: dict, show_sources: bool) -> list[Column]:
+    """แผนการปฏิบัติงาน (กิจกรรม) | Q1 … Q4 | รวม | fund sources …"""
+    columns = [Column(header="แผนการปฏิบัติงาน (กิจกรรม)", flexible=True)]
+    for i, label in enumerate(quarters["labels"]):
+        columns.append(
+            Column(
+                header=label,
+                cells=[r.quarters[i] for r in rows],
+                bold_cells=[quarters["totals"][i]],
+                preferred=AMOUNT_CM,
+            )
+        )
+    columns.append(
+        Column(
+            header=quarters["total_label"],
+            cells=[r.quarter_total for r in rows],
+            bold_cells=[quarters["total"]],
+            preferred=AMOUNT_CM,
+        )
+    )
+    if show_sources:
+        for i, name in enumerate(budget["sources"]):
+            columns.append(
+                Column(
+                    header=name,
+                    cells=[r.sources[i] for r in rows],
+                    bold_cells=[budget["source_totals"][i]],
+                    preferred=AMOUNT_CM,
+                )
+            )
+    return columns
 
 
 def project_chunk(context: dict) -> Chunk:

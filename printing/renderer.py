@@ -262,8 +262,23 @@ def _stylesheet_text(name: str = "pdf/print.css") -> str:
     return render_to_string(name, {"faces": font_faces(), "family": FONT_FAMILY})
 
 
+# Symbols users type that the vendored font lacks, as a glyph it has: one font in every PDF
+# (a missing glyph falls back to DejaVu, pdffonts shows it and the line looks patched).
+GLYPH_SUBSTITUTES = str.maketrans(
+    dict.fromkeys("●○◦▪▫■□◆◇❖★☆∙▶►➢➤", "•")
+    | dict.fromkeys("✓✔", "√")
+    | dict.fromkeys("✗✘", "x")
+    | dict.fromkeys("→⇒", "–")
+)
+
+
+def printable(html: str) -> str:
+    """The HTML with every symbol the font lacks replaced (GLYPH_SUBSTITUTES)."""
+    return html.translate(GLYPH_SUBSTITUTES)
+
+
 def _chunk(template: str, context: dict, digits: str, toc=(), bookmark: str = "") -> Chunk:
-    html = localise_digits(render_to_string(template, context), digits)
+    html = localise_digits(printable(render_to_string(template, context)), digits)
     return Chunk(html=html, toc=list(toc), bookmark=bookmark)
 
 

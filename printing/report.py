@@ -110,6 +110,15 @@ def _report_project(entry, figures, n: int, position: int) -> dict:
     }
 
 
+def as_of_text(current, today: date) -> str:
+    """ "ข้อมูล ณ วันที่ …": the day a closed round was closed (its figures no longer change
+    after it), else today."""
+    day = (
+        timezone.localdate(current.closed_at) if current.is_closed and current.closed_at else today
+    )
+    return thai.format_thai_date(day, digits="arabic")
+
+
 @in_thai
 def report_context(plan, n: int, today: date | None = None) -> dict:
     """รายงานผลการดำเนินงาน of one round as prepared data (a fixed number of queries): the
@@ -148,7 +157,7 @@ def report_context(plan, n: int, today: date | None = None) -> dict:
         "title": f"รายงานผลการดำเนินงาน {current.label}",
         "year": plan.fiscal_year.year_be,
         "round": current,
-        "as_of": thai.format_thai_date(today, digits="arabic"),
+        "as_of": as_of_text(current, today),
         "is_draft": not current.is_closed,
         "total": _report_figures(total),
         "has_targets": progress.targets is not None,
@@ -314,7 +323,7 @@ def project_report_context(project, n: int, today: date | None = None) -> dict:
         "title": f"รายงานผลการดำเนินงานโครงการ {current.label}",
         "year": plan.fiscal_year.year_be,
         "round": current,
-        "as_of": thai.format_thai_date(today, digits="arabic"),
+        "as_of": as_of_text(current, today),
         "strategy": str(entry.project.strategy) if entry.project.strategy else "ไม่ระบุกลยุทธ์",
         "p": _report_project(entry, one, n, 1),
         "categories": categories,

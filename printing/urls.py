@@ -45,6 +45,7 @@ urlpatterns = [
         views.context_table_edit,
         name="context_table_edit",
     ),
+    path("print/plans/<int:pk>/calendar/", views.plan_calendar, name="plan_calendar"),
     # a monitoring round's reports (the report pages are monitoring:report_edit, round_detail)
     path("projects/<int:pk>/reports/<int:number>/pdf/", views.report_pdf, name="report_pdf"),
     path(

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actionplan import services as plan_services
 from actionplan import thai
 from actionplan.models import Plan, PlanStatus, Role
 from actionplan.worker import worker_missing
@@ -27,9 +28,9 @@ from monitoring import resources
 from monitoring.views import _monitored_project, _number, _plan
 from plans.models import PlanApproval
 from plans.views import PLAN_REVIEWERS
-from printing import book, renderer, report, tasks, word, word_tasks
+from printing import book, parts, renderer, report, tasks, word, word_tasks
 from printing import project as project_doc
-from printing.forms import ContextTableForm
+from printing.forms import CalendarFormSet, ContextTableForm
 from printing.models import (
     OFFICE_SCOPE,
     PlanRender,
@@ -341,6 +342,28 @@ def context_table_edit(request: HttpRequest, pk: int, table_id: int | None = Non
         "print/context_table_form.html",
         {"plan": plan, "form": form, "table": table, "preview": preview},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan calendar of Part 4 (ปฏิทินการดำเนินงาน): a row per activity with its months."""
+    plan = _admin_plan(request, pk)
+    initial = [
+        {"title": row["title"], "months": sorted(row["months"])}
+        for row in parts.calendar_rows(plan.calendar_rows)
+    ]
+    formset = CalendarFormSet(request.POST or None, initial=initial, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        rows = [row for form in formset.forms if (row := form.row()) is not None]
+        try:
+            plan_services.set_plan_calendar(plan=plan, rows=rows, by=request.user)
+        except plan_services.DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"บันทึกปฏิทินการดำเนินงานแล้ว {len(rows)} รายการ")
+            return redirect("print:plan_calendar", pk=plan.pk)
+    return render(request, "print/plan_calendar.html", {"plan": plan, "formset": formset})
 
 
 # --- Monitoring rounds' reports (the report pages are monitoring.views) -------------

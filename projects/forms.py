@@ -198,6 +198,7 @@ class ProjectForm(CleanTextMixin, forms.ModelForm):
             "rationale_th",
             "target_groups_th",
             "allow_reallocation",
+            "priority",
         ]
         widgets = {
             "name_th": forms.TextInput(attrs={"class": "wide"}),

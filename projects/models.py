@@ -117,6 +117,12 @@ class Project(models.Model):
     rationale_th = models.TextField(_("หลักการและเหตุผล"), blank=True)
     target_groups_th = models.TextField(_("กลุ่มเป้าหมาย/ผู้ที่ได้รับประโยชน์"), blank=True)
     allow_reallocation = models.BooleanField(_("ขอถัวจ่ายทุกรายการ"), default=True)
+    priority = models.PositiveSmallIntegerField(
+        _("ลำดับความสำคัญในกลยุทธ์"),
+        null=True,
+        blank=True,
+        help_text=_("๑ คือสำคัญที่สุด เล่มแผนเรียงโครงการในกลยุทธ์ตามลำดับนี้ ถ้าไม่ระบุเรียงต่อท้าย"),
+    )
     status = models.CharField(
         _("สถานะ"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )

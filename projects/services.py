@@ -106,6 +106,7 @@ HEADER_FIELDS = [
     "rationale_th",
     "target_groups_th",
     "allow_reallocation",
+    "priority",
 ]
 
 

@@ -141,6 +141,7 @@ MATRIX: dict[str, Row] = {
     "print:context_tables": Row("get", "plan", cells(other_group=None)),
     "print:context_table_new": Row("get", "plan", cells(other_group=None)),
     "print:context_table_edit": Row("get", "context_table", cells(other_group=None)),
+    "print:plan_calendar": Row("get", "plan", cells(403, 403, 404, 403, 403, 403, 200)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
     "monitoring:report_edit": Row("get", "report_round", VIEW),
     "print:report_pdf": Row("get", "report_round", VIEW),

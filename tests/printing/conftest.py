@@ -252,3 +252,188 @@ def build_small_plan(office=None, *, projects_per_strategy: int = 2):
     plan.status = PlanStatus.DRAFT
     plan.save()
     return plan, projects
+
+
+CATEGORY_CODES = ("compensation", "services", "materials", "equipment", "utilities")
+FUND_CODES = ("esa", "obec", "other_agency", "external", "off_budget")
+
+
+def build_wide_project(plan=None, *, lines: int = 60):
+    """The document that overflowed: `lines` budget lines over 5 categories and 5 fund sources
+    (13 budget columns, 11 of them amounts), millions in the totals, an activity with
+    sub-activities (1.1, 1.2) and every activity column filled."""
+    plan = plan or f.make_plan(f.make_office("WIDE"), 2567)
+    project = f.make_project(
+        plan, name_th="โครงการพัฒนาระบบสาธารณูปโภคและครุภัณฑ์ของสำนักงานและสถานศึกษาในสังกัด"
+    )
+    parent = f.make_activity(project, "จัดหาครุภัณฑ์และปรับปรุงระบบสาธารณูปโภค", months=[1, 2, 3])
+    subs = [
+        f.make_activity(
+            project,
+            title,
+            parent=parent,
+            period_th="ตุลาคม - ธันวาคม ๒๕๖๖",
+            location_th="สำนักงานเขตพื้นที่การศึกษา",
+            target_group_th="ข้าราชการครู ๑๒๐ คน",
+            responsible_th="กลุ่มอำนวยการ",
+            months=[1, 2],
+        )
+        for title in ("ประชุมวางแผนการจัดหา", "จัดซื้อจัดจ้างตามระเบียบ")
+    ]
+    other = f.make_activity(
+        project,
+        "สรุปและรายงานผลการดำเนินงาน",
+        period_th="กันยายน ๒๕๖๗",
+        location_th="ห้องประชุมสำนักงาน",
+        target_group_th="คณะทำงาน",
+        responsible_th="กลุ่มนโยบายและแผน",
+        months=[12],
+    )
+    holders = [*subs, other]
+    for i in range(lines):
+        activity = holders[i % len(holders)]
+        f.make_line(
+            activity,
+            f"รายการที่ {i + 1} ค่าใช้จ่ายในการดำเนินงานตามโครงการ",
+            amount=str(123456 + i * 1111) + ".50",
+            category_code=CATEGORY_CODES[i % 5],
+            fund_code=FUND_CODES[(i // 5) % 5],
+        )
+    for activity in holders:
+        total = activity.budget_lines.aggregate(
+            t=__import__("django.db.models", fromlist=["Sum"]).Sum("amount")
+        )["t"]
+        f.set_quarters(activity, total, 0, 0, 0)
+    return project
+
+
+def build_tall_row_project(plan=None):
+    """An activity whose steps cell holds ~80 lines of text: a row taller than a page."""
+    plan = plan or f.make_plan(f.make_office("TALL"), 2567)
+    project = f.make_project(plan, name_th="โครงการที่มีขั้นตอนการดำเนินงานยาวมาก")
+    steps = "\n".join(f"ขั้นตอนที่ {i} ดำเนินการตามแผนงานและรายงานผลต่อผู้บริหาร" for i in range(1, 81))
+    activity = f.make_activity(
+        project,
+        "ดำเนินการตามแผน",
+        steps_th=steps,
+        period_th="ตลอดปีงบประมาณ",
+        responsible_th="คณะทำงาน",
+    )
+    f.make_line(activity, "ค่าอาหารว่างและเครื่องดื่ม", "40 คน x 35 บาท x 2 มื้อ")
+    f.set_quarters(activity, 2800, 0, 0, 0)
+    return project
+
+
+def build_full_plan(office=None, *, media_root=None):
+    """build_small_plan() with every new part of the book filled in: Part 1's headings and
+    duties, an organisation chart, policy frameworks with projects aligned, group ceilings,
+    a plan calendar, vision definitions, an empty strategy, a guideline headed "●" and a
+    signed appendix PDF (when media_root is given)."""
+    from actionplan.models import DevelopmentGuideline, FrameworkKind, PolicyFramework, PolicyItem
+    from printing.models import PlanAppendix
+
+    plan, projects = build_small_plan(office)
+    office = plan.office
+    office.duties_th = (
+        "จัดทำนโยบาย แผนพัฒนาการศึกษา\nวิเคราะห์การจัดตั้งงบประมาณอุดหนุน\nประสาน ส่งเสริม สนับสนุน"
+    )
+    office.save(update_fields=["duties_th"])
+    admin_group = f.group(office, StandardGroup.ADMIN)
+    admin_group.duties_th = "ดำเนินการเกี่ยวกับงานสารบรรณ\nประสานงานทั่วไป"
+    admin_group.budget_ceiling = Decimal("5000")
+    admin_group.save(update_fields=["duties_th", "budget_ceiling"])
+    plan_group = f.group(office, StandardGroup.PLAN)
+    plan_group.budget_ceiling = Decimal("20000")
+    plan_group.save(update_fields=["budget_ceiling"])
+    projects[3].lead_unit = plan_group
+    projects[3].save(update_fields=["lead_unit"])
+    plan.context_intro_th = "สำนักงานจัดทำแผนปฏิบัติการตามพระราชบัญญัติการศึกษาแห่งชาติ"
+    plan.objectives_th = "๑. เพื่อใช้เป็นกรอบการดำเนินงาน\n๒. เพื่อใช้ติดตามผล"
+    plan.targets_th = "โครงการทุกโครงการดำเนินการตามแผน"
+    plan.scope_th = "แผนนี้ครอบคลุมโครงการของทุกกลุ่มในสำนักงาน"
+    plan.vision_definitions_th = (
+        "องค์กรคุณภาพ หมายถึง สำนักงานที่บริหารงานตามมาตรฐาน\nคนดี หมายถึง ผู้เรียนมีคุณธรรม"
+    )
+    plan.save()
+    f.make_strategy(plan, 3, "กลยุทธ์ที่ยังไม่มีโครงการรองรับ")
+    DevelopmentGuideline.objects.create(
+        strategy=plan.strategies.get(number=1),
+        order=1,
+        heading_th="● คุณภาพผู้เรียน",
+        text_th="ส่งเสริมการอ่าน",
+    )
+    moe = PolicyFramework.objects.create(
+        kind=FrameworkKind.MOE_POLICY, title_th="นโยบายและจุดเน้นกระทรวงศึกษาธิการ", order=1
+    )
+    obec = PolicyFramework.objects.create(
+        kind=FrameworkKind.OBEC_POLICY,
+        title_th="นโยบาย สพฐ. ปีงบประมาณ พ.ศ. ๒๕๖๗",
+        period_start_be=2567,
+        period_end_be=2567,
+    )
+    PolicyFramework.objects.create(
+        kind=FrameworkKind.OBEC_POLICY,
+        title_th="นโยบาย สพฐ. ปีงบประมาณ พ.ศ. ๒๕๖๖",
+        period_start_be=2566,
+        period_end_be=2566,
+    )
+    own = PolicyFramework.objects.create(
+        office=office, kind=FrameworkKind.ESA_POLICY, title_th="นโยบาย สพป. ๒ ลด ๒ เพิ่ม"
+    )
+    safety = PolicyItem.objects.create(framework=obec, code="1", title_th="ด้านความปลอดภัย", order=1)
+    chance = PolicyItem.objects.create(
+        framework=obec, code="2", title_th="ด้านโอกาสและความเสมอภาคทางการศึกษา", order=2
+    )
+    sub = PolicyItem.objects.create(
+        framework=obec, parent=chance, code="2.1", title_th="ลดความเหลื่อมล้ำ", order=1
+    )
+    PolicyItem.objects.create(framework=obec, code="3", title_th="ด้านคุณภาพการศึกษา", order=3)
+    PolicyItem.objects.create(
+        framework=moe, code="1", title_th="การจัดการศึกษาเพื่อความปลอดภัย", order=1
+    )
+    reduce_ = PolicyItem.objects.create(framework=own, code="๒ ลด", title_th="ลดภาระครู", order=1)
+    projects[0].alignments.add(safety, sub)
+    projects[1].alignments.add(sub, reduce_)
+    projects[2].alignments.add(safety)
+    if media_root is not None:
+        _add_org_chart(plan, media_root)
+        appendix = PlanAppendix(plan=plan, order=1, title_th="คำสั่งแต่งตั้งคณะทำงานจัดทำแผนปฏิบัติการ")
+        appendix.file.name = _signed_pdf(media_root, pages=2)
+        appendix.save()
+        PlanAppendix.objects.create(
+            plan=plan, order=2, title_th="ประกาศใช้แผนปฏิบัติการ", body_th="ประกาศ ณ วันที่ ๑ ตุลาคม ๒๕๖๖"
+        )
+    return plan, projects
+
+
+def _add_org_chart(plan, media_root) -> None:
+    from PIL import Image, ImageDraw
+
+    (Path(media_root) / "plan-org-charts").mkdir(exist_ok=True)
+    image = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((350, 40, 550, 120), outline="black", width=4)
+    for x in (60, 360, 660):
+        draw.rectangle((x, 300, x + 180, 380), outline="black", width=4)
+        draw.line((450, 120, x + 90, 300), fill="black", width=3)
+    image.save(Path(media_root) / "plan-org-charts" / "chart.png")
+    plan.org_chart.name = "plan-org-charts/chart.png"
+    plan.save(update_fields=["org_chart"])
+
+
+SIGNED_TEXT = "คำสั่งสำนักงานเขตพื้นที่การศึกษา ที่ ๑๒๓/๒๕๖๖ เรื่อง แต่งตั้งคณะทำงาน"
+
+
+def _signed_pdf(media_root, pages: int = 2) -> str:
+    """A 'scanned' signed order: a PDF of `pages` pages made outside the book."""
+    from printing.renderer import _Renderer
+
+    body = "".join(
+        f'<section style="break-before: page"><p>{SIGNED_TEXT} หน้า {n}</p></section>'
+        for n in range(1, pages + 1)
+    )
+    data = _Renderer().document(body).write_pdf()
+    folder = Path(media_root) / "plan-appendices"
+    folder.mkdir(exist_ok=True)
+    (folder / "order.pdf").write_bytes(data)
+    return "plan-appendices/order.pdf"

@@ -155,3 +155,81 @@ def test_a_user_without_office_sees_no_plan(client, plan_a, db):
     user.save()
     client.force_login(user)
     assert client.get(reverse("print:plan_book", args=[plan_a.pk])).status_code == 404
+
+
+class TestPlanCalendar:
+    """The plan administrator edits Part 4's calendar; everyone else is refused."""
+
+    def url(self, plan):
+        return reverse("print:plan_calendar", args=[plan.pk])
+
+    def test_permission_matrix(self, client, plan_a, planner_a1, director_a, outsider):
+        assert client.get(self.url(plan_a)).status_code == 302  # anonymous: to the login
+        client.force_login(outsider)
+        assert client.get(self.url(plan_a)).status_code == 404
+        for user in (planner_a1, director_a):
+            client.force_login(user)
+            assert client.get(self.url(plan_a)).status_code == 403
+            response = client.post(self.url(plan_a), self.data([("ลองแก้", [1])]))
+            assert response.status_code == 403
+        plan_a.refresh_from_db()
+        assert plan_a.calendar_rows == []
+
+    @staticmethod
+    def data(rows, extra=()):
+        data = {
+            "rows-TOTAL_FORMS": str(len(rows) + len(extra)),
+            "rows-INITIAL_FORMS": "0",
+            "rows-MIN_NUM_FORMS": "0",
+            "rows-MAX_NUM_FORMS": "40",
+        }
+        for i, (title, months) in enumerate([*rows, *extra]):
+            data[f"rows-{i}-title"] = title
+            data[f"rows-{i}-months"] = [str(m) for m in months]
+        return data
+
+    def test_shows_the_saved_rows_with_their_months(self, client, plan_a, plan_admin_a):
+        plan_a.calendar_rows = [{"title": "จัดทำแผน", "months": [1, 2]}]
+        plan_a.save()
+        client.force_login(plan_admin_a)
+        page = client.get(self.url(plan_a)).content.decode()
+        assert 'value="จัดทำแผน"' in page
+        assert page.count("checked") == 2 and "ต.ค." in page and "ก.ย." in page
+
+    def test_saves_rows_skips_blank_ones_and_deletes_ticked_ones(
+        self, client, plan_a, plan_admin_a
+    ):
+        client.force_login(plan_admin_a)
+        data = self.data(
+            [("ประชุมจัดทำแผน", [1, 2]), ("ติดตามผล", [12, 6, 9]), ("ลบแถวนี้", [3])], extra=[("", [])]
+        )
+        data["rows-2-DELETE"] = "on"
+        response = client.post(self.url(plan_a), data)
+        assert response.status_code == 302
+        plan_a.refresh_from_db()
+        assert plan_a.calendar_rows == [
+            {"title": "ประชุมจัดทำแผน", "months": [1, 2]},
+            {"title": "ติดตามผล", "months": [6, 9, 12]},
+        ]
+
+    def test_months_without_a_title_are_refused_and_nothing_changes(
+        self, client, plan_a, plan_admin_a
+    ):
+        plan_a.calendar_rows = [{"title": "เดิม", "months": [1]}]
+        plan_a.save()
+        client.force_login(plan_admin_a)
+        response = client.post(self.url(plan_a), self.data([("ใหม่", [2]), ("", [4])]))
+        assert response.status_code == 200
+        assert "กรุณาระบุรายการของเดือนที่เลือก" in response.content.decode()
+        plan_a.refresh_from_db()
+        assert plan_a.calendar_rows == [{"title": "เดิม", "months": [1]}]
+
+    def test_the_service_refuses_another_role(self, plan_a, planner_a1):
+        from actionplan import services
+
+        with pytest.raises(services.DomainError):
+            services.set_plan_calendar(
+                plan=plan_a, rows=[{"title": "x", "months": [1]}], by=planner_a1
+            )
+        plan_a.refresh_from_db()
+        assert plan_a.calendar_rows == []

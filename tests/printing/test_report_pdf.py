@@ -201,3 +201,21 @@ class TestProjectReportPdf:
         services.close_report_round(plan=plan_a, number=2, by=plan_admin_a)
         assert pdf.project_report_context(worked, 2)["is_draft"] is False
         assert pdf.project_report_context(worked, 3)["is_draft"] is True
+
+
+def test_a_closed_round_is_dated_the_day_it_closed(worked, plan_admin_a, plan_a):
+    """ข้อมูล ณ วันที่: the round's close date once closed (its figures stop there), else today."""
+    from datetime import UTC, date, datetime
+
+    from monitoring.models import ReportRound
+    from printing import report as pdf
+
+    today = date(2024, 8, 20)
+    assert pdf.report_context(plan_a, 1, today=today)["as_of"] == "20 สิงหาคม 2567"
+    services.close_report_round(plan=plan_a, number=1, by=plan_admin_a)
+    ReportRound.objects.filter(plan=plan_a, number=1).update(
+        closed_at=datetime(2024, 1, 15, 3, 0, tzinfo=UTC)
+    )
+    assert pdf.report_context(plan_a, 1, today=today)["as_of"] == "15 มกราคม 2567"
+    assert pdf.project_report_context(worked, 1, today=today)["as_of"] == "15 มกราคม 2567"
+    assert pdf.report_context(plan_a, 2, today=today)["as_of"] == "20 สิงหาคม 2567"
