@@ -332,6 +332,7 @@ def strategy_sections(
                     "project": project,
                     "number": number,
                     "name": project.name_th,
+                    "cancelled": False,
                     "unit": project.lead_unit.name_th,
                     "total": amount(entry.total if entry else 0),
                     "funds": [amount(entry.by_fund.get(s.pk, 0) if entry else 0) for s in columns],
