@@ -82,10 +82,10 @@ def line_targets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def line_target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    # another office's chat is 404 before any role check (the app's rule); then the role
+    found = get_object_or_404(LineTarget, pk=pk, office_id=request.user.office_id) if pk else None
     office = _office_admin(request)
-    target = (
-        get_object_or_404(LineTarget, pk=pk, office=office) if pk else LineTarget(office=office)
-    )
+    target = found or LineTarget(office=office)
     form = LineTargetForm(request.POST or None, instance=target, office=office)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -101,8 +101,8 @@ def line_target_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @require_POST
 def line_target_test(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a test message now and say what LINE answered."""
-    office = _office_admin(request)
-    target = get_object_or_404(LineTarget, pk=pk, office=office)
+    target = get_object_or_404(LineTarget, pk=pk, office_id=request.user.office_id)
+    _office_admin(request)
     delivery = services.line_test(target)
     if services.attempt(delivery):
         messages.success(request, _("ส่งข้อความทดสอบไปยัง LINE แล้ว"))

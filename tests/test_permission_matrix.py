@@ -130,6 +130,12 @@ MATRIX: dict[str, Row] = {
     # is not laid out yet here, so they are sent to the plan-book page); an office-wide render
     # is out of a group role's scope (404).
     "print:project_pdf": Row("get", "draft", VIEW),
+    # Word files (issue 19): a project for whoever sees it; the whole book for office-wide roles
+    "print:project_docx": Row("get", "draft", VIEW),
+    "print:plan_book_docx": Row("post", "plan", cells(403, 403, 404, 403, 302, 302, 302)),
+    # e-mail and LINE (issue 20): the office's chats are the plan admin's and the director's
+    "notify:line_target_edit": Row("get", "line_target", cells(403, 403, 404, 403, 403, 200, 200)),
+    "notify:line_target_test": Row("post", "line_target", cells(403, 403, 404, 403, 403)),
     "print:project_version_pdf": Row("get", "approved_version", VIEW),
     "print:approval_pdf": Row(
         "get", "plan_approval_book", cells(403, 403, 404, 403, 302, 302, 302)
@@ -144,6 +150,8 @@ MATRIX: dict[str, Row] = {
     "print:plan_calendar": Row("get", "plan", cells(403, 403, 404, 403, 403, 403, 200)),
     # quarterly monitoring (issue 7): the lead group reports, the plan admin reviews and closes
     "monitoring:report_edit": Row("get", "report_round", VIEW),
+    # the project's report button (issue 16): the round where the work is
+    "monitoring:report_current": Row("get", "approved", cells(302, 404, 404, 302, 302, 302, 302)),
     "print:report_pdf": Row("get", "report_round", VIEW),
     "monitoring:report_submit": Row(
         "post", "report_draft", cells(302, 404, 404, 302, 403, 403, 403)
@@ -200,6 +208,12 @@ MATRIX: dict[str, Row] = {
 
 # URLs with an object id deliberately left out, each with the reason.
 EXEMPT = {
+    # public by design, no login (issue 20): tests/transparency checks what they publish
+    "transparency:office": "public transparency page",
+    "transparency:plan": "public transparency page",
+    "transparency:plan_json": "public open data",
+    "transparency:plan_csv": "public open data",
+    "transparency:plan_book": "public approved book",
     "imports:importbatch_detail": "imports app in progress (issue 6): its owner adds the rows",
     "imports:importbatch_confirm": "imports app in progress (issue 6): its owner adds the rows",
 }
@@ -374,6 +388,14 @@ class World:
 
     def account(self):
         return [self.request.getfixturevalue("planner_a1").pk]
+
+    def line_target(self):
+        from notify.models import LineTarget
+
+        target = LineTarget.objects.create(
+            office=self.plan_a.office, name_th="กลุ่มไลน์", channel_token="t", target_id="C" + "0" * 32
+        )
+        return [target.pk]
 
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")
