@@ -64,7 +64,9 @@ MAX_HEADER_CELL = 90
 @dataclass(frozen=True)
 class Column:
     index: int
-    role: str  # no, project, group, item, amount, total, category, fund, quarter, remark
+    role: (
+        str  # no, project, group, item, amount, total, category, fund, quarter, remark, start, end
+    )
     arg: str = ""
     label: str = ""
 
@@ -80,6 +82,10 @@ def classify(label: str, vocab: Vocabulary) -> tuple[str, str] | None:
         return "no", ""
     if key.startswith("หมายเหตุ"):
         return "remark", ""
+    if key.startswith(("เริ่มต้น", "วันเริ่มต้น", "วันที่เริ่มต้น", "เริ่ม")):
+        return "start", ""
+    if key.startswith(("สิ้นสุด", "วันสิ้นสุด", "วันที่สิ้นสุด")):
+        return "end", ""
     category = vocab.category_code(key)
     if category and "หมวด" not in key:
         return "category", category
@@ -125,6 +131,8 @@ def layout_of(columns: list[Column]) -> str | None:
         return "quarterly"
     if quarters:
         return None
+    if {"start", "end"} <= roles and roles & {"project", "item"}:
+        return "duration"
     if "project" in roles and roles & {"amount", "fund", "total"} and not roles & {"category"}:
         return "summary"
     if "item" in roles and (roles & {"category", "amount", "total"}):
