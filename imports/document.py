@@ -56,7 +56,9 @@ FORM_LABELS = (
     "ระยะเวลา",
     "งบประมาณ",
 )
-_HEADING_RE = re.compile(r"^(?:ส่วนที่\s*\d+|\d+\.\s*\S|(?:กลยุทธ์|ยุทธศาสตร์|ประเด็นกลยุทธ์)\s*ที่\s*\d+)")
+_HEADING_RE = re.compile(
+    r"^(?:ส่วนที่\s*\d+|\d+\.\s*[^\d\s.]|(?:กลยุทธ์|ยุทธศาสตร์|ประเด็นกลยุทธ์)\s*ที่\s*\d+)"
+)
 _MONTHS = tuple(
     sorted(
         {m for m in (*thai.MONTHS_FULL, *thai.MONTHS_ABBR) if m}
@@ -66,7 +68,7 @@ _MONTHS = tuple(
     )
 )
 _DATE_RE = re.compile(
-    r"(?:\d{1,2}\s*)?(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")\s*\.?\s*\d{2,4}"
+    r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")\s*\.?\s*\d{2,4}"
 )
 _SMALL_INT_RE = re.compile(r"^\d{1,3}\.?$")
 
@@ -262,7 +264,7 @@ def _date_columns(values: list) -> list[int]:
     return [
         i
         for i, v in enumerate(values)
-        if v and len(v) < 40 and _DATE_RE.search(thai.to_arabic_digits(v))
+        if v and len(v) < 40 and "ไตรมาส" not in v and _DATE_RE.search(thai.to_arabic_digits(v))
     ]
 
 

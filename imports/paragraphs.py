@@ -169,6 +169,49 @@ class ParagraphBudget:
         self.file.add_activities(self.project, keep, quarterly=False)
 
 
+# --- numbered narrative sections of the form ------------------------------------------------
+
+# section heading word -> what its paragraphs are: "rationale" (one text) or an item kind
+NARRATIVE_SECTIONS = (
+    ("หลักการและเหตุผล", "rationale"),
+    ("วัตถุประสงค์", "objective"),
+    ("เป้าหมาย", "target_quant"),
+    ("ผลที่คาดว่าจะได้รับ", "outcome"),
+    ("ผลที่คาดว่าจะได้", "outcome"),
+)
+
+
+def section_of(value: str) -> tuple[str | None, bool]:
+    """(what a heading starts, whether the paragraph is a form section heading at all):
+    "1. หลักการและเหตุผล" → ("rationale", True); "5. งบประมาณที่ใช้" → (None, True)."""
+    label, rest = split_label(thai.to_arabic_digits(value))
+    if value.startswith("ส่วนที่"):
+        return None, True
+    if not label or "." in label.strip(".") or len(rest) > 60:
+        return None, False
+    for word, kind in NARRATIVE_SECTIONS:
+        if squash(rest).startswith(word):
+            return kind, True
+    return None, True
+
+
+def target_kind(value: str) -> str | None:
+    """A sub-heading of เป้าหมาย: "ก เชิงปริมาณ", "3.1 เจริญปริมาณ" (sic), "3.2 เชิงคุณภาพ"."""
+    if len(value) > 40:
+        return None
+    if "ปริมาณ" in value:
+        return "target_quant"
+    if "คุณภาพ" in value:
+        return "target_qual"
+    return None
+
+
+def item_text(value: str) -> str:
+    """A narrative paragraph without the number typed in front of it ("2.1 เพื่อ…")."""
+    label, rest = split_label(thai.to_arabic_digits(value.strip()))
+    return (rest if label and rest else value).strip()
+
+
 # --- header lines of the form ---------------------------------------------------------------
 
 _GROUP_IN_TEXT_RE = re.compile(r"(กลุ่ม|หน่วย)")

@@ -38,6 +38,9 @@ from imports.cells import (
 )
 from imports.headers import Header, Vocabulary, classify, columns_for, layout_of
 from imports.paragraphs import (
+    item_text,
+    section_of,
+    target_kind,
     BUDGET_START_RE,
     ParagraphBudget,
     form_field,
@@ -45,7 +48,7 @@ from imports.paragraphs import (
     split_form_line,
 )
 from imports.reader import RawSheet
-from imports.records import ActivityIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
+from imports.records import ActivityIn, ItemIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
 from imports.tables import TABLES, DurationRow, SummaryTable, Table
 
 # "มีโครงการรองรับกลยุทธ์ที่ 6 จำนวน 11 โครงการ งบประมาณ 763,800 บาท" (a plan book's part 3)
@@ -106,6 +109,8 @@ class SheetWalker:
         self.word = sheet.locate is not None  # a Word document (imports/document.py)
         self.paragraph_rows = sheet.paragraphs
         self.budget: ParagraphBudget | None = None
+        self.narrative: str | None = None  # the form's section being read (rationale, objective…)
+        self.narrative_paragraphs = 0
         for loc, message in sheet.notes:
             self.parsed.warn(loc, message)
 
@@ -189,9 +194,12 @@ class SheetWalker:
         paragraph = excel_row in self.paragraph_rows
         if not paragraph:
             self._end_budget()
+            self.narrative = None
             return False
         self._end_table()
         value = " ".join(text(v) for v in values if v is not None).strip()
+        if self.project is not None and self.budget is None and self._narrative(excel_row, value):
+            return True
         if self.budget is not None:
             if self.budget.row(excel_row, value):
                 return True
@@ -201,6 +209,34 @@ class SheetWalker:
             self.budget.row(excel_row, value)
             return True
         self._preamble(excel_row, values)
+        return True
+
+    def _narrative(self, excel_row: int, value: str) -> bool:
+        """หลักการและเหตุผล, วัตถุประสงค์, เป้าหมาย, ผลที่คาดว่าจะได้รับ: the paragraphs under
+        each numbered heading, until the next heading of the form."""
+        kind, heading = section_of(value)
+        if heading:
+            self.narrative = kind
+            return kind is not None
+        if self.narrative is None:
+            return False
+        project, loc = self.project, self.loc(excel_row, 0)
+        if self.narrative == "rationale":
+            previous = project.fields.get("rationale_th", "")
+            project.fields["rationale_th"] = f"{previous}\n{value}".strip()
+            project.locs.setdefault("rationale_th", loc)
+            return True
+        if self.narrative in {"target_quant", "target_qual"}:
+            sub = target_kind(value)
+            if sub is not None:
+                self.narrative = sub
+                return True
+        if project.items is None:
+            project.items = []
+        # kind_raw is the item kind's code, which imports.narrative's choices accept as written
+        project.items.append(
+            ItemIn(loc, self.narrative, item_text(value), len(project.items) + 1, loc)
+        )
         return True
 
     def _end_budget(self) -> None:

@@ -68,6 +68,11 @@ class TestSeedProjectForms:
             "services": D("5320.00"),
             "materials": D("1500.00"),
         }
+        assert p.quarter_totals() == [D("0.00"), D("0.00"), D("6820.00"), D("0.00")]
+        assert p.rationale_th.startswith("รัฐธรรมนูญแห่งราชอาณาจักรไทย")
+        items = [(i.kind, i.text_th) for i in p.items.order_by("kind", "order")]
+        assert ("objective", "เพื่อสร้างความร่วมมือจากทุกภาคส่วนในการพัฒนาคุณภาพการศึกษา") in items
+        assert ("target_quant", "จัดกิจกรรมส่งเสริมความร่วมมือ จำนวน 120 คน จำนวน 1 ครั้ง") in items
 
     def test_seed_002_imports_at_53600_from_its_budget_table(self):
         office = f.make_office("PTL2")
