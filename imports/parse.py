@@ -38,14 +38,14 @@ from imports.cells import (
 )
 from imports.headers import Header, Vocabulary, classify, columns_for, layout_of
 from imports.paragraphs import (
-    item_text,
-    section_of,
-    target_kind,
     BUDGET_START_RE,
     ParagraphBudget,
     form_field,
     group_in,
+    item_text,
+    section_of,
     split_form_line,
+    target_kind,
 )
 from imports.reader import RawSheet
 from imports.records import ActivityIn, ItemIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
