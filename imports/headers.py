@@ -65,7 +65,8 @@ MAX_HEADER_CELL = 90
 class Column:
     index: int
     role: (
-        str  # no, project, group, item, amount, total, category, fund, quarter, remark, start, end
+        str  # no, project, group, item, amount, total, category, fund, quarter, remark, start, end,
+        # indicator, method, tool
     )
     arg: str = ""
     label: str = ""
@@ -82,6 +83,12 @@ def classify(label: str, vocab: Vocabulary) -> tuple[str, str] | None:
         return "no", ""
     if key.startswith("หมายเหตุ"):
         return "remark", ""
+    if key.startswith("ตัวชี้วัด"):
+        return "indicator", ""
+    if key.startswith("วิธีการประเมิน") or key.startswith("วิธีการวัด"):
+        return "method", ""
+    if key.startswith("เครื่องมือ"):
+        return "tool", ""
     if key.startswith(("เริ่มต้น", "วันเริ่มต้น", "วันที่เริ่มต้น", "เริ่ม")):
         return "start", ""
     if key.startswith(("สิ้นสุด", "วันสิ้นสุด", "วันที่สิ้นสุด")):
@@ -133,6 +140,8 @@ def layout_of(columns: list[Column]) -> str | None:
         return None
     if {"start", "end"} <= roles and roles & {"project", "item"}:
         return "duration"
+    if "indicator" in roles and roles & {"method", "tool"}:
+        return "kpi"  # read from Word forms only (SheetWalker._header)
     if "project" in roles and roles & {"amount", "fund", "total"} and not roles & {"category"}:
         return "summary"
     if "item" in roles and (roles & {"category", "amount", "total"}):

@@ -174,7 +174,7 @@ class SheetWalker:
             block.append(next_values)
         columns = columns_for(block, self.file.vocab)
         layout = layout_of(columns)
-        if layout is None or len(columns) < 2:
+        if layout is None or len(columns) < 2 or (layout == "kpi" and not self.word):
             return False
         self.rows.skip(len(block) - 1)
         header = Header(layout, columns, self.loc(excel_row))

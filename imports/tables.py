@@ -25,7 +25,7 @@ from imports.cells import (
     text,
 )
 from imports.headers import Column, Header
-from imports.records import ActivityIn, LineIn, Loc, Mismatch, ProjectIn, StrategyIn
+from imports.records import ActivityIn, IndicatorIn, LineIn, Loc, Mismatch, ProjectIn, StrategyIn
 
 if TYPE_CHECKING:
     from imports.parse import SheetWalker
@@ -623,7 +623,69 @@ class DurationTable(Table):
         return True
 
 
+_LEVELS = (("ผลผลิต", "output"), ("output", "output"), ("ผลลัพธ์", "outcome"), ("outcome", "outcome"))
+
+
+def _level(value: str) -> str:
+    lower = value.lower()
+    return next((level for word, level in _LEVELS if word in lower), "")
+
+
+class KpiTable(Table):
+    """A Word form's KPI table: ตัวชี้วัดความสำเร็จ | วิธีการประเมิน | เครื่องมือที่ใช้. A cell of
+    numbered lines is one indicator a line; a level heading ("ผลผลิต (Outputs)") alone in its
+    cell gives the level (and its method and tool) to the indicators under it."""
+
+    def __init__(self, walker: SheetWalker, header: Header):
+        super().__init__(walker, header)
+        self.project = walker.project
+        self.text_col = header.first("indicator")
+        self.method_col = header.first("method")
+        self.tool_col = header.first("tool")
+        self.level = ""
+        self.inherited = ("", "")
+        if self.project is not None and self.project.indicators is None:
+            self.project.indicators = []
+
+    def row(self, excel_row: int, values: list) -> bool:
+        if self.project is None:
+            return True
+        raw = self.cell(values, self.text_col)
+        method = " ".join(lines_of(self.cell(values, self.method_col)))
+        tool = " ".join(lines_of(self.cell(values, self.tool_col)))
+        lines = lines_of(raw)
+        if not lines:
+            return not (method or tool)
+        level = _level(lines[0])
+        if level and len(lines) == 1 and len(lines[0]) < 30:
+            self.level, self.inherited = level, (method, tool)
+            return True
+        if level and len(lines[0]) < 30:
+            self.level, lines = level, lines[1:]
+        method, tool = method or self.inherited[0], tool or self.inherited[1]
+        loc = self.walker.loc(excel_row, self.text_col.index)
+        for line in lines:
+            label, rest = split_label(thai.to_arabic_digits(line))
+            body = (rest if label and rest else line).strip()
+            for word in ("ด้านผลผลิต (Output)", "ด้านผลลัพธ์ (Outcome)"):
+                body = body.removeprefix(word).strip()
+            if not body:
+                continue
+            self.project.indicators.append(
+                IndicatorIn(
+                    loc,
+                    body,
+                    order=len(self.project.indicators) + 1,
+                    result_level=_level(line) or self.level,
+                    method=method,
+                    tool=tool,
+                )
+            )
+        return True
+
+
 TABLES = {
+    "kpi": KpiTable,
     "summary": SummaryTable,
     "budget": BudgetTable,
     "quarterly": QuarterlyTable,

@@ -73,6 +73,11 @@ class TestSeedProjectForms:
         items = [(i.kind, i.text_th) for i in p.items.order_by("kind", "order")]
         assert ("objective", "เพื่อสร้างความร่วมมือจากทุกภาคส่วนในการพัฒนาคุณภาพการศึกษา") in items
         assert ("target_quant", "จัดกิจกรรมส่งเสริมความร่วมมือ จำนวน 120 คน จำนวน 1 ครั้ง") in items
+        kpis = [(k.result_level, k.text_th, k.method_th, k.tool_th) for k in p.indicators.all()]
+        assert kpis == [
+            ("output", "จำนวนผู้เข้าร่วมกิจกรรม", "นับจำนวน", "บัญชีลงเวลา"),
+            ("outcome", "ร้อยละของผู้เข้าร่วมกิจกรรม", "แบบประเมินความพึงพอใจ", "แบบสอบถาม"),
+        ]
 
     def test_seed_002_imports_at_53600_from_its_budget_table(self):
         office = f.make_office("PTL2")
