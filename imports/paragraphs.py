@@ -183,12 +183,13 @@ NARRATIVE_SECTIONS = (
 
 def section_of(value: str) -> tuple[str | None, bool]:
     """(what a heading starts, whether the paragraph is a form section heading at all):
-    "1. หลักการและเหตุผล" → ("rationale", True); "5. งบประมาณที่ใช้" → (None, True)."""
+    "1. หลักการและเหตุผล" → ("rationale", True); "5. งบประมาณที่ใช้" → (None, True). Every
+    top-level number typed in front of a paragraph starts a section of the form."""
     label, rest = split_label(thai.to_arabic_digits(value))
     if value.startswith("ส่วนที่"):
         return None, True
-    if not label or "." in label.strip(".") or len(rest) > 60:
-        return None, False
+    if not label or "." in label.strip("."):
+        return None, False  # "2.1 เพื่อ…" is an item of a section, not a heading
     for word, kind in NARRATIVE_SECTIONS:
         if squash(rest).startswith(word):
             return kind, True
@@ -199,9 +200,9 @@ def target_kind(value: str) -> str | None:
     """A sub-heading of เป้าหมาย: "ก เชิงปริมาณ", "3.1 เจริญปริมาณ" (sic), "3.2 เชิงคุณภาพ"."""
     if len(value) > 40:
         return None
-    if "ปริมาณ" in value:
+    if "ปริมาณ" in value or "ผลผลิต" in value:
         return "target_quant"
-    if "คุณภาพ" in value:
+    if "คุณภาพ" in value or "ผลลัพธ์" in value:
         return "target_qual"
     return None
 
@@ -220,10 +221,10 @@ _LEAD_END_RE = re.compile(r"\s+(?=กลุ่ม|หน่วย)|,|\n")
 
 def group_in(value: str) -> str:
     """The lead group named in a responsible-person line ("นาง… และบุคลากรในกลุ่มอำนวยการ"):
-    from the first กลุ่ม/หน่วย to the next group named after it."""
+    from the first กลุ่ม/หน่วย to the next group named after it; "" when it names only people."""
     found = _GROUP_IN_TEXT_RE.search(value)
     if found is None:
-        return value.strip()
+        return ""
     rest = value[found.start() :]
     end = _LEAD_END_RE.search(rest, 5)
     return (rest[: end.start()] if end else rest).strip()

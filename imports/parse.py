@@ -260,9 +260,16 @@ class SheetWalker:
             return False
         project, loc = self.project, self.loc(excel_row, index)
         if name == "project_type":
-            project.fields["project_type"], project.locs["project_type"] = value, loc
+            strategy = STRATEGY_RE.search(value)  # "โครงการต่อเนื่อง กลยุทธ์ที่ ๓ …" (Q18)
+            if strategy:
+                self._strategy_heading(excel_row, strategy)
+                value = value[: strategy.start()].strip()
+            if value:
+                project.fields["project_type"], project.locs["project_type"] = value, loc
         elif name == "group":
-            self.file.set_group(project, group_in(value), loc)
+            group = group_in(value)
+            if group:
+                self.file.set_group(project, group, loc)
         elif name == "period":
             self._period(project, value, loc)
         return True
@@ -311,13 +318,13 @@ class SheetWalker:
                 self.project = self.file.project(name, self.loc(excel_row, cells[0][0]))
                 self.project_has_table = self.declared_seen = False
                 return
+        if self.word and self.project is not None and self._form_line(excel_row, cells):
+            return
         strategy = STRATEGY_RE.search(joined)
         if strategy and not numeric and len(cells) <= 3 and len(joined) < 400:
             self._strategy_heading(excel_row, strategy)
             return
         if self.project is None:
-            return
-        if self.word and self._form_line(excel_row, cells):
             return
         if squash(first_text).startswith(GROUP_KEYS):
             raw = text(cells[1][1]) if len(cells) > 1 else first_text

@@ -91,6 +91,26 @@ class TestSeedProjectForms:
         assert p.strategy.number == 5
         assert [x.amount for x in p.all_lines()] == [D("40000.00"), D("10000.00"), D("3600.00")]
 
+    def test_seed_003_project_page_reports_its_wrong_row_and_total(self):
+        """EX-14 / INC-10 as in test_seed_imports: row ๕ printed ๕,๐๐๐ for ๒,๐๐๐."""
+        office = f.make_office("NKI2")
+        report = run(office, docs.build(docs.seed003_p2), 2566, commit=True)
+        assert report.ok and report.committed, explain(report)
+        assert mismatches(report) == [
+            ("grand", D("30000.00"), D("33000.00")),
+            ("row", D("5000.00"), D("2000.00")),
+        ]
+        [row] = [m for m in report.mismatches if m.kind == "row"]
+        assert row.loc.describe().endswith("แถว 7 คอลัมน์ 6")
+        p = Project.objects.get()
+        assert p.budget_total() == D("30000.00")
+        assert p.lead_unit.standard_code == StandardGroup.SUPERV
+        assert (p.strategy.number, p.project_type) == (3, "continuing")
+        assert (p.start_date, p.end_date) == (date(2022, 10, 1), date(2023, 9, 30))
+        kinds = [i.kind for i in p.items.all()]
+        assert kinds.count("target_quant") == 1 and kinds.count("target_qual") == 1
+        assert not [w for w in report.warnings if "กลุ่มที่รับผิดชอบ" in w.message]
+
     def test_a_wrong_activity_total_is_reported_at_its_paragraph(self):
         office = f.make_office("PTL2")
         data = docs.build(docs.seed000)
