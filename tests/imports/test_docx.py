@@ -2,22 +2,29 @@
 forms to their seed totals, a plan book's part 3 with its duration table, every wrong printed
 total reported, re-import changes nothing; macro-enabled and entity-declaring files refused."""
 
+import base64
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from actionplan.models import StandardGroup
 from actionplan.workbooks import RejectedFile, check_file
 from budgets.figures import summarize
 from imports import services
 from imports.document import read_document
+from imports.models import ImportBatch, ImportStatus
 from imports.records import Loc
 from projects.models import Project
 from projects.rollup import plan_projects
 from tests import factories as f
 from tests.imports import documents as docs
+from tests.imports.test_services import snapshot
+from tests.imports.test_views import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +238,23 @@ class TestReader:
         sentence = next(n for n, v in rows if v[0].startswith("มีโครงการรองรับ"))
         assert sheet.locate(sentence, 0).describe() == f"ย่อหน้าที่ 3 (ใต้หัวข้อ “{docs.S6_HEADING}”)"
 
+    def test_pictures_and_embedded_objects_are_ignored(self, tmp_path):
+        png = tmp_path / "logo.png"
+        png.write_bytes(
+            base64.b64decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+            )
+        )
+        document = docs.Document()
+        document.add_picture(str(png))
+        docs.seed000(document)
+        t = document.tables[0]
+        t.cell(0, 0).paragraphs[0].add_run().add_picture(str(png))
+        rows = [v for _, v in read_document(docs.to_bytes(document)).rows]
+        assert rows[0] == ["ชื่อโครงการ", docs.P000]
+        assert ["ตัวชี้วัดความสำเร็จ", "วิธีการประเมิน", "เครื่องมือที่ใช้"] in rows  # the cell with a picture
+        assert all("png" not in repr(v) and "rId" not in repr(v) for v in rows)
+
     def test_spreadsheet_locations_are_unchanged(self):
         assert Loc.at("p8_budget", 2, 3).describe() == "ชีต “p8_budget” แถว 2 คอลัมน์ D"
         assert Loc.at("p8_budget", 2, 3).as_json() == {
@@ -290,3 +314,34 @@ def test_a_150_project_book_imports_and_its_time_is_printed():
     assert report.count("created") == 150
     assert mismatches(report) == []
     assert Project.objects.filter(start_date=date(2023, 11, 1)).count() == 150
+
+
+class TestThroughTheImportPages:
+    """The same upload → preview → confirm pages as a workbook (permissions: test_views.py)."""
+
+    def test_a_plan_book_is_previewed_with_its_places_and_confirmed(self, plan_admin_a, media_root):
+        client = Client()
+        client.force_login(plan_admin_a)
+        data = docs.build(docs.strategy6_part3, docs.strategy6_durations)
+        response = upload(client, data, name="แผนปฏิบัติการ 2563.docx", year=2563)
+        batch = ImportBatch.objects.get()
+        assert response.status_code == 302
+        assert batch.status == ImportStatus.PREVIEWED, batch.report["errors"]
+        assert (Path(media_root) / "imports" / "pending" / f"{batch.sha256}.docx").exists()
+        before = snapshot()
+        page = client.get(response["Location"]).content.decode()
+        assert snapshot() == before
+        assert "ตารางที่ 2 (ยุทธศาสตร์ที่ 6" in page and "แถว 4 คอลัมน์ 4" in page
+        assert "773,800.00" in page and "736,800.00" in page
+        client.post(reverse("imports:importbatch_confirm", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.COMMITTED
+        assert Project.objects.filter(start_date__isnull=False).count() == 11
+
+    def test_a_docm_is_refused_in_the_form(self, plan_admin_a):
+        client = Client()
+        client.force_login(plan_admin_a)
+        response = upload(client, docs.build(docs.seed000), name="โครงการ.docm", year=2566)
+        assert response.status_code == 200
+        assert "แมโคร" in response.content.decode()
+        assert not ImportBatch.objects.exists()
