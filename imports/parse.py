@@ -51,6 +51,8 @@ from imports.reader import RawSheet
 from imports.records import ActivityIn, ItemIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
 from imports.tables import TABLES, DurationRow, SummaryTable, Table
 
+_SECTION_ENDS = ("โครงการ", "ชื่อโครงการ", "ผู้เสนอ", "ผู้เห็นชอบ", "ผู้อนุมัติ", "ลงชื่อ", "(")
+
 # "มีโครงการรองรับกลยุทธ์ที่ 6 จำนวน 11 โครงการ งบประมาณ 763,800 บาท" (a plan book's part 3)
 SENTENCE_RE = re.compile(
     r"มีโครงการรองรับ\s*(กลยุทธ์|ยุทธศาสตร์|ประเด็นกลยุทธ์)\s*ที่\s*(\d+)\s*"
@@ -198,12 +200,12 @@ class SheetWalker:
             return False
         self._end_table()
         value = " ".join(text(v) for v in values if v is not None).strip()
-        if self.project is not None and self.budget is None and self._narrative(excel_row, value):
-            return True
         if self.budget is not None:
             if self.budget.row(excel_row, value):
                 return True
-            self._end_budget()
+            self._end_budget()  # and the paragraph is read afresh: it may start a section
+        if self.project is not None and self._narrative(excel_row, value):
+            return True
         if self.project is not None and BUDGET_START_RE.search(value) and len(value) < 200:
             self.budget = ParagraphBudget(self)
             self.budget.row(excel_row, value)
@@ -214,6 +216,9 @@ class SheetWalker:
     def _narrative(self, excel_row: int, value: str) -> bool:
         """หลักการและเหตุผล, วัตถุประสงค์, เป้าหมาย, ผลที่คาดว่าจะได้รับ: the paragraphs under
         each numbered heading, until the next heading of the form."""
+        if value.startswith(_SECTION_ENDS) or STRATEGY_RE.match(value):
+            self.narrative = None  # the next project's page, the signatures
+            return False
         kind, heading = section_of(value)
         if heading:
             self.narrative = kind

@@ -118,6 +118,20 @@ class TestSeedProjectForms:
         assert kinds.count("target_quant") == 1 and kinds.count("target_qual") == 1
         assert not [w for w in report.warnings if "กลุ่มที่รับผิดชอบ" in w.message]
 
+    def test_two_forms_in_one_document_stay_two_projects(self):
+        """002 ends with its ผลที่คาดว่าจะได้รับ; 003's page then starts with "โครงการ …"."""
+        office = f.make_office("NKI2")
+        report = run(office, docs.build(docs.seed002, docs.seed003_p2), 2566, commit=True)
+        assert report.ok, explain(report)
+        assert sorted(p.budget_total() for p in Project.objects.all()) == [
+            D("30000.00"),
+            D("53600.00"),
+        ]
+        outcomes = [
+            i.text_th for p in Project.objects.all() for i in p.items.filter(kind="outcome")
+        ]
+        assert not any(t.startswith(("โครงการ", "พัฒนาครู")) for t in outcomes)
+
     def test_a_wrong_activity_total_is_reported_at_its_paragraph(self):
         office = f.make_office("PTL2")
         data = docs.build(docs.seed000)
