@@ -38,7 +38,7 @@ class RejectedFile(Exception):
 class CheckedFile:
     name: str
     data: bytes
-    kind: str  # "xlsx" or "csv"
+    kind: str  # "xlsx", "csv" or "docx"
     sha256: str
 
     @property
@@ -51,7 +51,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def check_file(name: str, data: bytes) -> CheckedFile:
-    """Accept an .xlsx or .csv within the limits, or raise RejectedFile with a Thai reason."""
+    """Accept an .xlsx, .csv or .docx within the limits, or raise RejectedFile with a Thai reason."""
     kind = check_file_name(name)
     if len(data) > MAX_BYTES:
         raise RejectedFile(f"ไฟล์ใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB")
@@ -59,6 +59,8 @@ def check_file(name: str, data: bytes) -> CheckedFile:
         raise RejectedFile("ไฟล์ว่างเปล่า")
     if kind == "xlsx":
         check_xlsx_container(data)
+    elif kind == "docx":
+        check_docx_container(data)
     elif data[:4] == b"PK\x03\x04" or (
         b"\x00" in data[:4096] and not data.startswith((BOM_UTF16_LE, BOM_UTF16_BE))
     ):  # UTF-16 text (Excel's "Unicode Text") has NULs; anything else with them is not text
@@ -81,24 +83,28 @@ def check_file_name(name: str) -> str:
     lower = (name or "").lower().strip()
     if lower.endswith(".xlsx"):
         return "xlsx"
+    if lower.endswith(".docx"):
+        return "docx"
+    if lower.endswith((".docm", ".dotm")):
+        raise RejectedFile(DOCM_REFUSED)
+    if lower.endswith((".doc", ".dot", ".dotx", ".odt", ".rtf")):
+        raise RejectedFile(f"ไม่รองรับไฟล์ชนิดนี้ {SAVE_AS_DOCX}")
     if lower.endswith((".csv", ".txt")):
         return "csv"
     if lower.endswith((".ods", ".fods", ".ots")):
         raise RejectedFile(ODS_REFUSED)
     if lower.endswith((".xls", ".xlsm", ".xlsb", ".xltx", ".xltm")):
         raise RejectedFile(f"ไม่รองรับไฟล์ชนิดนี้ {SAVE_AS_XLSX}")
-    raise RejectedFile("รองรับเฉพาะไฟล์ .xlsx และ .csv")
+    raise RejectedFile("รองรับเฉพาะไฟล์ .xlsx, .csv และ .docx")
 
 
-def check_xlsx_container(data: bytes) -> None:
-    """Magic bytes, central-directory sizes and ratios, and the spreadsheet content type (FI-2, FI-4)."""
-    if data[:4] != b"PK\x03\x04":
-        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง กรุณาบันทึกใหม่จาก Excel เป็น .xlsx")
+def _open_zip(data: bytes, label: str) -> zipfile.ZipFile:
+    """The archive of an Office file, refused on its central directory alone (FI-2)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise RejectedFile("ไฟล์ .xlsx เสียหาย เปิดอ่านไม่ได้") from exc
+        raise RejectedFile(f"ไฟล์ {label} เสียหาย เปิดอ่านไม่ได้") from exc
     if len(entries) > MAX_ENTRIES:
         raise RejectedFile(f"ไฟล์มีส่วนประกอบมากผิดปกติ ({len(entries)} ส่วน)")
     total = 0
@@ -115,6 +121,14 @@ def check_xlsx_container(data: bytes) -> None:
         raise RejectedFile(
             f"ข้อมูลในไฟล์เมื่อคลายออกใหญ่เกิน {MAX_UNCOMPRESSED // (1024 * 1024)} MB จึงไม่เปิดอ่าน"
         )
+    return archive
+
+
+def check_xlsx_container(data: bytes) -> None:
+    """Magic bytes, central-directory sizes and ratios, and the spreadsheet content type (FI-2, FI-4)."""
+    if data[:4] != b"PK\x03\x04":
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง กรุณาบันทึกใหม่จาก Excel เป็น .xlsx")
+    archive = _open_zip(data, ".xlsx")
     try:
         content_types = archive.getinfo("[Content_Types].xml")
     except KeyError as exc:
@@ -128,6 +142,53 @@ def check_xlsx_container(data: bytes) -> None:
         raise RejectedFile("ไฟล์นี้มีแมโคร กรุณาบันทึกเป็น .xlsx (ไม่มีแมโคร) แล้วนำเข้าอีกครั้ง")
     if _SPREADSHEET_MAIN not in declared:
         raise RejectedFile("ไฟล์นี้ไม่ใช่เวิร์กบุ๊ก Excel (.xlsx)")
+
+
+SAVE_AS_DOCX = (
+    "กรุณาบันทึกเป็น .docx ก่อน: ใน Word เลือก แฟ้ม > บันทึกเป็น > เอกสาร Word (*.docx) "
+    "ใน LibreOffice Writer เลือก ไฟล์ > บันทึกเป็น… > ชนิดไฟล์ Word 2007-365 (.docx)"
+)
+DOCM_REFUSED = f"ไม่รับไฟล์ Word ที่มีแมโคร (.docm) {SAVE_AS_DOCX}"
+DTD_REFUSED = "ไฟล์นี้มีการประกาศ DTD หรือเอนทิตีใน XML (ไม่มีในไฟล์ Word ปกติ อาจเป็นไฟล์อันตราย) จึงไม่เปิดอ่าน"
+_WORD_MAIN = b"wordprocessingml.document.main+xml"
+_WORD_MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX", b"ms-word.vbaData")
+
+
+def check_docx_container(data: bytes) -> None:
+    """A .docx: the zip checks of an .xlsx, a Word document's content type and no macros, and no
+    XML part that declares a DTD (a DOCTYPE is how external and expanding entities get in; Word
+    never writes one, so refusing it costs nothing and does not depend on the parser's setup)."""
+    if data[:4] != b"PK\x03\x04":
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .docx ที่ถูกต้อง กรุณาบันทึกใหม่จาก Word เป็น .docx")
+    archive = _open_zip(data, ".docx")
+    try:
+        content_types = archive.getinfo("[Content_Types].xml")
+    except KeyError as exc:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .docx ที่ถูกต้อง") from exc
+    if content_types.file_size > 1024 * 1024:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่ไฟล์ .docx ที่ถูกต้อง")
+    declared = archive.read(content_types)
+    if any(word in declared for word in _WORD_MACRO_TYPES) or any(
+        info.filename.lower().endswith("vbaproject.bin") for info in archive.infolist()
+    ):
+        raise RejectedFile(DOCM_REFUSED)
+    if _WORD_MAIN not in declared:
+        raise RejectedFile("ไฟล์นี้ไม่ใช่เอกสาร Word (.docx)")
+    for info in archive.infolist():
+        if info.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(archive, info):
+            raise RejectedFile(DTD_REFUSED)
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does the part declare a DTD before its root element? (Sizes are already bounded.)"""
+    with archive.open(info) as part:
+        head = part.read(64 * 1024)
+    # Text content cannot hold a raw "<!": it is escaped as &lt;!, so any hit is markup.
+    # UTF-16 parts are searched with their NULs dropped.
+    for text in (head.lower(), head.replace(b"\x00", b"").lower()):
+        if b"<!doctype" in text or b"<!entity" in text:
+            return True
+    return False
 
 
 def _is_ods(archive: zipfile.ZipFile) -> bool:

@@ -30,9 +30,9 @@ class UploadForm(forms.Form):
         ),
     )
     file = forms.FileField(
-        label=_("ไฟล์ (.xlsx หรือ .csv)"),
+        label=_("ไฟล์ (.xlsx, .csv หรือ .docx)"),
         help_text=_("ไม่เกิน 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.docx"}),
     )
 
     def clean_file(self):

@@ -64,7 +64,10 @@ MAX_HEADER_CELL = 90
 @dataclass(frozen=True)
 class Column:
     index: int
-    role: str  # no, project, group, item, amount, total, category, fund, quarter, remark
+    role: (
+        str  # no, project, group, item, amount, total, category, fund, quarter, remark, start, end,
+        # indicator, method, tool
+    )
     arg: str = ""
     label: str = ""
 
@@ -80,6 +83,16 @@ def classify(label: str, vocab: Vocabulary) -> tuple[str, str] | None:
         return "no", ""
     if key.startswith("หมายเหตุ"):
         return "remark", ""
+    if key.startswith("ตัวชี้วัด"):
+        return "indicator", ""
+    if key.startswith("วิธีการประเมิน") or key.startswith("วิธีการวัด"):
+        return "method", ""
+    if key.startswith("เครื่องมือ"):
+        return "tool", ""
+    if key.startswith(("เริ่มต้น", "วันเริ่มต้น", "วันที่เริ่มต้น", "เริ่ม")):
+        return "start", ""
+    if key.startswith(("สิ้นสุด", "วันสิ้นสุด", "วันที่สิ้นสุด")):
+        return "end", ""
     category = vocab.category_code(key)
     if category and "หมวด" not in key:
         return "category", category
@@ -125,6 +138,10 @@ def layout_of(columns: list[Column]) -> str | None:
         return "quarterly"
     if quarters:
         return None
+    if {"start", "end"} <= roles and roles & {"project", "item"}:
+        return "duration"
+    if "indicator" in roles and roles & {"method", "tool"}:
+        return "kpi"  # read from Word forms only (SheetWalker._header)
     if "project" in roles and roles & {"amount", "fund", "total"} and not roles & {"category"}:
         return "summary"
     if "item" in roles and (roles & {"category", "amount", "total"}):

@@ -26,6 +26,8 @@ from imports.cells import (
     DECLARED_RE,
     GROUP_KEYS,
     STRATEGY_RE,
+    CellProblem,
+    date_value,
     is_amount,
     non_empty,
     project_key,
@@ -35,9 +37,28 @@ from imports.cells import (
     text,
 )
 from imports.headers import Header, Vocabulary, classify, columns_for, layout_of
+from imports.paragraphs import (
+    BUDGET_START_RE,
+    ParagraphBudget,
+    form_field,
+    group_in,
+    item_text,
+    section_of,
+    split_form_line,
+    target_kind,
+)
 from imports.reader import RawSheet
-from imports.records import ActivityIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
-from imports.tables import TABLES, SummaryTable, Table
+from imports.records import ActivityIn, ItemIn, Loc, Mismatch, Parsed, ProjectIn, StrategyIn
+from imports.tables import TABLES, DurationRow, SummaryTable, Table
+
+_SECTION_ENDS = ("โครงการ", "ชื่อโครงการ", "ผู้เสนอ", "ผู้เห็นชอบ", "ผู้อนุมัติ", "ลงชื่อ", "(")
+
+# "มีโครงการรองรับกลยุทธ์ที่ 6 จำนวน 11 โครงการ งบประมาณ 763,800 บาท" (a plan book's part 3)
+SENTENCE_RE = re.compile(
+    r"มีโครงการรองรับ\s*(กลยุทธ์|ยุทธศาสตร์|ประเด็นกลยุทธ์)\s*ที่\s*(\d+)\s*"
+    r"(?:จำนวน\s*(\d+)\s*โครงการ)?\s*(?:รวม)?\s*(?:งบประมาณ)?\s*(?:จำนวน|รวม)?\s*"
+    r"(\d[\d,]*(?:\.\d+)?)?\s*(?:บาท)?"
+)
 
 # --- the sheet walker --------------------------------------------------------------------------
 
@@ -86,8 +107,18 @@ class SheetWalker:
         self.declared_seen = False
         self.strategy: StrategyIn | None = None
         self.layouts: list[str] = []
+        self.locate = sheet.locate
+        self.word = sheet.locate is not None  # a Word document (imports/document.py)
+        self.paragraph_rows = sheet.paragraphs
+        self.budget: ParagraphBudget | None = None
+        self.narrative: str | None = None  # the form's section being read (rationale, objective…)
+        self.narrative_paragraphs = 0
+        for loc, message in sheet.notes:
+            self.parsed.warn(loc, message)
 
     def loc(self, row: int, index: int | None = None) -> Loc:
+        if self.locate is not None:
+            return self.locate(row, index)
         return Loc.at(self.name, row, index)
 
     def run(self) -> None:
@@ -96,12 +127,15 @@ class SheetWalker:
             return
         for excel_row, values in self.rows:
             self.parsed.row_count += 1
+            if self.word and self._document_row(excel_row, values):
+                continue
             if self._header(excel_row, values):
                 continue
             if self.table is not None and self.table.row(excel_row, values):
                 continue
             self._preamble(excel_row, values)
         self._end_table()
+        self._end_budget()
         layout = ", ".join(dict.fromkeys(self.layouts)) or "unknown"
         self.parsed.sheets.append((self.name, layout))
 
@@ -142,7 +176,7 @@ class SheetWalker:
             block.append(next_values)
         columns = columns_for(block, self.file.vocab)
         layout = layout_of(columns)
-        if layout is None or len(columns) < 2:
+        if layout is None or len(columns) < 2 or (layout == "kpi" and not self.word):
             return False
         self.rows.skip(len(block) - 1)
         header = Header(layout, columns, self.loc(excel_row))
@@ -152,6 +186,109 @@ class SheetWalker:
         self.layouts.append(layout)
         self.table = TABLES[layout](self, header)
         return True
+
+    # Word documents
+
+    def _document_row(self, excel_row: int, values: list) -> bool:
+        """A paragraph ends the table above it (two tables with only blank lines or a page break
+        between them are one table split over pages); paragraphs are never a table's header
+        and may be budget lines. True when the row was used here."""
+        paragraph = excel_row in self.paragraph_rows
+        if not paragraph:
+            self._end_budget()
+            self.narrative = None
+            return False
+        self._end_table()
+        value = " ".join(text(v) for v in values if v is not None).strip()
+        if self.budget is not None:
+            if self.budget.row(excel_row, value):
+                return True
+            self._end_budget()  # and the paragraph is read afresh: it may start a section
+        if self.project is not None and self._narrative(excel_row, value):
+            return True
+        if self.project is not None and BUDGET_START_RE.search(value) and len(value) < 200:
+            self.budget = ParagraphBudget(self)
+            self.budget.row(excel_row, value)
+            return True
+        self._preamble(excel_row, values)
+        return True
+
+    def _narrative(self, excel_row: int, value: str) -> bool:
+        """หลักการและเหตุผล, วัตถุประสงค์, เป้าหมาย, ผลที่คาดว่าจะได้รับ: the paragraphs under
+        each numbered heading, until the next heading of the form."""
+        if value.startswith(_SECTION_ENDS) or STRATEGY_RE.match(value):
+            self.narrative = None  # the next project's page, the signatures
+            return False
+        kind, heading = section_of(value)
+        if heading:
+            self.narrative = kind
+            return kind is not None
+        if self.narrative is None:
+            return False
+        project, loc = self.project, self.loc(excel_row, 0)
+        if self.narrative == "rationale":
+            previous = project.fields.get("rationale_th", "")
+            project.fields["rationale_th"] = f"{previous}\n{value}".strip()
+            project.locs.setdefault("rationale_th", loc)
+            return True
+        if self.narrative in {"target_quant", "target_qual"}:
+            sub = target_kind(value)
+            if sub is not None:
+                self.narrative = sub
+                return True
+        if project.items is None:
+            project.items = []
+        # kind_raw is the item kind's code, which imports.narrative's choices accept as written
+        project.items.append(
+            ItemIn(loc, self.narrative, item_text(value), len(project.items) + 1, loc)
+        )
+        return True
+
+    def _end_budget(self) -> None:
+        if self.budget is not None:
+            self.budget.finish()
+            self.budget = None
+
+    def _form_line(self, excel_row: int, cells: list) -> bool:
+        """A header line of a project form (label and value in two cells, or "label: value")."""
+        if len(cells) == 2:
+            label, value, index = text(cells[0][1]), text(cells[1][1]), cells[1][0]
+        elif len(cells) == 1:
+            found = split_form_line(text(cells[0][1]))
+            if found is None:
+                return False
+            (label, value), index = found, cells[0][0]
+        else:
+            return False
+        name = form_field(label)
+        if name is None or not value:
+            return False
+        project, loc = self.project, self.loc(excel_row, index)
+        if name == "project_type":
+            strategy = STRATEGY_RE.search(value)  # "โครงการต่อเนื่อง กลยุทธ์ที่ ๓ …" (Q18)
+            if strategy:
+                self._strategy_heading(excel_row, strategy)
+                value = value[: strategy.start()].strip()
+            if value:
+                project.fields["project_type"], project.locs["project_type"] = value, loc
+        elif name == "group":
+            group = group_in(value)
+            if group:
+                self.file.set_group(project, group, loc)
+        elif name == "period":
+            self._period(project, value, loc)
+        return True
+
+    def _period(self, project: ProjectIn, value: str, loc: Loc) -> None:
+        value = value.split(" ณ ")[0].strip()
+        try:
+            period = thai.parse_period(value, self.file.year_be)
+        except thai.YearOutOfRange as exc:
+            self.parsed.warn(loc, f"ระยะเวลา “{value[:60]}”: {exc}")
+            return
+        if period is None:
+            return  # "ทุกครั้งที่มีการประชุม…": a period in words, not dates
+        self.file.set_period(project, period[0], period[1], loc, loc)
 
     def _starts_header(self, values: list) -> bool:
         found = classify(row_text(values), self.file.vocab)
@@ -173,6 +310,10 @@ class SheetWalker:
         if first_text.startswith(("หมายเหตุ", "**หมายเหตุ")):
             return
         numeric = any(isinstance(v, int | float | Decimal) for _, v in cells)
+        sentence = SENTENCE_RE.search(thai.to_arabic_digits(joined))
+        if sentence and not numeric:
+            self._strategy_sentence(excel_row, cells, sentence)
+            return
         if first_text.startswith(("โครงการ", "ชื่อโครงการ")) and len(cells) <= 2 and not numeric:
             name = strip_project_word(first_text)
             if not name and len(cells) == 2:
@@ -182,6 +323,8 @@ class SheetWalker:
                 self.project = self.file.project(name, self.loc(excel_row, cells[0][0]))
                 self.project_has_table = self.declared_seen = False
                 return
+        if self.word and self.project is not None and self._form_line(excel_row, cells):
+            return
         strategy = STRATEGY_RE.search(joined)
         if strategy and not numeric and len(cells) <= 3 and len(joined) < 400:
             self._strategy_heading(excel_row, strategy)
@@ -202,6 +345,22 @@ class SheetWalker:
                     return
                 self.declared_seen = True  # the first "… จำนวน(ทั้งสิ้น) X บาท" is the total
                 self.file.set_declared(self.project, value, self.loc(excel_row, cells[0][0]))
+
+    def _strategy_sentence(self, excel_row: int, cells: list, match: re.Match) -> None:
+        """The printed count and budget of a strategy's projects: kept as declared figures, to
+        be checked against the rows (count here, amount by the planner), never trusted."""
+        loc = self.loc(excel_row, cells[0][0])
+        strategy = self.file.strategy(int(match[2]), match[1], "", loc)
+        if match[3]:
+            strategy.sentence_count = int(match[3])
+        if match[4]:
+            try:
+                strategy.sentence_declared = thai.parse_number(match[4])
+            except ValueError:
+                return
+        strategy.sentence_loc = loc
+        if self.table is None and self.project is None:
+            self.strategy = strategy
 
     def _strategy_heading(self, excel_row: int, match: re.Match) -> None:
         number = int(match[2])
@@ -234,6 +393,8 @@ class FileParser:
         self.quarter_sources: dict[str, list[ActivityIn]] = {}
         self.complete_keys: set[str] = set()  # projects whose every activity the file lists
         self.lines_keys: set[str] = set()  # projects given budget lines by the template
+        self.numbered: dict[tuple[int | None, str], ProjectIn] = {}  # summary rows by number
+        self.durations: list[DurationRow] = []
         self._canonical = [
             (spec, {squash(h) for h in spec.required}) for spec in template.CANONICAL
         ]
@@ -305,6 +466,76 @@ class FileParser:
             return
         project.declared, project.declared_loc, project.declared_given = value, loc, True
 
+    def set_period(
+        self, project: ProjectIn, start, end, start_loc: Loc, end_loc: Loc, *, warn_early=False
+    ) -> None:
+        fields, locs = project.fields, project.locs
+        if "start_date" in fields and (fields["start_date"], fields["end_date"]) != (start, end):
+            self.parsed.warn(
+                start_loc,
+                f"ระยะเวลาของโครงการ “{project.name}” ไม่ตรงกับที่ระบุไว้ก่อน "
+                f"({locs['start_date'].describe()}) ใช้ค่าล่าสุด",
+            )
+        fields["start_date"], fields["end_date"] = start, end
+        locs["start_date"], locs["end_date"] = start_loc, end_loc
+        if warn_early and self.year_be and start is not None:
+            first_day = thai.fiscal_year_bounds(self.year_be)[0]
+            if start < first_day:
+                self.parsed.warn(
+                    start_loc,
+                    f"โครงการ “{project.name}” เริ่ม {thai.format_thai_date(start)} "
+                    f"ก่อนปีงบประมาณ {self.year_be} (เริ่ม {thai.format_thai_date(first_day)})",
+                )
+
+    def _apply_durations(self) -> None:
+        """Each duration row sets the period of the project it names: by name, else by its
+        number in the same strategy's list (a name that differs is a warning)."""
+        for row in self.durations:
+            project = self.parsed.projects.get(project_key(row.name)) if row.name else None
+            if project is None and row.label:
+                project = self.numbered.get((row.strategy, row.label))
+                if project is None:
+                    matches = [p for (_, n), p in self.numbered.items() if n == row.label]
+                    project = matches[0] if len(matches) == 1 else None
+                if project is not None:
+                    self.parsed.warn(
+                        row.loc,
+                        f"ชื่อโครงการลำดับ {row.label} ในตารางระยะเวลา (“{row.name[:60]}”) "
+                        f"ไม่ตรงกับ “{project.name[:60]}” ใช้ตามลำดับที่",
+                    )
+            if project is None:
+                self.parsed.warn(
+                    row.loc,
+                    f"ไม่พบโครงการ “{row.name[:60]}” ในเอกสาร จึงไม่ได้ใช้ระยะเวลาของแถวนี้",
+                )
+                continue
+            try:
+                start = date_value(row.start, self.year_be)
+                end = date_value(row.end, self.year_be)
+            except CellProblem as exc:
+                self.parsed.error(row.start_loc, str(exc))
+                continue
+            if start is None or end is None:
+                self.parsed.warn(row.loc, f"โครงการ “{project.name}”: ระยะเวลาไม่ครบ (เริ่มต้น/สิ้นสุด)")
+                continue
+            self.set_period(project, start, end, row.start_loc, row.end_loc, warn_early=True)
+
+    def _check_sentences(self) -> None:
+        for number, strategy in self.parsed.strategies.items():
+            if strategy.sentence_count is None:
+                continue
+            count = sum(1 for p in self.parsed.projects.values() if p.strategy_number == number)
+            if count != strategy.sentence_count:
+                self.parsed.mismatches.append(
+                    Mismatch(
+                        f"กลยุทธ์ที่ {number}: จำนวนโครงการที่พิมพ์ไว้ในข้อความ",
+                        Decimal(strategy.sentence_count),
+                        Decimal(count),
+                        "count",
+                        strategy.sentence_loc or strategy.loc,
+                    )
+                )
+
     def strategy(self, number: int, label: str, title: str, loc: Loc) -> StrategyIn:
         strategy = self.parsed.strategies.get(number)
         if strategy is None:
@@ -352,6 +583,8 @@ class FileParser:
         return activity
 
     def _finish(self) -> None:
+        self._apply_durations()
+        self._check_sentences()
         for project, activity, parent_order, loc in self.canonical_parents:
             parent = self.canonical_acts.get((project.key, parent_order))
             if parent is None or parent is activity:
@@ -383,7 +616,7 @@ class FileParser:
         by_title = {squash(a.title): a for a in project.activities}
         for row in quarterly:
             target = by_label.get(row.label) if row.label else None
-            target = target or by_title.get(squash(row.title))
+            target = target or by_title.get(squash(row.title)) or _containing(by_title, row.title)
             if target is None:
                 if any(row.quarters or ()):
                     self.parsed.warn(
@@ -393,6 +626,16 @@ class FileParser:
                     )
                 continue
             target.quarters = row.quarters
+
+
+def _containing(by_title: dict[str, ActivityIn], title: str) -> ActivityIn | None:
+    """The one activity whose title contains (or is contained in) this one (a Word form's
+    quarterly table writes "จัดกิจกรรม…" for its budget's "กิจกรรม …")."""
+    key = squash(title)
+    if len(key) < 20:
+        return None
+    found = [a for k, a in by_title.items() if len(k) >= 20 and (k in key or key in k)]
+    return found[0] if len(found) == 1 else None
 
 
 def parse_sheets(sheets: list[RawSheet], vocab: Vocabulary, year_be: int | None = None) -> Parsed:

@@ -545,6 +545,17 @@ class Planner:
                         strategy.declared_loc or strategy.loc,
                     )
                 )
+            printed = strategy.sentence_declared
+            if printed is not None and quantize(printed) != by_strategy[number]:
+                self.report.mismatches.append(
+                    Mismatch(
+                        f"กลยุทธ์ที่ {number}: งบประมาณในข้อความ “มีโครงการรองรับ…” กับผลรวมของโครงการ",
+                        quantize(printed),
+                        quantize(by_strategy[number]),
+                        "sentence",
+                        strategy.sentence_loc or strategy.loc,
+                    )
+                )
         if self.parsed.plan_declared is not None:
             total = quantize(sum(by_strategy.values(), ZERO))
             if quantize(self.parsed.plan_declared) != total:

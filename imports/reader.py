@@ -10,9 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -47,8 +47,14 @@ _SKIP_ROWS_AFTER_CAP = 5_000  # styled empty rows tolerated past the cap before 
 
 @dataclass
 class RawSheet:
+    """A sheet's rows; a Word document is one RawSheet whose rows are its paragraphs and table
+    rows in document order, numbered in sequence, with `locate` naming each row's place."""
+
     name: str
     rows: Iterator[tuple[int, list]]
+    locate: Callable | None = None  # (row, column index) -> Loc, for a Word document
+    paragraphs: frozenset[int] = frozenset()  # rows that are paragraphs, not table rows
+    notes: list = field(default_factory=list)  # (Loc, Thai warning) found while reading
 
 
 class _Parser(WorkSheetParser):
@@ -187,6 +193,11 @@ def open_sheets(data: bytes, kind: str) -> Iterator[list[RawSheet]]:
     """The sheets of a checked file, each a lazy row stream; closes the workbook afterwards."""
     if kind == "csv":
         yield [RawSheet("CSV", _capped("CSV", _csv_rows(data)))]
+        return
+    if kind == "docx":
+        from imports.document import read_document  # python-docx only when a document comes
+
+        yield [read_document(data)]
         return
     try:
         reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)

@@ -15,11 +15,16 @@ MAX_LISTED = 200  # errors/warnings kept in a report; the rest are counted (qual
 
 @dataclass(frozen=True, slots=True)
 class Loc:
-    """A place in the file as Excel shows it: sheet name, 1-based row and column letter."""
+    """A place in the file as Excel shows it: sheet name, 1-based row and column letter.
+
+    In a Word document (kind "table" or "paragraph") `sheet` names the table and its section
+    ("ตารางที่ 3 (กลยุทธ์ที่ 6 …)") or the section of a paragraph, `row` is the table's row or
+    the paragraph's number, `column` the 1-based cell number."""
 
     sheet: str = ""
     row: int = 0
     column: str = ""
+    kind: str = ""  # "" (a sheet), "table" or "paragraph" (a Word document)
 
     @classmethod
     def at(cls, sheet: str, row: int, column_index: int | None = None) -> Loc:
@@ -27,10 +32,21 @@ class Loc:
         letter = get_column_letter(column_index + 1) if column_index is not None else ""
         return cls(sheet, row, letter)
 
+    def with_column(self, column_index: int | None) -> Loc:
+        """The same row, another column (0-based index), in the file's own notation."""
+        if column_index is None:
+            return Loc(self.sheet, self.row, "", self.kind)
+        if self.kind:
+            return Loc(self.sheet, self.row, str(column_index + 1), self.kind)
+        return Loc.at(self.sheet, self.row, column_index)
+
     def describe(self) -> str:
+        if self.kind == "paragraph":
+            where = f"ย่อหน้าที่ {self.row}" if self.row else ""
+            return f"{where} (ใต้หัวข้อ “{self.sheet}”)" if self.sheet else where
         parts = []
         if self.sheet:
-            parts.append(f"ชีต “{self.sheet}”")
+            parts.append(self.sheet if self.kind == "table" else f"ชีต “{self.sheet}”")
         if self.row:
             parts.append(f"แถว {self.row}")
         if self.column:
@@ -38,7 +54,10 @@ class Loc:
         return " ".join(parts)
 
     def as_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column}
+        found = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if self.kind:
+            found["place"] = self.describe()
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +220,10 @@ class StrategyIn:
     loc: Loc
     declared: Decimal | None = None
     declared_loc: Loc | None = None
+    # "มีโครงการรองรับกลยุทธ์ที่ N จำนวน X โครงการ งบประมาณ Y บาท", as printed
+    sentence_count: int | None = None
+    sentence_declared: Decimal | None = None
+    sentence_loc: Loc | None = None
 
 
 @dataclass(slots=True)

@@ -425,7 +425,7 @@ def pending_dir() -> Path:
 
 def _suffix(kind: str) -> str:
     """The pending file's suffix by the checked kind (a .txt upload is kept as .csv)."""
-    return ".csv" if kind == "csv" else ".xlsx"
+    return {"csv": ".csv", "docx": ".docx"}.get(kind, ".xlsx")
 
 
 def store_pending(checked_name: str, data: bytes) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from actionplan import thai
 from imports.cells import (
     CONTINUED,
     DASH_RE,
@@ -24,7 +25,7 @@ from imports.cells import (
     text,
 )
 from imports.headers import Column, Header
-from imports.records import ActivityIn, LineIn, Loc, Mismatch, ProjectIn, StrategyIn
+from imports.records import ActivityIn, IndicatorIn, LineIn, Loc, Mismatch, ProjectIn, StrategyIn
 
 if TYPE_CHECKING:
     from imports.parse import SheetWalker
@@ -107,6 +108,9 @@ class SummaryTable(Table):
                 self.file.set_group(project, raw, self.walker.loc(excel_row, self.group_col.index))
         if self.strategy is not None:
             self.file.set_strategy(project, self.strategy.number, self.strategy.title, loc)
+        if label:
+            number = self.strategy.number if self.strategy is not None else None
+            self.file.numbered.setdefault((number, _number_key(label)), project)
         funding: dict[str, tuple[Decimal, Loc]] = {}
         for column, value in given.items():
             code = column.arg or "esa"
@@ -402,7 +406,7 @@ class BudgetTable(ProjectTable):
             fund_sum = sum((amounts.get(c.index) or ZERO for c in self.fund_cols), ZERO)
             if fund_sum != total:
                 names = " + ".join(c.label.split()[-1] for c in self.fund_cols)
-                at = Loc.at(loc.sheet, loc.row, self.fund_cols[0].index)
+                at = loc.with_column(self.fund_cols[0].index)
                 self.parsed.mismatches.append(
                     Mismatch(f"{where}: {names} กับรวมทั้งสิ้นของแถว", fund_sum, total, "row", at)
                 )
@@ -560,4 +564,130 @@ class QuarterlyTable(ProjectTable):
         self.file.add_activities(self.project, self.activities, quarterly=True)
 
 
-TABLES = {"summary": SummaryTable, "budget": BudgetTable, "quarterly": QuarterlyTable}
+def _number_key(label: str) -> str:
+    return thai.to_arabic_digits(label).strip(" .")
+
+
+@dataclass(slots=True)
+class DurationRow:
+    """A row of a duration table: which project (number, name) runs from when to when."""
+
+    strategy: int | None
+    label: str
+    name: str
+    start: str
+    end: str
+    loc: Loc
+    start_loc: Loc
+    end_loc: Loc
+
+
+class DurationTable(Table):
+    """ที่ | โครงการ | เริ่มต้น | สิ้นสุด: every project's period. Rows are matched to the
+    file's projects once the whole file is read (FileParser._apply_durations), so the table
+    may come before or after the part 3 tables that list the projects."""
+
+    def __init__(self, walker: SheetWalker, header: Header):
+        super().__init__(walker, header)
+        self.name_col = header.first("project") or header.first("item")
+        self.no_col = header.first("no")
+        self.start_col = header.first("start")
+        self.end_col = header.first("end")
+
+    def row(self, excel_row: int, values: list) -> bool:
+        name = text(self.cell(values, self.name_col))
+        label = text(self.cell(values, self.no_col))
+        start = text(self.cell(values, self.start_col))
+        end = text(self.cell(values, self.end_col))
+        if name.startswith("รวม") or label.startswith("รวม"):
+            return True
+        if STRATEGY_RE.search(row_text(values)) and not (start or end):
+            return False  # a strategy heading row inside the table
+        if not name:
+            return not (start or end)
+        if not label:
+            label, name = split_label(name)
+        strategy = self.walker.strategy.number if self.walker.strategy is not None else None
+        self.file.durations.append(
+            DurationRow(
+                strategy,
+                _number_key(label),
+                strip_project_word(name),
+                start,
+                end,
+                self.walker.loc(excel_row, self.name_col.index),
+                self.walker.loc(excel_row, self.start_col.index),
+                self.walker.loc(excel_row, self.end_col.index),
+            )
+        )
+        return True
+
+
+_LEVELS = (("ผลผลิต", "output"), ("output", "output"), ("ผลลัพธ์", "outcome"), ("outcome", "outcome"))
+
+
+def _level(value: str) -> str:
+    lower = value.lower()
+    return next((level for word, level in _LEVELS if word in lower), "")
+
+
+class KpiTable(Table):
+    """A Word form's KPI table: ตัวชี้วัดความสำเร็จ | วิธีการประเมิน | เครื่องมือที่ใช้. A cell of
+    numbered lines is one indicator a line; a level heading ("ผลผลิต (Outputs)") alone in its
+    cell gives the level (and its method and tool) to the indicators under it."""
+
+    def __init__(self, walker: SheetWalker, header: Header):
+        super().__init__(walker, header)
+        self.project = walker.project
+        self.text_col = header.first("indicator")
+        self.method_col = header.first("method")
+        self.tool_col = header.first("tool")
+        self.level = ""
+        self.inherited = ("", "")
+        if self.project is not None and self.project.indicators is None:
+            self.project.indicators = []
+
+    def row(self, excel_row: int, values: list) -> bool:
+        if self.project is None:
+            return True
+        raw = self.cell(values, self.text_col)
+        method = " ".join(lines_of(self.cell(values, self.method_col)))
+        tool = " ".join(lines_of(self.cell(values, self.tool_col)))
+        lines = lines_of(raw)
+        if not lines:
+            return not (method or tool)
+        level = _level(lines[0])
+        if level and len(lines) == 1 and len(lines[0]) < 30:
+            self.level, self.inherited = level, (method, tool)
+            return True
+        if level and len(lines[0]) < 30:
+            self.level, lines = level, lines[1:]
+        method, tool = method or self.inherited[0], tool or self.inherited[1]
+        loc = self.walker.loc(excel_row, self.text_col.index)
+        for line in lines:
+            label, rest = split_label(thai.to_arabic_digits(line))
+            body = (rest if label and rest else line).strip()
+            for word in ("ด้านผลผลิต (Output)", "ด้านผลลัพธ์ (Outcome)"):
+                body = body.removeprefix(word).strip()
+            if not body:
+                continue
+            self.project.indicators.append(
+                IndicatorIn(
+                    loc,
+                    body,
+                    order=len(self.project.indicators) + 1,
+                    result_level=_level(line) or self.level,
+                    method=method,
+                    tool=tool,
+                )
+            )
+        return True
+
+
+TABLES = {
+    "kpi": KpiTable,
+    "summary": SummaryTable,
+    "budget": BudgetTable,
+    "quarterly": QuarterlyTable,
+    "duration": DurationTable,
+}

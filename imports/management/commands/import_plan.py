@@ -16,10 +16,10 @@ from imports.models import ImportMode
 
 
 class Command(BaseCommand):
-    help = "Import a plan from an .xlsx or .csv file (validate everything, then one transaction)."
+    help = "Import a plan from an .xlsx, .csv or .docx file (validate everything, then one transaction)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path of the .xlsx or .csv file")
+        parser.add_argument("file", help="path of the .xlsx, .csv or .docx file")
         parser.add_argument("--office", required=True, help="office code, e.g. PTL2")
         parser.add_argument("--year", required=True, type=int, help="fiscal year in BE, e.g. 2566")
         parser.add_argument(
