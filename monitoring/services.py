@@ -9,7 +9,7 @@ version is touched, so the approved figures and the printed plan stay as approve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -98,9 +98,16 @@ def _load_report(pk: int) -> ProjectReport:
 
 @transaction.atomic
 def save_project_report(
-    *, project: Project, number: int, entry: ReportEntry, by, expected_version: int | None = None
+    *,
+    project: Project,
+    number: int,
+    entry: ReportEntry,
+    by,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ) -> ProjectReport:
-    """The lead group records (or corrects) its draft report of a round for an approved project."""
+    """The lead group records (or corrects) its draft report of a round for an approved project
+    (`at`: when, default now; the demo loader dates its reports inside their fiscal year)."""
     project = _load_for_transition(project.pk, with_checks=False)
     if not may_report(by, project):
         raise NotAllowed("ผู้จัดทำและผู้อำนวยการกลุ่มที่รับผิดชอบโครงการเท่านั้นที่รายงานผลได้")
@@ -118,7 +125,7 @@ def save_project_report(
         raise DomainError("มีตัวชี้วัดที่ไม่ใช่ของโครงการนี้ในรายงาน")
     if any(amount < 0 for amount in entry.spending.values()):
         raise DomainError("ผลการเบิกจ่ายต้องไม่ติดลบ")
-    now = timezone.now()
+    now = at or timezone.now()
     report, created = ProjectReport.objects.get_or_create(
         round=report_round,
         project=project,
@@ -128,6 +135,8 @@ def save_project_report(
             "suggestions_th": entry.suggestions,
         },
     )
+    if created and at is not None:  # updated_at is auto_now: date a new report as asked
+        ProjectReport.objects.filter(pk=report.pk).update(updated_at=now)
     if not created:
         expected = report.version if expected_version is None else expected_version
         claimed = ProjectReport.objects.filter(
@@ -200,7 +209,7 @@ def save_project_report(
 
 @transaction.atomic
 def submit_project_report(
-    *, report: ProjectReport, by, expected_version: int | None = None
+    *, report: ProjectReport, by, expected_version: int | None = None, at: datetime | None = None
 ) -> ProjectReport:
     """The lead group sends its report of a round to the plan administrator."""
     report = _load_report(report.pk)
@@ -211,7 +220,7 @@ def submit_project_report(
     if report.round.status == RoundStatus.CLOSED:
         raise DomainError(f"{label} ปิดรอบแล้ว จึงส่งรายงานไม่ได้")
     expected = report.version if expected_version is None else expected_version
-    now = timezone.now()
+    now = at or timezone.now()
     moved = ProjectReport.objects.filter(
         pk=report.pk, status=ReportStatus.DRAFT, version=expected
     ).update(
@@ -258,7 +267,7 @@ def _report_status_changes(report: ProjectReport, before: str, after: str) -> di
 
 @transaction.atomic
 def review_project_report(
-    *, report: ProjectReport, by, accept: bool, comment: str = ""
+    *, report: ProjectReport, by, accept: bool, comment: str = "", at: datetime | None = None
 ) -> ProjectReport:
     """The plan administrator accepts a sent report, or returns it to the group with a comment."""
     report = _load_report(report.pk)
@@ -272,7 +281,7 @@ def review_project_report(
         raise DomainError("กรุณาระบุสิ่งที่ต้องแก้ไขเมื่อส่งรายงานกลับ")
     source = [ReportStatus.SUBMITTED] if accept else [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
     target = ReportStatus.ACCEPTED if accept else ReportStatus.DRAFT
-    now = timezone.now()
+    now = at or timezone.now()
     moved = ProjectReport.objects.filter(pk=report.pk, status__in=source).update(
         status=target,
         version=F("version") + 1,
@@ -301,14 +310,14 @@ def review_project_report(
 
 
 @transaction.atomic
-def close_report_round(*, plan, number: int, by) -> ReportRound:
+def close_report_round(*, plan, number: int, by, at: datetime | None = None) -> ReportRound:
     """The plan administrator closes a round: its reports can no longer change. Reports still
     missing stay missing (and late); each monitored project's history records the closing."""
     if not may_review_reports(by, plan):
         raise NotAllowed("ผู้ดูแลแผนเท่านั้นที่ปิดรอบรายงานได้")
     report_round = _report_round(plan, number)
     label = _round_label(report_round)
-    now = timezone.now()
+    now = at or timezone.now()
     closed = ReportRound.objects.filter(pk=report_round.pk, status=RoundStatus.OPEN).update(
         status=RoundStatus.CLOSED, closed_by=by, closed_at=now
     )
@@ -322,6 +331,7 @@ def close_report_round(*, plan, number: int, by) -> ReportRound:
         action=EventAction.ROUND_CLOSE,
         summary_th=f"ปิดรอบรายงานผล{label} (ส่งรายงานแล้ว {sent} จาก {len(projects)} โครงการ)",
         details={"round": number},
+        at=now,
     )
     report_round.refresh_from_db()
     return report_round
@@ -365,7 +375,7 @@ def reopen_report_round(*, plan, number: int, reason: str, by) -> ReportRound:
 
 @transaction.atomic
 def set_round_due_date(
-    *, plan, number: int, due_date: date | None, by, reason: str = ""
+    *, plan, number: int, due_date: date | None, by, reason: str = "", at: datetime | None = None
 ) -> ReportRound:
     """The plan administrator sets a round's due date instead of the derived one (None: back to
     the plan's rule). Late reports and alerts follow it; each monitored project's history
@@ -401,6 +411,7 @@ def set_round_due_date(
             "after": after.isoformat(),
         },
         comment_th=reason.strip(),
+        at=at,
     )
     report_round.refresh_from_db()
     return report_round

@@ -454,13 +454,14 @@ def record_bulk(
     summary_th: str,
     details: dict | None = None,
     comment_th: str = "",
+    at=None,
 ) -> list[ProjectEvent]:
     """One record per project for a bulk write or an import, in one INSERT.
 
     Import code calls this inside its own transaction with `action=EventAction.IMPORT` and
     details such as {"file_sha256": …, "rows": …, "batch": …}.
     """
-    at = timezone.now()
+    at = at or timezone.now()
     events = [
         event_for(
             p,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -197,7 +198,13 @@ def _load_for_transition(pk: int, *, with_checks: bool) -> Project:
 
 @in_thai  # the history summary and the notifications are kept in Thai
 def _transition(
-    *, project: Project, by, action: str, expected_version: int | None, comment: str = ""
+    *,
+    project: Project,
+    by,
+    action: str,
+    expected_version: int | None,
+    comment: str = "",
+    at: datetime | None = None,
 ) -> Project:
     """Guard -> conditional UPDATE (status and version) -> signature -> audit -> notify."""
     step = STEPS[action]
@@ -223,7 +230,7 @@ def _transition(
                 f"ยังเสนอโครงการไม่ได้ มีข้อผิดพลาด {len(errors)} รายการที่ต้องแก้ก่อน: {listed}{more}"
             )
     expected = project.version if expected_version is None else expected_version
-    now = timezone.now()
+    now = at or timezone.now()
     moved = Project.objects.filter(pk=project.pk, status=project.status, version=expected).update(
         status=step.target, version=F("version") + 1
     )
@@ -316,26 +323,44 @@ def _print_source(build) -> dict:
 
 
 @transaction.atomic
-def submit_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+def submit_project(
+    *, project: Project, by, expected_version: int | None = None, at: datetime | None = None
+) -> Project:
     """The group director proposes a draft of their group (ผู้เสนอโครงการ); errors block it."""
     return _transition(
-        project=project, by=by, action=EventAction.SUBMIT, expected_version=expected_version
+        project=project,
+        by=by,
+        action=EventAction.SUBMIT,
+        expected_version=expected_version,
+        at=at,
     )
 
 
 @transaction.atomic
-def endorse_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+def endorse_project(
+    *, project: Project, by, expected_version: int | None = None, at: datetime | None = None
+) -> Project:
     """The deputy director endorses a submitted project (ผู้เห็นชอบโครงการ)."""
     return _transition(
-        project=project, by=by, action=EventAction.ENDORSE, expected_version=expected_version
+        project=project,
+        by=by,
+        action=EventAction.ENDORSE,
+        expected_version=expected_version,
+        at=at,
     )
 
 
 @transaction.atomic
-def approve_project(*, project: Project, by, expected_version: int | None = None) -> Project:
+def approve_project(
+    *, project: Project, by, expected_version: int | None = None, at: datetime | None = None
+) -> Project:
     """The director approves an endorsed project (ผู้อนุมัติโครงการ) and freezes the document."""
     return _transition(
-        project=project, by=by, action=EventAction.APPROVE, expected_version=expected_version
+        project=project,
+        by=by,
+        action=EventAction.APPROVE,
+        expected_version=expected_version,
+        at=at,
     )
 
 

@@ -456,3 +456,53 @@ class TestSettingsAndStrategyResults:
 def test_personas_used_here_have_the_expected_roles(planner_a1, plan_admin_a):
     assert planner_a1.role == Role.PLANNER and plan_admin_a.role == Role.PLAN_ADMIN
     assert planner_a1.org_unit.standard_code == StandardGroup.ADMIN
+
+
+class TestWhenAStepHappened:
+    """Issue 16: every service the demo loader calls takes `at` (default now), so a report can
+    be dated inside its fiscal year instead of today."""
+
+    def test_save_send_accept_and_close_are_stamped_with_at_and_so_is_their_history(
+        self, worked, planner_a1, plan_admin_a, plan_a
+    ):
+        from datetime import datetime, timedelta
+
+        from django.utils import timezone
+
+        day = timezone.make_aware(datetime(2023, 1, 3, 10, 0))
+        report = services.save_project_report(
+            project=worked, number=1, entry=entry(worked, 1), by=planner_a1, at=day
+        )
+        sent = services.submit_project_report(
+            report=report, by=planner_a1, at=day + timedelta(days=2)
+        )
+        accepted = services.review_project_report(
+            report=sent, by=plan_admin_a, accept=True, at=day + timedelta(days=5)
+        )
+        closed = services.close_report_round(
+            plan=plan_a, number=1, by=plan_admin_a, at=day + timedelta(days=17)
+        )
+
+        assert accepted.updated_at == day
+        assert accepted.submitted_at == day + timedelta(days=2)
+        assert accepted.reviewed_at == day + timedelta(days=5)
+        assert closed.closed_at == day + timedelta(days=17)
+        stamps = dict(
+            ProjectEvent.objects.filter(project_ref=worked.pk)
+            .filter(action__startswith="report_")
+            .values_list("action", "at")
+        )
+        assert stamps == {
+            EventAction.REPORT_SAVE: day,
+            EventAction.REPORT_SUBMIT: day + timedelta(days=2),
+            EventAction.REPORT_ACCEPT: day + timedelta(days=5),
+        }
+        close = ProjectEvent.objects.get(project_ref=worked.pk, action=EventAction.ROUND_CLOSE)
+        assert close.at == day + timedelta(days=17)
+
+    def test_without_at_the_services_stamp_now(self, worked, planner_a1):
+        from django.utils import timezone
+
+        before = timezone.now()
+        report = report_round(worked, 1, planner_a1)
+        assert before <= report.submitted_at <= timezone.now()
