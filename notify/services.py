@@ -56,7 +56,7 @@ def announce(
     link = absolute(url) if url else ""
     subject = f"[แผนปฏิบัติการ] {message}"[:200]
     body = f"{message}\n\nดูรายละเอียด: {link}\n" if link else f"{message}\n"
-    wanted = preferences(users)
+    wanted = preferences([u for u in users if u.email]) if any(u.email for u in users) else {}
     rows = []
     for user in users:
         preference = wanted.get((user.pk, kind))
