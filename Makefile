@@ -8,14 +8,15 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql libreoffice-writer-nogui libreoffice-calc-nogui
+	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql redis-server \
+	libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: run test venv os-deps migrate reference demo lint fmt check test-only bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e '.[dev,rq]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -24,6 +25,8 @@ os-deps:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+		case " $$missing " in *" redis-server "*) \
+			systemctl disable --now redis-server >/dev/null 2>&1 || true;; esac; \
 	else echo "not root: make sure these packages are installed: $(OS_PACKAGES)"; fi
 
 migrate: venv

@@ -249,10 +249,17 @@ IMPORT_PENDING_HOURS = max(1, env_int("IMPORT_PENDING_HOURS", 24))  # 0 would pu
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 if TASKS_BACKEND.startswith("django_tasks_rq."):
-    # pip install django-tasks-rq (it brings django-rq and rq); workers:
-    # python manage.py rqworker default --job-class django_tasks_rq.Job
+    # pip install -e '.[rq]' (django-tasks-rq, django-rq, rq); workers:
+    # python manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # RQ kills a job after 180 s by default: a long book waiting for a render slot
+            # would fail. Renders report progress instead (RENDER_STALE_SECONDS).
+            "DEFAULT_TIMEOUT": 3600,
+        }
+    }
 PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR") or None  # default MEDIA_ROOT/pdf-cache
 # A running PDF render with no progress for this long lost its worker: it is marked failed and
 # the next request queues a new one (a live render reports progress every second or so).

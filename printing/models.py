@@ -241,6 +241,10 @@ class PlanRender(models.Model):
     requested_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The id of its job on the task backend; blank while the job could not be queued (the
+    # queue was down). A queued render whose job is blank or gone is queued again
+    # (tasks.requeue_lost_renders): a job is only a message, the row is what runs once.
+    task_id = models.CharField(_("รหัสงานในคิว"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # Written with every progress step (and while waiting for a render slot): a running render

@@ -6,6 +6,8 @@ round (`request_report_render()`, รายงานผลการดำเน�
 one of them: an unchanged version is served from its finished render at once; otherwise a
 PlanRender row is queued and the task renders it in a worker (`manage.py db_worker`), holding
 one of os.cpu_count() render slots, updating the row's progress so the page can show it.
+The row, not the job, is what runs once: a queue that was down or lost the job (Redis) gets it
+again from requeue_lost_renders, and a job handed out twice finds the row taken.
 
 Approved versions (docs/decisions/approved-pdfs.md) are laid out once, after their approval
 commits, from the print source frozen with them, and stored: `render_snapshot_pdf` for a
@@ -27,6 +29,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from actionplan.models import Plan, PlanStatus
 from actionplan.storage import disk_full
@@ -150,7 +154,7 @@ def request_plan_render(*, plan: Plan, by=None, scope: str = OFFICE_SCOPE) -> Pl
         requested_by=by,
         message="รอคิวจัดทำเอกสาร",
     )
-    render_plan_book.enqueue(render.pk)
+    _queue_render(render)
     return render
 
 
@@ -180,8 +184,68 @@ def request_report_render(
         requested_by=by,
         message="รอคิวจัดทำรายงาน",
     )
-    render_plan_book.enqueue(render.pk)
+    _queue_render(render)
     return render
+
+
+def _queue_render(render: PlanRender) -> bool:
+    """Queue the job of a render and note its id on the row. A queue that is down (Redis
+    restarting) must not fail the request that asked: the row stays queued without a job id,
+    and requeue_lost_renders (the render's status page, `manage.py requeue_renders`) queues
+    it once the queue answers again."""
+    try:
+        result = render_plan_book.enqueue(render.pk)
+    except Exception as exc:  # any backend's "cannot reach the queue"; the row is safe
+        logger.warning(
+            "%s render %s not queued (%s: %s); requeue_renders will queue it",
+            render.kind,
+            render.pk,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    render.task_id = result.id
+    PlanRender.objects.filter(pk=render.pk).update(task_id=result.id)
+    return True
+
+
+LOST_AFTER = timedelta(seconds=5)  # a queued render younger than this is still being queued
+WAITING = {TaskResultStatus.READY, TaskResultStatus.RUNNING}
+
+
+def requeue_lost_renders(queryset=None) -> int:
+    """Queue again every queued render (of `queryset`) that no job will run: its enqueue failed
+    (no job id), or the queue no longer knows its job (Redis restarted without its data), or
+    its job ended without taking the row (the database was down when it started). A job
+    queued twice still renders once: run_render claims the row (queued -> running) in one
+    conditional UPDATE. Returns how many were queued again; a queue still down queues none."""
+    queryset = PlanRender.objects.all() if queryset is None else queryset
+    now = timezone.now()
+    lost = queryset.filter(
+        status=RenderStatus.QUEUED,
+        created_at__lt=now - LOST_AFTER,
+        created_at__gte=now - STALE_AFTER,
+    )
+    backend = None
+    requeued = 0
+    for render in lost.order_by("created_at"):
+        if render.task_id:
+            backend = backend or render_plan_book.get_backend()
+            if not backend.supports_get_result:
+                continue  # a backend that cannot say: trust it
+            try:
+                if render_plan_book.get_result(render.task_id).status in WAITING:
+                    continue
+            except TaskResultDoesNotExist:
+                pass  # the queue lost it
+            except Exception as exc:  # the queue is still down: next time
+                logger.warning("render %s: queue not reachable (%s)", render.pk, exc)
+                return requeued
+        if not _queue_render(render):
+            return requeued
+        logger.warning("%s render %s had no job in the queue: queued again", render.kind, render.pk)
+        requeued += 1
+    return requeued
 
 
 @task()
@@ -445,7 +509,7 @@ def request_approval_render(*, approval: PlanApproval, by=None) -> PlanRender:
         requested_by=by,
         message="รอคิวจัดทำเล่มแผนฉบับอนุมัติ",
     )
-    render_plan_book.enqueue(render.pk)
+    _queue_render(render)
     return render
 
 

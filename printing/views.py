@@ -190,12 +190,16 @@ def approval_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def render_status(request: HttpRequest, pk: int, render_id: int) -> HttpResponse:
     """Progress of one render; the page refreshes itself until the render has finished. A
     render silent for RENDER_STALE_SECONDS is failed here (stuck: its worker is gone), so the
-    page offers the retry instead of refreshing forever."""
+    page offers the retry instead of refreshing forever; a queued one whose job the queue
+    lost (or never got: the queue was down) is queued again, so it runs once the queue is back."""
     plan = get_object_or_404(_plans(request), pk=pk)
     renders = PlanRender.objects.filter(plan=plan).select_related("approval")
     renders = renders.defer("approval__data", "approval__print_source")
     plan_render = _readable(request, get_object_or_404(renders, pk=render_id))
-    if tasks.fail_stalled_renders(PlanRender.objects.filter(pk=plan_render.pk)):
+    this = PlanRender.objects.filter(pk=plan_render.pk)
+    if plan_render.status == RenderStatus.QUEUED:
+        tasks.requeue_lost_renders(this)
+    elif tasks.fail_stalled_renders(this):
         plan_render = get_object_or_404(renders, pk=render_id)
     context = {
         "plan": plan,

@@ -52,7 +52,9 @@ class TestTasksBackend:
         assert values["INSTALLED_APPS"][-2:] == ["django_rq", "django_tasks_rq"]
         # The database backend's app stays: its table and migrations remain consistent.
         assert "django_tasks_db" in values["INSTALLED_APPS"]
-        assert values["RQ_QUEUES"] == {"default": {"URL": "redis://10.0.0.5/1"}}
+        assert values["RQ_QUEUES"] == {
+            "default": {"URL": "redis://10.0.0.5/1", "DEFAULT_TIMEOUT": 3600}
+        }
 
     def test_a_task_is_enqueued_on_the_backend_the_variable_names(self):
         """In a fresh process: the plan-book task resolves to the configured backend class."""

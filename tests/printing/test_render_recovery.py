@@ -1,17 +1,22 @@
 """Background renders that go wrong: a worker that died mid-render (the row stays "running"),
-a job picked up twice, and a full disk while the PDF is written (real ENOSPC on a tiny tmpfs).
+a job picked up twice, a queue that lost the job or was down when it was asked for (Redis),
+and a full disk while the PDF is written (real ENOSPC on a tiny tmpfs).
 The drill with a real `db_worker` killed by SIGKILL is ops/fault_drill.py."""
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from printing import tasks
 from printing.models import PlanRender, RenderStatus
@@ -114,6 +119,123 @@ class TestAJobPickedUpTwice:
         tasks.run_render(done.pk)
         done.refresh_from_db()
         assert (done.file.name, done.finished_at) == first
+
+
+# --- A queue that lost the job (Redis down or restarted empty) --------------------------------
+
+DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def aged(render: PlanRender, seconds: int = 60) -> PlanRender:
+    PlanRender.objects.filter(pk=render.pk).update(
+        created_at=timezone.now() - timedelta(seconds=seconds)
+    )
+    render.refresh_from_db()
+    return render
+
+
+def jobs_of(render: PlanRender) -> list[DBTaskResult]:
+    return [
+        job
+        for job in DBTaskResult.objects.filter(task_path="printing.tasks.render_plan_book")
+        if job.args_kwargs["args"] == [render.pk]
+    ]
+
+
+@pytest.fixture
+def queue_down(monkeypatch):
+    def refused(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(DatabaseBackend, "enqueue", refused)
+    return monkeypatch
+
+
+@pytest.mark.django_db
+class TestAQueueThatLostTheJob:
+    def test_a_queue_that_is_down_still_answers_the_request(
+        self, settings, client, plan_a, director_a, queue_down
+    ):
+        settings.TASKS = DB_BACKEND
+        client.force_login(director_a)
+        response = client.post(reverse("print:plan_book_render", args=[plan_a.pk]))
+        render = PlanRender.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("print:render_status", args=[plan_a.pk, render.pk])
+        assert (render.status, render.task_id) == (RenderStatus.QUEUED, "")
+        page = client.get(response["Location"])
+        assert page.status_code == 200 and 'http-equiv="refresh"' in page.content.decode()
+
+    def test_its_status_page_queues_it_once_the_queue_answers(
+        self, settings, client, plan_a, director_a, queue_down
+    ):
+        settings.TASKS = DB_BACKEND
+        client.force_login(director_a)
+        client.post(reverse("print:plan_book_render", args=[plan_a.pk]))
+        render = aged(PlanRender.objects.get())
+        status_url = reverse("print:render_status", args=[plan_a.pk, render.pk])
+        assert client.get(status_url).status_code == 200  # still down: nothing queued
+        assert jobs_of(render) == []
+        queue_down.undo()  # the queue is back
+        client.get(status_url)
+        (job,) = jobs_of(render)
+        render.refresh_from_db()
+        assert render.task_id == str(job.pk) and render.status == RenderStatus.QUEUED
+        client.get(status_url)  # its job waits: not queued twice
+        assert len(jobs_of(render)) == 1
+
+    def test_a_job_the_queue_forgot_is_queued_again(self, settings, plan_a):
+        settings.TASKS = DB_BACKEND
+        render = tasks.request_plan_render(plan=plan_a)
+        DBTaskResult.objects.all().delete()  # Redis restarted without its data
+        aged(render)
+        assert tasks.requeue_lost_renders() == 1
+        (job,) = jobs_of(render)
+        render.refresh_from_db()
+        assert render.task_id == str(job.pk)
+        assert tasks.requeue_lost_renders() == 0
+
+    def test_a_job_that_ended_without_taking_the_row_is_queued_again(self, settings, plan_a):
+        settings.TASKS = DB_BACKEND
+        render = aged(tasks.request_plan_render(plan=plan_a))
+        DBTaskResult.objects.update(status="FAILED")  # e.g. the database was down at its start
+        assert tasks.requeue_lost_renders() == 1
+        assert len(jobs_of(render)) == 2
+
+    def test_a_waiting_job_a_young_render_and_a_finished_one_are_left_alone(
+        self, settings, plan_a, queue_down
+    ):
+        settings.TASKS = DB_BACKEND
+        young = tasks.request_plan_render(plan=plan_a)  # no job (queue down), 0 s old
+        queue_down.undo()
+        waiting = aged(tasks.request_plan_render(plan=plan_a, scope="unit:1"))
+        done = aged(tasks.request_plan_render(plan=plan_a, scope="unit:2"))
+        PlanRender.objects.filter(pk=done.pk).update(status=RenderStatus.DONE)
+        assert tasks.requeue_lost_renders() == 0
+        assert jobs_of(young) == [] and len(jobs_of(waiting)) == 1 and len(jobs_of(done)) == 1
+
+    def test_the_command_queues_every_lost_render(self, settings, plan_a, queue_down):
+        settings.TASKS = DB_BACKEND
+        lost = [
+            aged(tasks.request_plan_render(plan=plan_a, scope=scope))
+            for scope in ("office", "unit:1")
+        ]
+        queue_down.undo()
+        out = io.StringIO()
+        call_command("requeue_renders", stdout=out)
+        assert "ส่งเข้าคิวอีกครั้ง 2 รายการ" in out.getvalue()
+        assert [len(jobs_of(r)) for r in lost] == [1, 1]
+
+    def test_a_lost_job_queued_twice_still_renders_once(self, office_a):
+        plan, _ = build_small_plan(office_a, projects_per_strategy=1)
+        render = PlanRender.objects.create(plan=plan, version_key="v")  # its job is lost
+        assert tasks.run_render(render.pk)  # the job queued again
+        render.refresh_from_db()
+        first = (render.status, render.file.name, render.finished_at)
+        assert first[0] == RenderStatus.DONE
+        tasks.run_render(render.pk)  # and the original, had it survived after all
+        render.refresh_from_db()
+        assert (render.status, render.file.name, render.finished_at) == first
 
 
 # --- A full disk ------------------------------------------------------------------------------
