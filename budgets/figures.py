@@ -219,8 +219,11 @@ def _plan_figures(plan, projects: list):
     whole plan under one key (one cache read), else each project under its own, and only the
     changed projects are aggregated again. Inside a transaction the rows may still be rolled
     back (import previews, tests): never cached."""
+    # By the listed projects' ids, never `plan=`: a plan also lists projects it includes from
+    # another plan of the office (projects.PlanInclusion), each counted once.
+    ids = [p.pk for p in projects]
     if connection.in_atomic_block:
-        return project_figures(plan)
+        return project_figures(project_ids=ids)
     keys = {
         p.pk: f"project-figures:{connection.alias}:{p.pk}:{p.version}:{p.updated_at.isoformat()}"
         for p in projects
@@ -233,7 +236,7 @@ def _plan_figures(plan, projects: list):
         listed = {pk: found[key] for pk, key in keys.items() if key in found}
         missing = [pk for pk in keys if pk not in listed]
         if len(missing) > len(keys) // 2:  # mostly new: the whole plan in one aggregate
-            figures, categories, funds = project_figures(plan)
+            figures, categories, funds = project_figures(project_ids=ids)
         else:
             figures, categories, funds = project_figures(project_ids=missing)
         for pk in missing:  # a project without lines is cached too (zero figures)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan import thai
 from actionplan.models import OrgUnit, Plan, Role, Strategy
+from actionplan.plan_kinds import pick_plan
 from actionplan.services import DomainError
 from budgets import figures
 from budgets.models import BudgetCategory
@@ -23,7 +24,7 @@ from plans.models import DisbursementTarget, PlanApproval
 from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
-from projects.rollup import plan_projects, strategy_sentence
+from projects.rollup import inclusion_strategies, plan_projects, strategy_sentence
 from workflow import services as workflow_services
 
 # --- Plan roll-up, validation, dashboard and approval (issue 4) ------------------------------
@@ -51,14 +52,12 @@ def _money(value) -> str:
 @login_required
 @require_GET
 def plan_index(request: HttpRequest) -> HttpResponse:
-    """The newest plan of the office (or ?year=) for plan administrators and directors."""
+    """The plan chosen with ?plan=<id> (?year= is that year's action plan), else the newest
+    action plan of the office, for plan administrators and directors."""
     if request.user.role not in PLAN_REVIEWERS:
         raise PermissionDenied("เฉพาะผู้ดูแลแผนและผู้บริหารสำนักงาน")
-    plans = Plan.objects.filter(office_id=request.user.office_id).order_by("-fiscal_year__year_be")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(fiscal_year__year_be=int(year))
-    plan = plans.first()
+    plans = Plan.objects.filter(office_id=request.user.office_id).select_related("fiscal_year")
+    plan = pick_plan(request.GET, plans)
     if plan is None:
         return render(request, "plans/no_plan.html")
     return redirect("plans:plan_overview", plan_id=plan.pk)
@@ -78,6 +77,7 @@ class ProjectRow:
         "strategy",
         "lead_unit_id",
         "lead_unit",
+        "is_included",
     )
 
     def __init__(self, pk, name_th, status, version, updated_at, strategy_id, lead_unit):
@@ -85,6 +85,7 @@ class ProjectRow:
         self.version, self.updated_at = version, updated_at
         self.strategy_id = self.strategy = strategy_id  # the Strategy is set by the caller
         self.lead_unit_id, self.lead_unit = lead_unit.pk, lead_unit
+        self.is_included = False  # listed from another plan of the office (PlanInclusion)
 
     def get_status_display(self) -> str:
         return ProjectStatus(self.status).label
@@ -97,9 +98,10 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
     strategies = {s.pk: s for s in plan.strategies.all()}
     units: dict[int, OrgUnit] = {}
     rows = []
+    included = inclusion_strategies(plan)  # listed here under this plan's strategy
     for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
         Project.objects.counted()  # a cancelled project counts nowhere
-        .filter(plan=plan)
+        .in_plan(plan)
         .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
         .values_list(
             "pk",
@@ -119,7 +121,10 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
             unit = units[unit_id] = OrgUnit(
                 pk=unit_id, name_th=unit_name, sort_order=order, budget_ceiling=ceiling
             )
+        if pk in included:
+            strategy_id = included[pk]
         rows.append(ProjectRow(pk, name, status, version, updated, strategy_id, unit))
+        rows[-1].is_included = pk in included
     foreign = {r.strategy for r in rows if r.strategy is not None} - strategies.keys()
     if foreign:  # a strategy of another plan (an R-check error): shown as it is, not hidden
         strategies.update(Strategy.objects.in_bulk(foreign))
@@ -265,7 +270,8 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         Project.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
     )
     rows = []
-    for project in projects:
+    own = [p for p in projects if p.included_from is None]  # the others are checked at home
+    for project in own:
         for finding in checks.check_project(project, categories):
             link = _finding_link(finding, project, editable=project.pk in editable)
             rows.append((finding, project, link))
@@ -274,7 +280,7 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         (finding, None, _plan_finding_link(finding, plan, request.user, strategy_of))
         for finding in checks.check_strategy_coverage(plan, projects)
         + checks.check_strategy_targets(plan)
-        + checks.check_group_ceilings(projects)
+        + checks.check_group_ceilings(own)
     ]
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
     context = {

@@ -240,6 +240,7 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
         "settings": print_settings,
         "scope_label": scope_label(plan, scope),
         "title": book_title(plan),
+        "parts": dict(plan.kind.parts),
         "is_draft": plan.status != PlanStatus.APPROVED,
         "logo_url": _logo_url(plan),
         "foreword": paragraphs(plan.foreword_th),
@@ -279,22 +280,9 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
 
 
 def default_management_text(plan) -> str:
-    """Part 4 when the plan admin has written none: the standard clauses and report rounds."""
-    year = plan.fiscal_year.year_be
-    rounds = [thai.report_round(year, n, digits="arabic") for n in (1, 2, 3, 4)]
-    lines = [
-        "1. การบริหารแผนสู่การปฏิบัติ",
-        f"{plan.office.name_th} ดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} "
-        "โดยกลุ่ม/หน่วยที่รับผิดชอบโครงการขออนุมัติดำเนินโครงการตามระยะเวลาที่กำหนดไว้ในแผน "
-        "ใช้จ่ายงบประมาณตามแผนการใช้จ่ายรายไตรมาส และถัวจ่ายได้ภายในวงเงินของโครงการ",
-        "2. การติดตามและประเมินผล",
-        "กลุ่มนโยบายและแผนกำกับ ติดตาม และประเมินผลการดำเนินงานตามแผนเป็น 3 ระยะ คือ "
-        "ก่อนดำเนินการ ระหว่างดำเนินการ และหลังการดำเนินการ เปรียบเทียบผลกับตัวชี้วัดและค่าเป้าหมาย",
-        "3. การรายงานผล",
-        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส ดังนี้",
-    ]
-    lines += [f"- {r.label} {r.period_label}" for r in rounds]
-    return "\n".join(lines)
+    """Part 4 when the plan admin has written none: the standard clauses of the plan's kind
+    (actionplan.plan_kinds) and its report rounds."""
+    return "\n".join(plan.kind.management(plan))
 
 
 def _logo_url(plan) -> str:
@@ -333,16 +321,18 @@ def plan_chunks(context: dict) -> list[Chunk]:
     """The body of the book, in order; each chunk starts a new page."""
     digits = context["digits"]
     settings_ = context["settings"]
+    kind = context["plan"].kind
+    parts, marks = kind.parts, kind.marks
     chunks = []
     if settings_.include_context:
-        toc = [TocEntry(0, "ส่วนที่ 1 ข้อมูลทั่วไป", "toc-part-1")]
+        toc = [TocEntry(0, f"ส่วนที่ 1 {parts['1']}", "toc-part-1")]
         toc += [
             TocEntry(1, f"ตารางที่ {t['number']} {t['caption']}", t["anchor"])
             for t in context["context_tables"]
         ]
-        chunks.append(_chunk("pdf/part1.html", context, digits, toc, "ส่วนที่ 1 ข้อมูลทั่วไป"))
+        chunks.append(_chunk("pdf/part1.html", context, digits, toc, f"ส่วนที่ 1 {marks['1']}"))
     if settings_.include_direction:
-        toc = [TocEntry(0, "ส่วนที่ 2 ทิศทางการพัฒนาการศึกษา", "toc-part-2")]
+        toc = [TocEntry(0, f"ส่วนที่ 2 {parts['2']}", "toc-part-2")]
         for key, title in (
             ("vision", "วิสัยทัศน์ (Vision)"),
             ("missions", "พันธกิจ (Mission)"),
@@ -353,12 +343,12 @@ def plan_chunks(context: dict) -> list[Chunk]:
             if context[key]:
                 toc.append(TocEntry(1, title, f"toc-direction-{key}"))
         toc += [TocEntry(1, s["title"], s["anchor"]) for s in context["strategies"]]
-        chunks.append(_chunk("pdf/part2.html", context, digits, toc, "ส่วนที่ 2 ทิศทางการพัฒนา"))
+        chunks.append(_chunk("pdf/part2.html", context, digits, toc, f"ส่วนที่ 2 {marks['2']}"))
     if settings_.include_projects:
         # The overview and every strategy's summary table flow in one chunk (a strategy with
         # no project needs no page of its own); the project documents follow, strategy by
         # strategy, and the contents lists each under its strategy.
-        toc = [TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3")]
+        toc = [TocEntry(0, f"ส่วนที่ 3 {parts['3']}", "toc-part-3")]
         projects = []
         for section in context["strategy_sections"]:
             toc.append(TocEntry(1, section["title"], section["anchor"]))
@@ -368,15 +358,15 @@ def plan_chunks(context: dict) -> list[Chunk]:
                     toc += chunk.toc
                     chunk.toc = []
                     projects.append(chunk)
-        part3 = _chunk("pdf/part3.html", context, digits, [], "ส่วนที่ 3 รายละเอียดโครงการ")
+        part3 = _chunk("pdf/part3.html", context, digits, [], f"ส่วนที่ 3 {marks['3']}")
         part3.toc = toc
         chunks.append(part3)
         chunks += projects
     if settings_.include_management:
-        toc = [TocEntry(0, "ส่วนที่ 4 การบริหารแผนสู่การปฏิบัติ", "toc-part-4")]
+        toc = [TocEntry(0, f"ส่วนที่ 4 {marks['4-contents']}", "toc-part-4")]
         if context["calendar"]:
             toc.append(TocEntry(1, "ปฏิทินการดำเนินงาน", "toc-calendar"))
-        chunks.append(_chunk("pdf/part4.html", context, digits, toc, "ส่วนที่ 4 การบริหารแผน"))
+        chunks.append(_chunk("pdf/part4.html", context, digits, toc, f"ส่วนที่ 4 {marks['4']}"))
     if settings_.include_appendices and context["appendices"]:
         toc = [TocEntry(0, "ภาคผนวก", "toc-appendices")]
         toc += [TocEntry(1, a["title"], a["anchor"]) for a in context["appendices"]]
