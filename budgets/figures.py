@@ -311,6 +311,21 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
     return summary, figures, [b.key for b in summary.fund_sources]
 
 
+def policy_buckets(items: list, served: dict[int, list], per_project) -> dict[int, Bucket]:
+    """{policy item id: Bucket(item, projects serving it, their budget)} for one plan: each
+    project's figure (from `summarize`) counts once under each item it serves; a project
+    serving two items counts in both items' totals (the matrix is not a partition)."""
+    buckets = {}
+    for item in items:
+        bucket = Bucket(item, str(item))
+        for project in served.get(item.pk, []):
+            bucket.projects.append(project)
+            bucket.total += per_project[project.pk].total
+        bucket.total = quantize(bucket.total)
+        buckets[item.pk] = bucket
+    return buckets
+
+
 # --- above the office (oversight): grouped aggregates over many offices' lines ----------------
 
 ROLLUP_KEYS = (

@@ -17,7 +17,7 @@ from actionplan.services import DomainError
 from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
-from plans import charts
+from plans import alignment, charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
 from plans.models import DisbursementTarget, PlanApproval
@@ -179,6 +179,7 @@ def overview_context(plan: Plan, projects: list) -> dict:
     return {
         "plan": plan,
         "summary": summary,
+        "matrix": alignment.alignment_matrix(plan, projects, per_project),
         "sources": sources,
         "strategies": strategies,
         "groups": groups,
@@ -283,12 +284,18 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         + checks.check_group_ceilings(own)
     ]
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
+    _, per_project, _ = figures.summarize(plan, projects)
+    matrix = alignment.alignment_matrix(plan, projects, per_project)
     context = {
+        "uncovered": matrix.uncovered(),
+        "unfunded": matrix.unfunded(),
         "plan": plan,
         "rows": rows,
         "plan_findings": plan_findings,
         "errors": sum(1 for f, _, _ in rows + plan_findings if f.is_error),
-        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error),
+        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error)
+        + len(matrix.uncovered())
+        + len(matrix.unfunded()),
         "project_count": len(projects),
         "waiting": waiting,
         "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),
