@@ -110,7 +110,7 @@ def test_the_matrix_costs_the_same_queries_at_two_sizes(client, plan, items, pla
     from django.test.utils import CaptureQueriesContext
 
     def count(n):
-        for i in range(n):
+        for _ in range(n):
             p = f.make_project(plan, name_th=f"โครงการ {plan.projects.count()}")
             p.alignments.add(items["served"], items["own"])
         client.force_login(plan_admin_a)
