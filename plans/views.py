@@ -17,6 +17,7 @@ from actionplan.services import DomainError
 from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
+from development import services as development_services
 from plans import alignment, charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
@@ -286,7 +287,9 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
     _, per_project, _ = figures.summarize(plan, projects)
     matrix = alignment.alignment_matrix(plan, projects, per_project)
+    needs = development_services.uncovered_needs(plan)
     context = {
+        "uncovered_needs": needs,
         "uncovered": matrix.uncovered(),
         "unfunded": matrix.unfunded(),
         "plan": plan,
@@ -295,7 +298,8 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         "errors": sum(1 for f, _, _ in rows + plan_findings if f.is_error),
         "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error)
         + len(matrix.uncovered())
-        + len(matrix.unfunded()),
+        + len(matrix.unfunded())
+        + len(needs),
         "project_count": len(projects),
         "waiting": waiting,
         "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),

@@ -19,6 +19,7 @@ from actionplan.models import DirectionKind, OrgUnit, PlanStatus, StrategyIndica
 from budgets.figures import Bucket, summarize
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
+from development import services as development_services
 from printing.models import OFFICE_SCOPE, CancelledInBook
 from printing.project import print_queryset, project_chunk, project_context
 from printing.renderer import (
@@ -241,6 +242,9 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
         "scope_label": scope_label(plan, scope),
         "title": book_title(plan),
         "parts": dict(plan.kind.parts),
+        "development": development_services.book_context(plan, projects)
+        if development_services.has_development_parts(plan)
+        else None,
         "is_draft": plan.status != PlanStatus.APPROVED,
         "logo_url": _logo_url(plan),
         "foreword": paragraphs(plan.foreword_th),
@@ -317,6 +321,14 @@ def scope_label(plan, scope: str) -> str:
     return f"ฉบับเฉพาะโครงการของ{name}" if name else "ฉบับเฉพาะโครงการที่ท่านเข้าถึงได้"
 
 
+DEVELOPMENT_SECTIONS = [
+    ("needs", "ผลการสำรวจความต้องการในการพัฒนา"),
+    ("targets", "กลุ่มเป้าหมายการพัฒนา"),
+    ("methods", "รูปแบบการพัฒนา"),
+    ("staff", "สถิติบุคลากรจำแนกตามตำแหน่งและวิทยฐานะ"),
+]
+
+
 def plan_chunks(context: dict) -> list[Chunk]:
     """The body of the book, in order; each chunk starts a new page."""
     digits = context["digits"]
@@ -331,6 +343,13 @@ def plan_chunks(context: dict) -> list[Chunk]:
             for t in context["context_tables"]
         ]
         chunks.append(_chunk("pdf/part1.html", context, digits, toc, f"ส่วนที่ 1 {marks['1']}"))
+        if context.get("development"):  # the teacher plan's survey, targets, methods, staff
+            toc = [
+                TocEntry(1, title, f"toc-development-{key}")
+                for key, title in DEVELOPMENT_SECTIONS
+                if context["development"][key]
+            ]
+            chunks.append(_chunk("pdf/development.html", context, digits, toc, "ข้อมูลการพัฒนาบุคลากร"))
     if settings_.include_direction:
         toc = [TocEntry(0, f"ส่วนที่ 2 {parts['2']}", "toc-part-2")]
         for key, title in (

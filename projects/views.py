@@ -425,7 +425,14 @@ def _inclusion_panel(user, project: Project) -> dict:
             .select_related("fiscal_year")
             .prefetch_related("strategies")
         )
-    return {"inclusions": inclusions, "inclusion_plans": others}
+    # the teacher-development plans listing the project: where its development methods are kept
+    listing = [project.plan, *(i.plan for i in inclusions)]
+    development = [p for p in listing if p.plan_type == "teacher_dev"]
+    return {
+        "inclusions": inclusions,
+        "inclusion_plans": others,
+        "development_plans": development if user.role in UNIT_CHOOSERS else [],
+    }
 
 
 @login_required
