@@ -24,6 +24,7 @@ class UploadForm(forms.Form):
         label=_("แผน"),
         choices=PlanType.choices,
         initial=PlanType.ACTION_PLAN,
+        required=False,  # old clients post no kind: the action plan
         help_text=_("ประเภทของแผนที่รับโครงการจากไฟล์นี้"),
     )
     mode = forms.ChoiceField(
@@ -41,6 +42,9 @@ class UploadForm(forms.Form):
         help_text=_("ไม่เกิน 10 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
+
+    def clean_plan_type(self) -> str:
+        return self.cleaned_data.get("plan_type") or PlanType.ACTION_PLAN
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
