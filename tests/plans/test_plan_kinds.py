@@ -257,3 +257,21 @@ class TestCommands:
             parser = command.create_parser("manage.py", "x")
             actions = {a.dest: a for a in parser._actions}
             assert actions["kind"].default == PlanType.ACTION_PLAN
+
+
+class TestApproval:
+    def test_the_teacher_plans_approval_freezes_its_included_project_once(
+        self, action, teacher, shared, plan_admin_a, director_a, office
+    ):
+        from plans import services as plan_services
+        from projects.models import Project, ProjectStatus
+
+        Project.objects.filter(plan__in=[action, teacher]).update(status=ProjectStatus.APPROVED)
+        approval = plan_services.approve_plan(plan=teacher, by=director_a)
+        assert approval.data["totals"]["plan_total"] == "42000.00"
+        [strategy] = approval.data["strategies"]
+        assert strategy["count"] == 2
+        assert sorted(r["name"] for r in strategy["rows"]) == [
+            "โครงการพัฒนาครูด้วย PLC",
+            "โครงการอบรมครูบรรจุใหม่",
+        ]
