@@ -71,7 +71,7 @@ def alignment_matrix(plan, projects: list, per_project) -> Matrix:
     pairs = Project.alignments.through.objects.filter(project_id__in=list(by_pk)).values_list(
         "policyitem_id", "project_id"
     )
-    for item_id, project_id in pairs.order_by("project_id"):
+    for item_id, project_id in pairs.order_by("project_id") if items and by_pk else []:
         served.setdefault(item_id, []).append(by_pk[project_id])
     buckets = figures.policy_buckets(items, served, per_project)
     children: dict = {}

@@ -99,8 +99,7 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
     strategies = {s.pk: s for s in plan.strategies.all()}
     units: dict[int, OrgUnit] = {}
     rows = []
-    included = inclusion_strategies(plan)  # listed here under this plan's strategy
-    for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
+    found = list(
         Project.objects.counted()  # a cancelled project counts nowhere
         .in_plan(plan)
         .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
@@ -115,8 +114,25 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
             "lead_unit__name_th",
             "lead_unit__sort_order",
             "lead_unit__budget_ceiling",
+            "plan_id",
         )
-    ):
+    )
+    # Projects included from another plan are listed under this plan's strategy (one more
+    # query, only when there are any).
+    included = inclusion_strategies(plan) if any(r[-1] != plan.pk for r in found) else {}
+    for (
+        pk,
+        name,
+        status,
+        version,
+        updated,
+        strategy_id,
+        unit_id,
+        unit_name,
+        order,
+        ceiling,
+        _,
+    ) in found:
         unit = units.get(unit_id)
         if unit is None:
             unit = units[unit_id] = OrgUnit(
