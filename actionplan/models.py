@@ -283,8 +283,13 @@ class FiscalYear(models.Model):
 
 
 class PlanType(models.TextChoices):
+    """The kinds of plan an office writes; titles, part headings and default texts of each are
+    in actionplan.plan_kinds."""
+
     ACTION_PLAN = "action_plan", _("แผนปฏิบัติการประจำปี")
     TEACHER_DEV = "teacher_dev", _("แผนพัฒนาครูและบุคลากรทางการศึกษา")
+    EDUCATION_DEV = "education_dev", _("แผนพัฒนาการศึกษา 5 ปี")
+    SMALL_SCHOOLS = "small_schools", _("แผนบริหารจัดการโรงเรียนขนาดเล็ก")
 
 
 class PlanStatus(models.TextChoices):
@@ -424,9 +429,22 @@ class Plan(models.Model):
         return self.display_title
 
     @property
+    def kind(self):
+        """The plan's kind (title, part headings, default texts): actionplan.plan_kinds."""
+        from actionplan.plan_kinds import kind_of
+
+        return kind_of(self.plan_type)
+
+    @property
     def display_title(self) -> str:
-        base = self.title_th or self.get_plan_type_display()
+        base = self.title_th or self.kind.title
         return f"{base} ประจำปีงบประมาณ พ.ศ. {self.fiscal_year.year_be}"
+
+    @property
+    def menu_title(self) -> str:
+        """ "<title> พ.ศ. <year>": how the year menus name a plan (two plans of a year differ)."""
+        base = (self.title_th or self.kind.title).strip()
+        return f"{base} พ.ศ. {self.fiscal_year.year_be}"
 
     @property
     def horizon_years(self) -> list[int]:

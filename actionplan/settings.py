@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "workflow",
     "plans",
     "monitoring",
+    "development",
     "printing",
     "imports",
     "transparency",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("monitoring.urls")),
     path("plans/", include("plans.urls")),
+    path("development/", include("development.urls")),
     path("", include("printing.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notify.urls")),

@@ -339,8 +339,11 @@ def _plan_figures(plan, projects: list):
     whole plan under one key (one cache read), else each project under its own, and only the
     changed projects are aggregated again. Inside a transaction the rows may still be rolled
     back (import previews, tests): never cached."""
+    # By the listed projects' ids, never `plan=`: a plan also lists projects it includes from
+    # another plan of the office (projects.PlanInclusion), each counted once.
+    ids = [p.pk for p in projects]
     if connection.in_atomic_block:
-        return project_figures(plan)
+        return project_figures(project_ids=ids)
     keys = {
         p.pk: f"project-figures:{connection.alias}:{p.pk}:{p.version}:{p.updated_at.isoformat()}"
         for p in projects
@@ -353,7 +356,7 @@ def _plan_figures(plan, projects: list):
         listed = {pk: found[key] for pk, key in keys.items() if key in found}
         missing = [pk for pk in keys if pk not in listed]
         if len(missing) > len(keys) // 2:  # mostly new: the whole plan in one aggregate
-            figures, categories, funds = project_figures(plan)
+            figures, categories, funds = project_figures(project_ids=ids)
         else:
             figures, categories, funds = project_figures(project_ids=missing)
         for pk in missing:  # a project without lines is cached too (zero figures)
@@ -426,6 +429,21 @@ def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigur
         total=quantize(total),
     )
     return summary, figures, [b.key for b in summary.fund_sources]
+
+
+def policy_buckets(items: list, served: dict[int, list], per_project) -> dict[int, Bucket]:
+    """{policy item id: Bucket(item, projects serving it, their budget)} for one plan: each
+    project's figure (from `summarize`) counts once under each item it serves; a project
+    serving two items counts in both items' totals (the matrix is not a partition)."""
+    buckets = {}
+    for item in items:
+        bucket = Bucket(item, str(item))
+        for project in served.get(item.pk, []):
+            bucket.projects.append(project)
+            bucket.total += per_project[project.pk].total
+        bucket.total = quantize(bucket.total)
+        buckets[item.pk] = bucket
+    return buckets
 
 
 # --- above the office (oversight): grouped aggregates over many offices' lines ----------------

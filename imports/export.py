@@ -507,5 +507,7 @@ def plan_csv(plan, projects) -> bytes:
 
 
 def file_name(plan, extension: str) -> str:
-    """ASCII only: the office code is a slug, the year a number (no user text in headers)."""
-    return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.{extension}"
+    """ASCII only: the office code is a slug, the year a number, a plan kind other than the
+    action plan its PlanType value (no user text in headers)."""
+    kind = "" if plan.plan_type == "action_plan" else f"-{plan.plan_type}"
+    return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}{kind}.{extension}"

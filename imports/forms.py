@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
+from actionplan.models import PlanType
 from actionplan.workbooks import MAX_BYTES, RejectedFile, check_file_name
 from imports.models import ImportMode
 
@@ -18,6 +19,13 @@ class UploadForm(forms.Form):
         min_value=2500,
         max_value=2700,
         initial=lambda: thai.fiscal_year_of(date.today()),
+    )
+    plan_type = forms.ChoiceField(
+        label=_("แผน"),
+        choices=PlanType.choices,
+        initial=PlanType.ACTION_PLAN,
+        required=False,  # old clients post no kind: the action plan
+        help_text=_("ประเภทของแผนที่รับโครงการจากไฟล์นี้"),
     )
     mode = forms.ChoiceField(
         label=_("นำเข้าเป็น"),
@@ -34,6 +42,9 @@ class UploadForm(forms.Form):
         help_text=_("ไม่เกิน 10 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.docx"}),
     )
+
+    def clean_plan_type(self) -> str:
+        return self.cleaned_data.get("plan_type") or PlanType.ACTION_PLAN
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
-from actionplan.models import Office, OrgUnit, Plan
+from actionplan.models import Office, OrgUnit, Plan, PlanType
 
 
 class ImportMode(models.TextChoices):
@@ -30,6 +30,9 @@ class ImportBatch(models.Model):
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_batches"
     )
     year_be = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    plan_type = models.CharField(
+        _("ประเภทแผน"), max_length=20, choices=PlanType.choices, default=PlanType.ACTION_PLAN
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

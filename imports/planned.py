@@ -57,6 +57,7 @@ class Context:
     programmes: list[Programme] = field(default_factory=list)
     policy_items: list[PolicyItem] = field(default_factory=list)
     people: dict[str, int] = field(default_factory=dict)  # squashed full name -> Person id
+    plan_type: str = PlanType.ACTION_PLAN  # the kind of plan the file lands in
 
     @property
     def historical(self) -> bool:
@@ -87,11 +88,18 @@ def _existing_projects(plan: Plan | None, lock: bool) -> dict[str, Project]:
 
 
 def load_context(
-    *, office: Office, year_be: int, mode: str, categories, funds, lock: bool = False
+    *,
+    office: Office,
+    year_be: int,
+    mode: str,
+    categories,
+    funds,
+    lock: bool = False,
+    plan_type: str = PlanType.ACTION_PLAN,
 ) -> Context:
     plan = (
         Plan.objects.select_related("fiscal_year")
-        .filter(office=office, fiscal_year__year_be=year_be, plan_type=PlanType.ACTION_PLAN)
+        .filter(office=office, fiscal_year__year_be=year_be, plan_type=plan_type)
         .first()
     )
     units = {u.pk: u for u in OrgUnit.objects.filter(office=office, is_active=True)}
@@ -106,6 +114,7 @@ def load_context(
         year_be=year_be,
         mode=mode,
         plan=plan,
+        plan_type=plan_type,
         categories=categories,
         funds=funds,
         units=units,

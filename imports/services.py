@@ -96,7 +96,7 @@ def _write(result: ImportPlan, *, user) -> Plan:
         plan = Plan.objects.create(
             office=ctx.office,
             fiscal_year=get_fiscal_year(ctx.year_be),
-            plan_type=PlanType.ACTION_PLAN,
+            plan_type=ctx.plan_type,
             status=result.plan_status or PlanStatus.DRAFT,
         )
     elif result.plan_status and plan.status != result.plan_status:
@@ -286,6 +286,7 @@ def run_import(
     office: Office,
     year_be: int,
     mode: str = ImportMode.DRAFT,
+    plan_type: str = PlanType.ACTION_PLAN,
     user=None,
     choices: dict[str, int] | None = None,
     commit: bool = False,
@@ -308,7 +309,14 @@ def run_import(
         report.add_error(Issue(Loc(), str(exc)))
         if record:
             _record(
-                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=None
+                report,
+                office=office,
+                year_be=year_be,
+                mode=mode,
+                user=user,
+                batch=batch,
+                plan=None,
+                plan_type=plan_type,
             )
         return report
     report = Report(
@@ -322,13 +330,25 @@ def run_import(
         report.add_error(Issue(Loc(), str(exc)))
         if record:
             _record(
-                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=None
+                report,
+                office=office,
+                year_be=year_be,
+                mode=mode,
+                user=user,
+                batch=batch,
+                plan=None,
+                plan_type=plan_type,
             )
         return report
     report.sheets = parsed.sheets
     if not commit:
         ctx = load_context(
-            office=office, year_be=year_be, mode=mode, categories=categories, funds=funds
+            office=office,
+            year_be=year_be,
+            mode=mode,
+            categories=categories,
+            funds=funds,
+            plan_type=plan_type,
         )
         Planner(parsed, ctx, report, choices).run()
         if keep and (report.ok or report.group_choices):
@@ -345,11 +365,18 @@ def run_import(
                 user=user,
                 batch=batch,
                 plan=ctx.plan,
+                plan_type=plan_type,
             )
         return report
     with _sqlite_batch_limit(), transaction.atomic():
         ctx = load_context(
-            office=office, year_be=year_be, mode=mode, categories=categories, funds=funds, lock=True
+            office=office,
+            year_be=year_be,
+            mode=mode,
+            categories=categories,
+            funds=funds,
+            lock=True,
+            plan_type=plan_type,
         )
         result = Planner(parsed, ctx, report, choices).run()
         plan = ctx.plan
@@ -360,7 +387,14 @@ def run_import(
             report.committed = True
         if record:
             batch = _record(
-                report, office=office, year_be=year_be, mode=mode, user=user, batch=batch, plan=plan
+                report,
+                office=office,
+                year_be=year_be,
+                mode=mode,
+                user=user,
+                batch=batch,
+                plan=plan,
+                plan_type=plan_type,
             )
         if report.committed:
             _record_project_events(result, report, user=user, batch=batch)
@@ -383,7 +417,9 @@ def _record_project_events(result, report: Report, *, user, batch) -> None:
     )
 
 
-def _record(report: Report, *, office, year_be, mode, user, batch, plan) -> ImportBatch:
+def _record(
+    report: Report, *, office, year_be, mode, user, batch, plan, plan_type=PlanType.ACTION_PLAN
+) -> ImportBatch:
     """Keep the outcome in the audit history (a new batch, or the previewed one on confirm)."""
     if report.committed:
         status = ImportStatus.COMMITTED
@@ -394,6 +430,7 @@ def _record(report: Report, *, office, year_be, mode, user, batch, plan) -> Impo
     values = {
         "office": office,
         "year_be": year_be,
+        "plan_type": plan_type,
         "plan": plan,
         "file_name": report.file_name[:255],
         "sha256": report.sha256,

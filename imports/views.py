@@ -36,7 +36,14 @@ def _batches(request: HttpRequest):
 def importbatch_create(request: HttpRequest) -> HttpResponse:
     """Upload a file and see what would happen; nothing is written but the audit record."""
     _require_importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    initial = {}
+    chosen = request.GET.get("plan", "")
+    if chosen.isdigit():  # from a plan's page: its year and kind
+        plan = Plan.objects.filter(office_id=request.user.office_id, pk=int(chosen))
+        plan = plan.select_related("fiscal_year").first()
+        if plan is not None:
+            initial = {"year_be": plan.fiscal_year.year_be, "plan_type": plan.plan_type}
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
@@ -45,6 +52,7 @@ def importbatch_create(request: HttpRequest) -> HttpResponse:
             data=data,
             office=request.user.office,
             year_be=form.cleaned_data["year_be"],
+            plan_type=form.cleaned_data["plan_type"],
             mode=form.cleaned_data["mode"],
             user=request.user,
             keep=True,  # the bytes the confirm step re-reads; a full disk is an error of the preview
@@ -91,6 +99,7 @@ def importbatch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         data=data,
         office=request.user.office,
         year_be=batch.year_be,
+        plan_type=batch.plan_type,
         mode=batch.mode,
         user=request.user,
         choices=choices,

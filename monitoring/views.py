@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.models import Plan
+from actionplan.plan_kinds import menu_order
 from actionplan.services import DomainError
 from monitoring import figures, resources, rounds, services
 from monitoring.forms import (
@@ -86,7 +87,7 @@ def _next_or(request: HttpRequest, default: str) -> str:
 def report_list(request: HttpRequest) -> HttpResponse:
     """Every monitored project the user may see with its report of each round: the groups'
     worklist (late reports are marked)."""
-    plans = list(_office_plans(request.user).order_by("-fiscal_year__year_be"))
+    plans = menu_order(_office_plans(request.user))
     plan = _current_plan(request, plans)
     rows, rounds = [], []
     today = timezone.localdate()

@@ -15,7 +15,7 @@ from budgets.figures import summarize
 from plans.models import DisbursementTarget, PlanApproval
 from projects import audit
 from projects.models import Project, ProjectStatus
-from projects.rollup import strategy_sentence
+from projects.rollup import inclusion_strategies, strategy_sentence
 from workflow.models import AmendmentRequest, AmendmentStatus
 from workflow.services import NotAllowed, _print_source, hooked_source
 
@@ -45,9 +45,17 @@ def approve_plan(*, plan, by, expected_version: int | None = None) -> PlanApprov
     if plan.status != PlanStatus.DRAFT:
         raise DomainError("แผนนี้เป็นแผนประวัติ อนุมัติไม่ได้")
     # Cancelled projects are not part of the approved plan (its totals and its documents).
+    # Its own projects and those included from another plan of the office (listed under this
+    # plan's strategy, as the book prints them).
     projects = list(
-        audit.document_queryset().counted().filter(plan=plan).order_by("strategy__number", "pk")
+        audit.document_queryset().counted().in_plan(plan).order_by("strategy__number", "pk")
     )
+    included = inclusion_strategies(plan)
+    if included:
+        strategies = {s.pk: s for s in plan.strategies.all()}
+        for project in projects:
+            if project.plan_id != plan.pk:
+                project.strategy = strategies.get(included.get(project.pk))
     if not projects:
         raise DomainError("แผนนี้ยังไม่มีโครงการ")
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]

@@ -12,18 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan import thai
 from actionplan.models import OrgUnit, Plan, Role, Strategy
+from actionplan.plan_kinds import pick_plan
 from actionplan.services import DomainError
 from budgets import figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
-from plans import charts
+from development import services as development_services
+from plans import alignment, charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
 from plans.models import DisbursementTarget, PlanApproval
 from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
-from projects.rollup import plan_projects, strategy_sentence
+from projects.rollup import inclusion_strategies, plan_projects, strategy_sentence
 from workflow import services as workflow_services
 
 # --- Plan roll-up, validation, dashboard and approval (issue 4) ------------------------------
@@ -51,14 +53,12 @@ def _money(value) -> str:
 @login_required
 @require_GET
 def plan_index(request: HttpRequest) -> HttpResponse:
-    """The newest plan of the office (or ?year=) for plan administrators and directors."""
+    """The plan chosen with ?plan=<id> (?year= is that year's action plan), else the newest
+    action plan of the office, for plan administrators and directors."""
     if request.user.role not in PLAN_REVIEWERS:
         raise PermissionDenied("เฉพาะผู้ดูแลแผนและผู้บริหารสำนักงาน")
-    plans = Plan.objects.filter(office_id=request.user.office_id).order_by("-fiscal_year__year_be")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(fiscal_year__year_be=int(year))
-    plan = plans.first()
+    plans = Plan.objects.filter(office_id=request.user.office_id).select_related("fiscal_year")
+    plan = pick_plan(request.GET, plans)
     if plan is None:
         return render(request, "plans/no_plan.html")
     return redirect("plans:plan_overview", plan_id=plan.pk)
@@ -78,6 +78,7 @@ class ProjectRow:
         "strategy",
         "lead_unit_id",
         "lead_unit",
+        "is_included",
     )
 
     def __init__(self, pk, name_th, status, version, updated_at, strategy_id, lead_unit):
@@ -85,6 +86,7 @@ class ProjectRow:
         self.version, self.updated_at = version, updated_at
         self.strategy_id = self.strategy = strategy_id  # the Strategy is set by the caller
         self.lead_unit_id, self.lead_unit = lead_unit.pk, lead_unit
+        self.is_included = False  # listed from another plan of the office (PlanInclusion)
 
     def get_status_display(self) -> str:
         return ProjectStatus(self.status).label
@@ -97,9 +99,9 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
     strategies = {s.pk: s for s in plan.strategies.all()}
     units: dict[int, OrgUnit] = {}
     rows = []
-    for pk, name, status, version, updated, strategy_id, unit_id, unit_name, order, ceiling in (
+    found = list(
         Project.objects.counted()  # a cancelled project counts nowhere
-        .filter(plan=plan)
+        .in_plan(plan)
         .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
         .values_list(
             "pk",
@@ -112,14 +114,34 @@ def overview_projects(plan: Plan) -> list[ProjectRow]:
             "lead_unit__name_th",
             "lead_unit__sort_order",
             "lead_unit__budget_ceiling",
+            "plan_id",
         )
-    ):
+    )
+    # Projects included from another plan are listed under this plan's strategy (one more
+    # query, only when there are any).
+    included = inclusion_strategies(plan) if any(r[-1] != plan.pk for r in found) else {}
+    for (
+        pk,
+        name,
+        status,
+        version,
+        updated,
+        strategy_id,
+        unit_id,
+        unit_name,
+        order,
+        ceiling,
+        _,
+    ) in found:
         unit = units.get(unit_id)
         if unit is None:
             unit = units[unit_id] = OrgUnit(
                 pk=unit_id, name_th=unit_name, sort_order=order, budget_ceiling=ceiling
             )
+        if pk in included:
+            strategy_id = included[pk]
         rows.append(ProjectRow(pk, name, status, version, updated, strategy_id, unit))
+        rows[-1].is_included = pk in included
     foreign = {r.strategy for r in rows if r.strategy is not None} - strategies.keys()
     if foreign:  # a strategy of another plan (an R-check error): shown as it is, not hidden
         strategies.update(Strategy.objects.in_bulk(foreign))
@@ -170,6 +192,7 @@ def overview_context(plan: Plan, projects: list) -> dict:
     return {
         "plan": plan,
         "summary": summary,
+        "matrix": alignment.alignment_matrix(plan, projects, per_project),
         "sources": sources,
         "strategies": strategies,
         "groups": groups,
@@ -261,7 +284,8 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         Project.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
     )
     rows = []
-    for project in projects:
+    own = [p for p in projects if p.included_from is None]  # the others are checked at home
+    for project in own:
         for finding in checks.check_project(project, categories):
             link = _finding_link(finding, project, editable=project.pk in editable)
             rows.append((finding, project, link))
@@ -270,15 +294,24 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
         (finding, None, _plan_finding_link(finding, plan, request.user, strategy_of))
         for finding in checks.check_strategy_coverage(plan, projects)
         + checks.check_strategy_targets(plan)
-        + checks.check_group_ceilings(projects)
+        + checks.check_group_ceilings(own)
     ]
     waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
+    _, per_project, _ = figures.summarize(plan, projects)
+    matrix = alignment.alignment_matrix(plan, projects, per_project)
+    needs = development_services.uncovered_needs(plan)
     context = {
+        "uncovered_needs": needs,
+        "uncovered": matrix.uncovered(),
+        "unfunded": matrix.unfunded(),
         "plan": plan,
         "rows": rows,
         "plan_findings": plan_findings,
         "errors": sum(1 for f, _, _ in rows + plan_findings if f.is_error),
-        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error),
+        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error)
+        + len(matrix.uncovered())
+        + len(matrix.unfunded())
+        + len(needs),
         "project_count": len(projects),
         "waiting": waiting,
         "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),

@@ -27,6 +27,7 @@ from actionplan.models import (
 )
 from budgets.figures import activity_figures, summarize
 from budgets.models import BudgetCategory, FundSource
+from development import services as development_services
 from monitoring.rounds import plan_rounds
 from printing import parts
 from printing.models import OFFICE_SCOPE, CancelledInBook
@@ -227,6 +228,10 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
         "settings": print_settings,
         "scope_label": scope_label(plan, scope),
         "title": book_title(plan),
+        "parts": dict(plan.kind.parts),
+        "development": development_services.book_context(plan, projects)
+        if development_services.has_development_parts(plan)
+        else None,
         "is_draft": plan.status != PlanStatus.APPROVED,
         "logo_url": _media_url(plan.logo),
         "foreword": paragraphs(plan.foreword_th),
@@ -275,22 +280,9 @@ def plan_context(plan, scope: str = OFFICE_SCOPE) -> dict:
 
 
 def default_management_text(plan) -> str:
-    """Part 4 when the plan admin has written none: the standard clauses (the report rounds,
-    their months and due dates print in the table that follows)."""
-    year = plan.fiscal_year.year_be
-    lines = [
-        "1. การบริหารแผนสู่การปฏิบัติ",
-        f"{plan.office.name_th} ดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} "
-        "โดยกลุ่ม/หน่วยที่รับผิดชอบโครงการขออนุมัติดำเนินโครงการตามระยะเวลาที่กำหนดไว้ในแผน "
-        "ใช้จ่ายงบประมาณตามแผนการใช้จ่ายรายไตรมาส และถัวจ่ายได้ภายในวงเงินของโครงการ",
-        "2. การติดตามและประเมินผล",
-        "กลุ่มนโยบายและแผนกำกับ ติดตาม และประเมินผลการดำเนินงานตามแผนเป็น 3 ระยะ คือ "
-        "ก่อนดำเนินการ ระหว่างดำเนินการ และหลังการดำเนินการ เปรียบเทียบผลกับตัวชี้วัดและค่าเป้าหมาย",
-        "3. การรายงานผล",
-        "กลุ่ม/หน่วยรายงานผลการดำเนินงานและการใช้จ่ายงบประมาณเป็นรายไตรมาส "
-        "ตามรอบการรายงานผลการดำเนินงานในตารางต่อไปนี้",
-    ]
-    return "\n".join(lines)
+    """Part 4 when the plan admin has written none: the standard clauses of the plan's kind
+    (actionplan.plan_kinds) and its report rounds."""
+    return "\n".join(plan.kind.management(plan))
 
 
 def _media_url(field) -> str:
@@ -326,6 +318,14 @@ def scope_label(plan, scope: str) -> str:
     return f"ฉบับเฉพาะโครงการของ{name}" if name else "ฉบับเฉพาะโครงการที่ท่านเข้าถึงได้"
 
 
+DEVELOPMENT_SECTIONS = [
+    ("needs", "ผลการสำรวจความต้องการในการพัฒนา"),
+    ("targets", "กลุ่มเป้าหมายการพัฒนา"),
+    ("methods", "รูปแบบการพัฒนา"),
+    ("staff", "สถิติบุคลากรจำแนกตามตำแหน่งและวิทยฐานะ"),
+]
+
+
 @dataclass
 class FileChunk:
     """An uploaded PDF placed into the book page for page (a signed appendix): its pages are
@@ -341,17 +341,26 @@ def plan_chunks(context: dict) -> list[Chunk | FileChunk]:
     """The body of the book, in order; each chunk starts a new page."""
     digits = context["digits"]
     settings_ = context["settings"]
+    kind = context["plan"].kind
+    parts, marks = kind.parts, kind.marks
     chunks: list[Chunk | FileChunk] = []
     if settings_.include_context:
-        toc = [TocEntry(0, "ส่วนที่ 1 ข้อมูลทั่วไป", "toc-part-1")]
+        toc = [TocEntry(0, f"ส่วนที่ 1 {parts['1']}", "toc-part-1")]
         toc += [TocEntry(1, f"{s['number']}. {s['title']}", s["anchor"]) for s in context["part1"]]
         toc += [
             TocEntry(1, f"ตารางที่ {t['number']} {t['caption']}", t["anchor"])
             for t in context["context_tables"]
         ]
-        chunks.append(_chunk("pdf/part1.html", context, digits, toc, "ส่วนที่ 1 ข้อมูลทั่วไป"))
+        chunks.append(_chunk("pdf/part1.html", context, digits, toc, f"ส่วนที่ 1 {marks['1']}"))
+        if context.get("development"):  # the teacher plan's survey, targets, methods, staff
+            toc = [
+                TocEntry(1, title, f"toc-development-{key}")
+                for key, title in DEVELOPMENT_SECTIONS
+                if context["development"][key]
+            ]
+            chunks.append(_chunk("pdf/development.html", context, digits, toc, "ข้อมูลการพัฒนาบุคลากร"))
     if settings_.include_direction:
-        toc = [TocEntry(0, "ส่วนที่ 2 ทิศทางการพัฒนาการศึกษา", "toc-part-2")]
+        toc = [TocEntry(0, f"ส่วนที่ 2 {parts['2']}", "toc-part-2")]
         toc += [TocEntry(1, f["title"], f["anchor"]) for f in context["policies"]]
         for key, title in (
             ("vision", "วิสัยทัศน์ (Vision)"),
@@ -363,14 +372,14 @@ def plan_chunks(context: dict) -> list[Chunk | FileChunk]:
             if context[key]:
                 toc.append(TocEntry(1, title, f"toc-direction-{key}"))
         toc += [TocEntry(1, s["title"], s["anchor"]) for s in context["strategies"]]
-        chunks.append(_chunk("pdf/part2.html", context, digits, toc, "ส่วนที่ 2 ทิศทางการพัฒนา"))
+        chunks.append(_chunk("pdf/part2.html", context, digits, toc, f"ส่วนที่ 2 {marks['2']}"))
     if settings_.include_projects:
         # The budget summaries, every strategy's project table, the duration table and the
         # policy alignment flow in one chunk (a strategy with no project needs no page of its
         # own); the project documents follow, strategy by strategy, and the contents lists
         # each under its strategy.
         toc = [
-            TocEntry(0, "ส่วนที่ 3 รายละเอียดโครงการ", "toc-part-3"),
+            TocEntry(0, f"ส่วนที่ 3 {parts['3']}", "toc-part-3"),
             TocEntry(1, "สรุปงบประมาณ", "toc-summary"),
         ]
         if context["durations"]:
@@ -387,16 +396,16 @@ def plan_chunks(context: dict) -> list[Chunk | FileChunk]:
                     toc += chunk.toc
                     chunk.toc = []
                     projects.append(chunk)
-        part3 = _chunk("pdf/part3.html", context, digits, [], "ส่วนที่ 3 รายละเอียดโครงการ")
+        part3 = _chunk("pdf/part3.html", context, digits, [], f"ส่วนที่ 3 {marks['3']}")
         part3.toc = toc
         chunks.append(part3)
         chunks += projects
     if settings_.include_management:
-        toc = [TocEntry(0, "ส่วนที่ 4 การบริหารแผนสู่การปฏิบัติ", "toc-part-4")]
+        toc = [TocEntry(0, f"ส่วนที่ 4 {marks['4-contents']}", "toc-part-4")]
         if context["calendar"]:
             toc.append(TocEntry(1, "ปฏิทินการดำเนินงาน", "toc-calendar"))
         toc.append(TocEntry(1, "รอบการรายงานผลการดำเนินงาน", "toc-rounds"))
-        chunks.append(_chunk("pdf/part4.html", context, digits, toc, "ส่วนที่ 4 การบริหารแผน"))
+        chunks.append(_chunk("pdf/part4.html", context, digits, toc, f"ส่วนที่ 4 {marks['4']}"))
     if settings_.include_appendices and context["appendices"]:
         toc = [TocEntry(0, "ภาคผนวก", "toc-appendices")]
         chunks.append(_chunk("pdf/appendices.html", context, digits, toc, "ภาคผนวก"))

@@ -218,9 +218,11 @@ def book_title(plan) -> str:
     if plan.title_th:
         base = plan.title_th.strip()
         return base if "ปีงบประมาณ" in base else f"{base} ประจำปีงบประมาณ พ.ศ. {year}"
-    if plan.plan_type == PlanType.TEACHER_DEV:
-        return f"แผนพัฒนาครูและบุคลากรทางการศึกษา ประจำปีงบประมาณ พ.ศ. {year}"
-    return f"แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year}"
+    kind = plan.kind
+    if kind.horizon and plan.horizon_start_be and plan.horizon_end_be:
+        return f"{kind.title} พ.ศ. {plan.horizon_start_be} - {plan.horizon_end_be}"
+    separator = "" if plan.plan_type == PlanType.ACTION_PLAN else " "
+    return f"{kind.title}{separator}ประจำปีงบประมาณ พ.ศ. {year}"
 
 
 def print_settings_for(office) -> OfficePrintSettings:

@@ -284,11 +284,12 @@ def _readable(request: HttpRequest, plan_render: PlanRender) -> PlanRender:
 
 def render_filename(plan: Plan, plan_render: PlanRender) -> str:
     """The download name: report-<office>-<year>-r<n>.pdf for a round report, else the book's."""
+    kind = "" if plan.plan_type == "action_plan" else f"-{plan.plan_type}"
     if plan_render.kind == RenderKind.BOOK_DOCX:
-        return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.docx"
+        return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}{kind}.docx"
     if plan_render.kind == RenderKind.REPORT:
         return resources.report_file_name(plan, plan_render.round_number, "pdf")
-    return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}.pdf"
+    return f"plan-{plan.office.code}-{plan.fiscal_year.year_be}{kind}.pdf"
 
 
 def _file_response(plan_render: PlanRender, filename: str) -> FileResponse:

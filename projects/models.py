@@ -52,6 +52,12 @@ class ProjectQuerySet(models.QuerySet):
             status=ProjectStatus.DRAFT, ready_at__isnull=False, ready_version=F("version")
         )
 
+    def in_plan(self, plan) -> ProjectQuerySet:
+        """The projects a plan lists: its own and those included from another plan of the
+        office (PlanInclusion), each once (a subquery, never a join that could repeat rows)."""
+        included = PlanInclusion.objects.filter(plan=plan).values("project_id")
+        return self.filter(Q(plan=plan) | Q(pk__in=included))
+
     def editable_by(self, user) -> ProjectQuerySet:
         """Projects a user may edit: drafts of their own group (plan admins: any draft)."""
         qs = self.visible_to(user).filter(status=ProjectStatus.DRAFT)
@@ -278,6 +284,39 @@ class ProjectItem(models.Model):
 
     def __str__(self) -> str:
         return self.text_th[:80]
+
+
+class PlanInclusion(models.Model):
+    """A project of one plan also listed in another plan of the same office and year (an
+    action-plan project that develops staff in the teacher-development book): printed and
+    totalled there under `strategy`, counted once in each plan, owned by its own plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="inclusions")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="inclusions")
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("กลยุทธ์ในแผนนี้"),
+    )
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("โครงการที่รวมไว้ในแผนอื่น")
+        verbose_name_plural = _("โครงการที่รวมไว้ในแผนอื่น")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "project"], name="plan_inclusion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} ใน {self.plan}"
 
 
 class Activity(models.Model):

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actionplan import thai
-from actionplan.models import Plan, PlanStatus
+from actionplan.models import Plan, PlanStatus, Role
 from actionplan.services import DomainError
 from budgets import services as budget_services
 from budgets.models import BudgetLine, QuarterAllocation
@@ -27,6 +27,7 @@ from projects import audit
 from projects.models import (
     Activity,
     EventAction,
+    PlanInclusion,
     Project,
     ProjectEvent,
     ProjectItem,
@@ -538,3 +539,46 @@ def _copy_activities(source: Project, copy: Project) -> None:
             for line in a.budget_lines.all()
         ]
     )
+
+
+# --- A project listed in another plan of the office (PlanInclusion) ---------------------------
+
+INCLUDERS = {Role.PLAN_ADMIN, Role.SYSADMIN}
+
+
+def include_project(*, project: Project, plan: Plan, strategy=None, by) -> PlanInclusion:
+    """List the project in another plan of its office and fiscal year as well (printed and
+    totalled there once, still owned by its own plan); a second call updates the strategy."""
+    if by.role not in INCLUDERS or by.office_id != project.plan.office_id:
+        raise DomainError("เฉพาะผู้ดูแลแผนของสำนักงานเท่านั้นที่รวมโครงการไว้ในแผนอื่นได้")
+    if plan.pk == project.plan_id:
+        raise DomainError("โครงการอยู่ในแผนนี้อยู่แล้ว")
+    if (
+        plan.office_id != project.plan.office_id
+        or plan.fiscal_year_id != project.plan.fiscal_year_id
+    ):
+        raise DomainError("รวมได้เฉพาะในแผนของสำนักงานเดียวกันและปีงบประมาณเดียวกัน")
+    if strategy is not None and strategy.plan_id != plan.pk:
+        raise DomainError("กลยุทธ์ที่เลือกไม่ใช่กลยุทธ์ของแผนนั้น")
+    with transaction.atomic():
+        order = PlanInclusion.objects.filter(plan=plan).count() + 1
+        inclusion, created = PlanInclusion.objects.get_or_create(
+            plan=plan,
+            project=project,
+            defaults={"strategy": strategy, "order": order, "added_by": by},
+        )
+        if not created and inclusion.strategy_id != (strategy.pk if strategy else None):
+            inclusion.strategy = strategy
+            inclusion.save(update_fields=["strategy"])
+        reopen_plan_if_approved(plan)
+    return inclusion
+
+
+def exclude_project(*, project: Project, plan: Plan, by) -> None:
+    """Take the project out of a plan it was included in (its own plan keeps it)."""
+    if by.role not in INCLUDERS or by.office_id != project.plan.office_id:
+        raise DomainError("เฉพาะผู้ดูแลแผนของสำนักงานเท่านั้นที่นำโครงการออกจากแผนอื่นได้")
+    with transaction.atomic():
+        deleted, _ = PlanInclusion.objects.filter(plan=plan, project=project).delete()
+        if deleted:
+            reopen_plan_if_approved(plan)

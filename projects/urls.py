@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/delete/", views.project_delete, name="project_delete"),
     path("<int:pk>/history/", views.project_history, name="project_history"),
+    path("<int:pk>/include/", views.project_include, name="project_include"),
 ]

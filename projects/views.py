@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.models import OrgUnit, Plan, Role
+from actionplan.plan_kinds import menu_order, pick_plan
 from actionplan.services import DomainError
 from budgets.formula import formula_messages
 from projects import checks, services
@@ -29,6 +30,7 @@ from projects.forms import (
     check_rows,
 )
 from projects.models import (
+    PlanInclusion,
     Project,
     ProjectEvent,
     ProjectStatus,
@@ -48,24 +50,22 @@ def _office_plans(user):
 
 
 def _current_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
-    """The plan chosen with ?year=, else the newest plan of the user's office."""
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        return next((p for p in plans if p.fiscal_year.year_be == int(year)), None)
-    return plans[0] if plans else None
+    """The plan chosen with ?plan=<id> (404 outside the office), ?year= (that year's action
+    plan, for old links), else the newest action plan of the user's office."""
+    return pick_plan(request.GET, plans)
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The projects the user may see in one fiscal year, with filters and computed totals."""
-    plans = list(_office_plans(request.user).order_by("-fiscal_year__year_be"))
+    plans = menu_order(_office_plans(request.user))
     plan = _current_plan(request, plans)
     projects = Project.objects.none()
     if plan is not None:
         projects = (
             Project.objects.visible_to(request.user)
-            .filter(plan=plan)
-            .select_related("strategy", "lead_unit", "updated_by__person")
+            .in_plan(plan)
+            .select_related("strategy", "lead_unit", "updated_by__person", "plan__fiscal_year")
             .with_budget(quarters=False)
             .order_by("strategy__number", "pk")
         )
@@ -80,10 +80,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
             projects = projects.filter(status=f["status"])
         if f.get("q", "").strip():
             projects = projects.filter(name_th__icontains=f["q"].strip())
+    projects = list(projects)
+    for project in projects:  # listed from another plan of the office (PlanInclusion)
+        project.included_from = project.plan if plan and project.plan_id != plan.pk else None
     context = {
         "plan": plan,
         "plans": plans,
-        "projects": list(projects),
+        "projects": projects,
         "strategies": list(plan.strategies.all()) if plan else [],
         "units": list(OrgUnit.objects.filter(office_id=request.user.office_id)),
         "statuses": ProjectStatus.choices,
@@ -401,9 +404,66 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             key=lambda s: ["proposer", "endorser", "approver"].index(s.role),
         ),
     }
+    context.update(_inclusion_panel(user, project))
     for panel in PROJECT_PAGE_PANELS:
         context.update(panel(request, project))
     return render(request, "projects/project_detail.html", context)
+
+
+def _inclusion_panel(user, project: Project) -> dict:
+    """The other plans that list the project, and (for a plan admin) the other plans of the
+    same office and year it could be included in, with their strategies."""
+    inclusions = list(
+        PlanInclusion.objects.filter(project=project).select_related(
+            "plan__fiscal_year", "strategy"
+        )
+    )
+    others = []
+    if user.role in UNIT_CHOOSERS:
+        others = list(
+            Plan.objects.filter(
+                office_id=project.plan.office_id, fiscal_year_id=project.plan.fiscal_year_id
+            )
+            .exclude(pk=project.plan_id)
+            .select_related("fiscal_year")
+            .prefetch_related("strategies")
+        )
+    # the teacher-development plans listing the project: where its development methods are kept
+    listing = [project.plan, *(i.plan for i in inclusions)]
+    development = [p for p in listing if p.plan_type == "teacher_dev"]
+    return {
+        "inclusions": inclusions,
+        "inclusion_plans": others,
+        "development_plans": development if user.role in UNIT_CHOOSERS else [],
+    }
+
+
+@login_required
+@require_POST
+def project_include(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan admin lists the project in another plan of the office and year (or takes it out
+    with remove=1), under one of that plan's strategies."""
+    project = _visible_project(request, pk)
+    if request.user.role not in UNIT_CHOOSERS:
+        raise PermissionDenied("เฉพาะผู้ดูแลแผน")
+    plan_id = request.POST.get("plan", "")
+    plan = get_object_or_404(
+        _office_plans(request.user), pk=int(plan_id) if plan_id.isdigit() else 0
+    )
+    strategy_id = request.POST.get("strategy", "")
+    strategy = (
+        plan.strategies.filter(pk=int(strategy_id)).first() if strategy_id.isdigit() else None
+    )
+    try:
+        if request.POST.get("remove"):
+            services.exclude_project(project=project, plan=plan, by=request.user)
+            messages.success(request, f"นำโครงการออกจาก{plan.menu_title}แล้ว")
+        else:
+            services.include_project(project=project, plan=plan, strategy=strategy, by=request.user)
+            messages.success(request, f"รวมโครงการไว้ใน{plan.menu_title}แล้ว")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("projects:project_detail", pk=project.pk)
 
 
 def _items_by_kind(project: Project) -> dict[str, list[str]]:

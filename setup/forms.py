@@ -25,6 +25,7 @@ from actionplan.models import (
     Office,
     OrgUnit,
     Plan,
+    PlanType,
     Role,
     StrategicGoal,
     Strategy,
@@ -326,6 +327,12 @@ class StaffUploadForm(forms.Form):
 
 class PlanCreateForm(CleanTextMixin, forms.Form):
     year_be = BEYearField(label="ปีงบประมาณ (พ.ศ.)")
+    plan_type = forms.ChoiceField(
+        label="ประเภทแผน",
+        choices=PlanType.choices,
+        initial=PlanType.ACTION_PLAN,
+        required=False,  # old clients post none: the action plan
+    )
     title_th = forms.CharField(
         label="ชื่อแผน",
         max_length=255,
@@ -338,13 +345,21 @@ class PlanCreateForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.office = office
 
-    def clean_year_be(self) -> int:
-        year = self.cleaned_data["year_be"]
-        if Plan.objects.filter(
-            office=self.office, fiscal_year__year_be=year, plan_type="action_plan"
-        ).exists():
-            raise ValidationError(f"มีแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} อยู่แล้ว")
-        return year
+    def clean_plan_type(self) -> str:
+        return self.cleaned_data.get("plan_type") or PlanType.ACTION_PLAN
+
+    def clean(self):
+        data = super().clean()
+        year, kind = data.get("year_be"), data.get("plan_type") or PlanType.ACTION_PLAN
+        if (
+            year
+            and Plan.objects.filter(
+                office=self.office, fiscal_year__year_be=year, plan_type=kind
+            ).exists()
+        ):
+            label = "แผนปฏิบัติการ" if kind == PlanType.ACTION_PLAN else f"{PlanType(kind).label} "
+            self.add_error("year_be", f"มี{label}ประจำปีงบประมาณ พ.ศ. {year} อยู่แล้ว")
+        return data
 
 
 class PlanForm(CleanTextMixin, forms.ModelForm):

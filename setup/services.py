@@ -355,12 +355,12 @@ def import_staff(*, office: Office, by: User, rows: list[StaffData]) -> list[tup
 # --- the plan year ------------------------------------------------------------------------------
 
 
-def previous_plan(office: Office, year_be: int) -> Plan | None:
-    """The office's newest annual action plan before year_be (what "copy from last year" copies)."""
+def previous_plan(
+    office: Office, year_be: int, plan_type: str = PlanType.ACTION_PLAN
+) -> Plan | None:
+    """The office's newest plan of the kind before year_be (what "copy from last year" copies)."""
     return (
-        Plan.objects.filter(
-            office=office, plan_type=PlanType.ACTION_PLAN, fiscal_year__year_be__lt=year_be
-        )
+        Plan.objects.filter(office=office, plan_type=plan_type, fiscal_year__year_be__lt=year_be)
         .select_related("fiscal_year")
         .order_by("-fiscal_year__year_be")
         .first()
@@ -369,7 +369,13 @@ def previous_plan(office: Office, year_be: int) -> Plan | None:
 
 @transaction.atomic
 def create_plan(
-    *, office: Office, by: User, year_be: int, title_th: str = "", copy_from: Plan | None = None
+    *,
+    office: Office,
+    by: User,
+    year_be: int,
+    title_th: str = "",
+    copy_from: Plan | None = None,
+    plan_type: str = PlanType.ACTION_PLAN,
 ) -> Plan:
     """The annual action plan of a fiscal year (BE), empty or with last year's direction and
     strategy tree copied: missions and goals, strategies, strategic goals, guidelines and KPIs
@@ -379,15 +385,22 @@ def create_plan(
     if not 2500 <= year_be <= 2700:
         raise DomainError("ปีงบประมาณต้องเป็นปี พ.ศ. (2500-2700)")
     fiscal_year = get_fiscal_year(year_be)
-    if Plan.objects.filter(
-        office=office, fiscal_year=fiscal_year, plan_type=PlanType.ACTION_PLAN
-    ).exists():
-        raise DomainError(f"มีแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year_be} อยู่แล้ว")
+    if Plan.objects.filter(office=office, fiscal_year=fiscal_year, plan_type=plan_type).exists():
+        label = (
+            "แผนปฏิบัติการ" if plan_type == PlanType.ACTION_PLAN else f"{PlanType(plan_type).label} "
+        )
+        raise DomainError(f"มี{label}ประจำปีงบประมาณ พ.ศ. {year_be} อยู่แล้ว")
     if copy_from is not None and (
         copy_from.office_id != office.pk or copy_from.fiscal_year.year_be >= year_be
     ):
         raise DomainError("คัดลอกได้เฉพาะแผนของปีก่อนหน้าของสำนักงานนี้")
-    plan = Plan(office=office, fiscal_year=fiscal_year, title_th=title_th, status=PlanStatus.DRAFT)
+    plan = Plan(
+        office=office,
+        fiscal_year=fiscal_year,
+        plan_type=plan_type,
+        title_th=title_th,
+        status=PlanStatus.DRAFT,
+    )
     if copy_from is not None:
         plan.vision_th, plan.values_th = copy_from.vision_th, copy_from.values_th
         start, end = copy_from.horizon_start_be, copy_from.horizon_end_be

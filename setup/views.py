@@ -327,7 +327,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year_be"]
         source = (
-            services.previous_plan(office, year) if form.cleaned_data["copy_previous"] else None
+            services.previous_plan(office, year, form.cleaned_data["plan_type"])
+            if form.cleaned_data["copy_previous"]
+            else None
         )
         if form.cleaned_data["copy_previous"] and source is None:
             form.add_error("copy_previous", "ไม่มีแผนของปีก่อนหน้าให้คัดลอก")
@@ -339,6 +341,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                     year_be=year,
                     title_th=form.cleaned_data["title_th"],
                     copy_from=source,
+                    plan_type=form.cleaned_data["plan_type"],
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc))

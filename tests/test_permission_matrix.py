@@ -59,7 +59,7 @@ class Row:
     method: str
     args: str  # name of a World method returning the reverse() args
     cells: dict[str, int]
-    data: dict = field(default_factory=dict)
+    data: dict | str = field(default_factory=dict)  # a str names a World method (built after args)
 
 
 def cells(
@@ -99,6 +99,10 @@ MATRIX: dict[str, Row] = {
     "projects:project_edit": Row("get", "draft", cells(200, 404, 404, 200, 403, 403, 200)),
     "projects:project_delete": Row("post", "draft", cells(302, 404, 404, 302, 403, 403, 302)),
     "projects:project_history": Row("get", "draft", VIEW),
+    # issue 18: the plan admin lists a project in another plan of the office and year as well
+    "projects:project_include": Row(
+        "post", "draft_and_teacher_plan", cells(403, 404, 404, 403, 403, 403, 302), "teacher_post"
+    ),
     "workflow:project_submit": Row("post", "draft", cells(403, 404, 404, 302, 403, 403, 403)),
     "workflow:project_endorse": Row("post", "submitted", cells(403, 404, 404, 403, 302, 403, 403)),
     "workflow:project_approve": Row("post", "endorsed", cells(403, 404, 404, 403, 403, 302, 403)),
@@ -201,6 +205,13 @@ MATRIX: dict[str, Row] = {
     # office set-up (issue 16): the plan administrator and the director; a planner's own account
     # is not theirs to edit here either
     "setup:plan_edit": Row("get", "plan", SETUP_PAGE),
+    # the teacher-development plan's own parts (issue 18): the plan administrator's pages
+    "development:development_parts": Row(
+        "get", "teacher_plan", cells(403, 403, 404, 403, 403, 403, 200)
+    ),
+    "development:project_methods": Row(
+        "get", "teacher_project", cells(403, 403, 404, 403, 403, 403, 200)
+    ),
     "setup:strategy_edit": Row("get", "plan_strategy", SETUP_PAGE),
     "setup:staff_edit": Row("get", "account", SETUP_PAGE),
     "setup:staff_reset_password": Row("post", "account", SETUP_PAGE),
@@ -397,6 +408,25 @@ class World:
         )
         return [target.pk]
 
+    def teacher_plan(self):
+        from actionplan.models import PlanType
+
+        self.teacher = f.make_plan(
+            self.plan_a.office, self.plan_a.fiscal_year.year_be, plan_type=PlanType.TEACHER_DEV
+        )
+        return [self.teacher.pk]
+
+    def teacher_project(self):
+        [teacher] = self.teacher_plan()
+        return [teacher, self._project(plan=self.teacher).pk]
+
+    def draft_and_teacher_plan(self):
+        self.teacher_plan()
+        return self.draft()
+
+    def teacher_post(self):
+        return {"plan": self.teacher.pk}
+
     def context_table(self):
         table = ContextTable.objects.create(plan=self.plan_a, number=1, caption_th="ตารางทดสอบ")
         return [self.plan_a.pk, table.pk]
@@ -427,9 +457,8 @@ def test_matrix_cell(name, persona, request, client, plan_a, planner_a1):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     before = fingerprint(world.project)
-    response = (
-        getattr(client, row.method)(url, row.data) if row.method == "post" else client.get(url)
-    )
+    data = getattr(world, row.data)() if isinstance(row.data, str) else row.data
+    response = getattr(client, row.method)(url, data) if row.method == "post" else client.get(url)
     expected = row.cells[persona]
     assert response.status_code == expected, (name, persona, response.status_code)
     if persona == "anonymous":

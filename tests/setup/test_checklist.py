@@ -129,4 +129,5 @@ class TestPage:
         make_ready(office_a)
         page = admin_a.get(reverse("setup:index")).content.decode()
         assert "<strong>พร้อมให้กลุ่มเริ่มกรอกโครงการ</strong>" in page
-        assert f"{reverse('projects:project_list')}?year=2569" in page
+        plan = office_a.plans.get(fiscal_year__year_be=2569)  # by identity (issue 18)
+        assert f"{reverse('projects:project_list')}?plan={plan.pk}" in page

@@ -347,3 +347,18 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, "PNG")
     return out.getvalue()
+
+
+class TestPlanKinds:
+    """Issue 18: the set-up page creates a plan of any kind; a kind's plan of the year is no
+    obstacle to another kind's."""
+
+    def test_creates_a_teacher_development_plan_beside_the_action_plan(self, admin_a, office_a):
+        f.make_plan(office_a, 2569)
+        response = create(admin_a, year_be="2569", plan_type="teacher_dev")
+        assert response.status_code == 302
+        assert Plan.objects.filter(office=office_a, fiscal_year__year_be=2569).count() == 2
+        again = create(admin_a, year_be="2569", plan_type="teacher_dev")
+        assert again.context["form"].errors["year_be"] == [
+            "มีแผนพัฒนาครูและบุคลากรทางการศึกษา ประจำปีงบประมาณ พ.ศ. 2569 อยู่แล้ว"
+        ]

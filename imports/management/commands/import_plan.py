@@ -1,4 +1,5 @@
-"""`import_plan FILE --office CODE --year BE [--mode draft|historical] [--dry-run] [--json]`.
+"""`import_plan FILE --office CODE --year BE [--kind KIND] [--mode draft|historical] [--dry-run]
+[--json]`.
 
 The same function as the upload page: prints the same report and exits 1 when there are errors.
 """
@@ -10,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan import thai
-from actionplan.models import Office, User
+from actionplan.models import Office, PlanType, User
 from imports import services
 from imports.models import ImportMode
 
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--office", required=True, help="office code, e.g. PTL2")
         parser.add_argument("--year", required=True, type=int, help="fiscal year in BE, e.g. 2566")
         parser.add_argument(
+            "--kind",
+            choices=PlanType.values,
+            default=PlanType.ACTION_PLAN,
+            help="the kind of plan the file lands in (default: the action plan)",
+        )
+        parser.add_argument(
             "--mode",
             choices=ImportMode.values,
             default=ImportMode.DRAFT,
@@ -32,7 +39,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, file, office, year, mode, user=None, dry_run=False, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        office,
+        year,
+        mode,
+        kind=PlanType.ACTION_PLAN,
+        user=None,
+        dry_run=False,
+        **options,
+    ):
         try:
             office_obj = Office.objects.get(code=office)
         except Office.DoesNotExist as exc:
@@ -50,6 +68,7 @@ class Command(BaseCommand):
             data=data,
             office=office_obj,
             year_be=year,
+            plan_type=kind,
             mode=mode,
             user=user_obj,
             commit=not dry_run,

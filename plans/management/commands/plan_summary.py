@@ -1,11 +1,11 @@
-"""`plan_summary --office CODE --year BE [--json]`: the plan's totals computed from the model."""
+"""`plan_summary --office CODE --year BE [--kind KIND] [--json]`: the plan's totals computed from the model."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan import thai
-from actionplan.models import Plan
+from actionplan.models import Plan, PlanType
 from budgets.figures import summarize
 from projects.rollup import plan_projects
 
@@ -16,13 +16,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--office", required=True, help="office code, e.g. PTL2")
         parser.add_argument("--year", required=True, type=int, help="fiscal year in BE, e.g. 2566")
+        parser.add_argument(
+            "--kind",
+            choices=PlanType.values,
+            default=PlanType.ACTION_PLAN,
+            help="the kind of plan (default: the action plan)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, office, year, json: bool = False, **options):
+    def handle(self, *args, office, year, kind=PlanType.ACTION_PLAN, json: bool = False, **options):
         plan = (
             Plan.objects.select_related("office", "fiscal_year")
-            .filter(office__code=office, fiscal_year__year_be=year)
-            .order_by("plan_type")
+            .filter(office__code=office, fiscal_year__year_be=year, plan_type=kind)
             .first()
         )
         if plan is None:

@@ -1,4 +1,5 @@
-"""Render a plan book to a PDF file: manage.py render_plan --office CODE --year BE --out FILE."""
+"""Render a plan book to a PDF file:
+manage.py render_plan --office CODE --year BE [--kind KIND] --out FILE."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int, help="ปีงบประมาณ พ.ศ. เช่น 2566")
         parser.add_argument("--out", required=True, help="ไฟล์ PDF ที่จะเขียน")
         parser.add_argument(
-            "--type", default=PlanType.ACTION_PLAN, choices=PlanType.values, help="ประเภทแผน"
+            "--kind",
+            "--type",
+            dest="kind",
+            default=PlanType.ACTION_PLAN,
+            choices=PlanType.values,
+            help="ประเภทแผน (ค่าเริ่มต้น: แผนปฏิบัติการ)",
         )
 
     def handle(self, *args, **options):
@@ -28,7 +34,7 @@ class Command(BaseCommand):
             .filter(
                 office__code=options["office"],
                 fiscal_year__year_be=options["year"],
-                plan_type=options["type"],
+                plan_type=options["kind"],
             )
             .first()
         )
