@@ -225,14 +225,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 #   people         20 x  5 (id, person, name, position, DELETE)                    =   100
 #   indicators     50 x 11 (id, level, type, text, comparator, value, unit, text target,
 #                           method, tool, DELETE)                                  =   550
-#   management forms 4 x 4 = 16, header fields 18 (csrf token and version included) =  34
-#   total at every formset's maximum                                               = 7,184
-# 10,000 leaves 2,816 for the ticked co-units and policy alignments and for rows removed in the
+#   management forms 4 x 4 = 16, header fields 19 (csrf token and version included) =  35
+#   total at every formset's maximum                                               = 7,185
+# 10,000 leaves 2,815 for the ticked co-units and policy alignments and for rows removed in the
 # same save (a removed row is still posted, with DELETE ticked). Django's default of 1,000 refused
 # a draft of about 140 lines. Past the limit the editor's script refuses to send (nothing typed
 # is lost); a post that gets through anyway is answered with the Thai 400 page
 # (actionplan.views.bad_request, docs/decisions/editor-size.md).
-# tests/projects/test_editor_size.py recounts the 7,184 from the forms.
+# tests/projects/test_editor_size.py recounts the 7,185 from the forms.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
