@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
 from actionplan.thai import to_arabic_digits
 from imports.models import ImportBatch
@@ -122,6 +123,11 @@ def document_text(response) -> str:
         dated = [v for v in values if isinstance(v, date | datetime)]
         assert not dated, f"date cells that Excel shows in CE: {dated[:3]}"
         return "\n".join(str(v) for v in values if v is not None)
+    if kind.endswith("wordprocessingml.document"):
+        document = Document(io.BytesIO(data))
+        parts = [p.text for p in document.paragraphs]
+        parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join(parts)
     raise AssertionError(f"no reader for {kind}")
 
 
