@@ -4,9 +4,10 @@ source and the layout of the whole book (front matter, stamp) through printing.r
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db.models import Prefetch, Q
@@ -23,9 +24,11 @@ from printing.project import print_queryset, project_chunk, project_context
 from printing.renderer import (
     FONT_FAMILY,
     RENDERER_VERSION,
+    Bookmark,
     BookResult,
     Chunk,
     ChunkCache,
+    DocumentInfo,
     Progress,
     StampPage,
     TocEntry,
@@ -39,6 +42,7 @@ from printing.renderer import (
     _stylesheet_text,
     amount,
     book_title,
+    chunk_bookmarks,
     front_folio,
     localise_digits,
     number,
@@ -381,6 +385,9 @@ def _book_key(source: dict, chunks: list[Chunk]) -> str:
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     digest.update(front.encode())
     digest.update(str(source["is_draft"]).encode())
+    # What the stamp and the metadata print (absent from sources frozen before them).
+    extra = [source.get("footer"), source.get("subject"), source.get("keywords")]
+    digest.update(json.dumps(extra, ensure_ascii=False).encode())
     for chunk in chunks:
         digest.update(chunk.key.encode())
     return digest.hexdigest()
@@ -424,6 +431,19 @@ def book_source(
         "title": context["title"],
         "author": office.name_th,
         "footer": f"{context['title']} {office.short_name_th}",
+        # The PDF's Subject and Keywords (its information and XMP metadata).
+        "subject": (
+            f"{context['title']} ของ{office.name_th}: ทิศทางการพัฒนา กลยุทธ์ และโครงการ "
+            f"{context['summary']['count']} โครงการ งบประมาณรวม {context['summary']['total']} บาท"
+        ),
+        "keywords": [
+            "แผนปฏิบัติการประจำปี",
+            f"ปีงบประมาณ พ.ศ. {context['plan'].fiscal_year.year_be}",
+            office.name_th,
+            office.short_name_th,
+            "โครงการ",
+            "งบประมาณ",
+        ],
         "is_draft": context["is_draft"] if draft is None else draft,
         "front": _front_source(context),
         "chunks": [
@@ -457,9 +477,12 @@ def render_plan_book(
     return render_book(book_source(plan, scope=scope), progress=progress, cache=cache)
 
 
-def render_book(source: dict, progress: Progress | None = None, cache=None) -> BookResult:
+def render_book(
+    source: dict, progress: Progress | None = None, cache=None, *, archival: bool = False
+) -> BookResult:
     """Lay out a book's print source: cached chunks reused, the rest laid out, front matter,
-    stamp. The source is a live plan's (book_source) or the one an approval froze."""
+    stamp. The source is a live plan's (book_source) or the one an approval froze. Tagged
+    PDF/UA-1 always; `archival` (an approval's official book) makes it PDF/A-3b as well."""
     report = progress or (lambda percent, message: None)
     digits = source["digits"]
     chunks = _source_chunks(source)
@@ -474,16 +497,17 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
     rendered = _render_missing(renderer, chunks, cache, progress, expected)
 
     # Body page numbers: chunk by chunk, from the cached page counts and anchors.
-    outline: list[tuple[str, int]] = []
     body_pages: list[StampPage] = []
     starts = []
     anchor_pages: dict[str, int] = {}
-    for chunk in chunks:
+    anchor_chunk: dict[str, int] = {}
+    for index, chunk in enumerate(chunks):
         done = rendered[chunk.key]
         start = len(body_pages) + 1
         starts.append(start)
         for name, offset in done.anchors.items():
             anchor_pages.setdefault(name, start + offset)
+            anchor_chunk.setdefault(name, index)
         body_pages += [StampPage(str(start + i), land) for i, land in enumerate(done.landscape)]
     toc = [
         {"level": e.level, "title": e.title, "page": str(anchor_pages.get(e.anchor, ""))}
@@ -493,21 +517,14 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
 
     report(88, "กำลังจัดทำปก คำนำ และสารบัญ")
     front_pdf, front_pages, labels = _render_front(renderer, source, toc, cache)
-    for chunk, start in zip(chunks, starts, strict=True):
-        if chunk.bookmark:
-            title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
-            outline.append((title, len(front_pages) + start - 1))
+    outline = _outline(front_pdf, len(front_pages), chunks, rendered, starts, anchor_chunk)
+    outline = [replace(b, title=localise_digits(f">{b.title}<", digits)[1:-1]) for b in outline]
 
     report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
     stamp_pages = front_pages + body_pages
     stamp = _stamp(renderer, stamp_pages, source["footer"], source["is_draft"], digits, cache)
-    metadata = {
-        "/Title": localise_digits(f">{source['title']}<", digits)[1:-1],
-        "/Author": source["author"],
-        "/Subject": version_key,
-    }
     parts = [front_pdf] + [rendered[c.key] for c in chunks]
-    pdf = _overlay_and_join(parts, stamp, metadata, outline)
+    pdf = _overlay_and_join(parts, stamp, book_info(source, version_key, archival), outline)
     report(100, "เสร็จแล้ว")
     return BookResult(
         pdf=pdf,
@@ -516,6 +533,58 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
         chunks_rendered=len(chunks) - hits,
         chunks_total=len(chunks),
     )
+
+
+def book_info(source: dict, version_key: str, archival: bool = False) -> DocumentInfo:
+    """What the book's PDF says about itself: its title as the running footer prints it
+    ("แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. ๒๕๖๖ สพป.พัทลุง เขต ๒"), the office, a Thai
+    description and keywords (sources frozen before they were kept get them from the title)."""
+    digits = source["digits"]
+
+    def local(text: str) -> str:
+        return localise_digits(f">{text}<", digits)[1:-1]
+
+    title = source["footer"]
+    if source["front"].get("scope_label"):
+        title = f"{title} {source['front']['scope_label']}"
+    subject = source.get("subject") or f"{source['title']} ของ{source['author']}"
+    keywords = source.get("keywords") or ["แผนปฏิบัติการ", source["title"], source["author"]]
+    return DocumentInfo(
+        title=local(title),
+        author=source["author"],
+        subject=local(subject),
+        keywords=[local(k) for k in keywords if k],
+        version_key=version_key,
+        archival=archival,
+    )
+
+
+def _outline(front, front_count, chunks, rendered, starts, anchor_chunk) -> list[Bookmark]:
+    """The bookmarks: คำนำ and สารบัญ, then the contents' entries as a tree (part → its
+    sections or strategies → projects), each chunk's own CSS bookmarks (a project document's
+    numbered sections, bookmark-level in print.css) nested under the entry that opens it."""
+    marks = [
+        Bookmark(1, title, front.anchors[anchor], front.tops.get(anchor, 0))
+        for anchor, title in (("toc-foreword", "คำนำ"), ("toc-contents", "สารบัญ"))
+        if anchor in front.anchors
+    ]
+    placed: set[int] = set()
+    for chunk in chunks:
+        for entry in chunk.toc:
+            index = anchor_chunk.get(entry.anchor)
+            if index is None:
+                continue
+            done = rendered[chunks[index].key]
+            first = front_count + starts[index] - 1
+            page = first + done.anchors[entry.anchor]
+            top = done.tops.get(entry.anchor, 0)
+            marks.append(Bookmark(entry.level + 1, entry.title.lstrip("- "), page, top))
+            if index not in placed and done.bookmarks:
+                placed.add(index)
+                # A project's sections start closed: the book lists a hundred projects.
+                nested = chunk_bookmarks(done, first, entry.level + 1)
+                marks += [replace(b, closed=True) for b in nested]
+    return marks
 
 
 def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: ChunkCache):
@@ -527,7 +596,7 @@ def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: Chu
         done = _render_cached(renderer, cache, localise_digits(html, source["digits"]))
         # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
         pages = [
-            StampPage(front_folio(i - 1) if i else "", land)
+            StampPage(front_folio(i - 1) if i else "", land, label="" if i else "ปก")
             for i, land in enumerate(done.landscape)
         ]
         found = {
