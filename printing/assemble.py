@@ -2,22 +2,29 @@
 (docs/decisions/pdf-ua-and-pdfa.md).
 
 WeasyPrint lays out the parts (chunk batches, front matter) as tagged PDFs and the stamp (folios,
-running footer, draft watermark) as an untagged one; this module, with pypdf's object model:
+running footer, draft watermark) as an untagged one. This module copies the pages it needs out
+of those files and writes the document:
 
-- copies the parts' pages and merges their structure trees into one (a page's structure
-  elements are its own in WeasyPrint's trees, so a page carries its elements with it);
-- puts the stamp beneath every page as pagination artifacts: the footer and watermark of an
-  orientation are one form XObject shared by all its pages; each folio is the text drawing of
+- each page with the objects it uses and its structure elements (WeasyPrint builds its tree
+  page by page, so a page's elements are its own), under one Document element;
+- the stamp beneath every page as pagination artifacts: the footer and watermark of a kind of
+  page are one form XObject shared by all its pages; a folio is the text WeasyPrint drew in
   one cell of the stamp's folio sheets, moved to the top of its page;
-- writes the outline (bookmarks), the page labels (ก, ข … then ๑, ๒ …, as printed), the
-  document information, the XMP metadata (PDF/UA-1, and PDF/A-3b for an archived book with
-  its sRGB output intent) and the file itself, with its objects in compressed object streams.
+- the outline (bookmarks), page labels (ก, ข … then ๑, ๒ …, as printed), the document
+  information, XMP metadata (PDF/UA-1; PDF/A-3b with an sRGB output intent for an archived
+  book), all objects but streams in compressed object streams.
+
+It works on the files' bytes, not on a PDF object model: a tagged 670-page book has some
+250,000 objects, and pypdf took ~20 s to read, copy and write them (more than the stamp and
+the join ever cost). WeasyPrint's writer (pydyf) is regular: a cross-reference stream, the
+streams as plain objects, every other object in one object stream, dictionaries written
+`<</Key value…>>`; copying an object is renumbering its `N 0 R` references. What this module
+does not recognise raises AssemblyError (tests cover every document kind).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -25,27 +32,14 @@ from importlib.resources import files
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    NullObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
-)
 from weasyprint import __version__ as WEASYPRINT_VERSION
 
-PRODUCER = f"WeasyPrint {WEASYPRINT_VERSION}, pypdf (actionplan printing)"
+PRODUCER = f"WeasyPrint {WEASYPRINT_VERSION} (actionplan printing)"
 CM_PX = 96 / 2.54  # CSS px per cm
 FOLIO_CELL_CM = 1.0  # height of one folio's cell on the stamp's folio sheets (stamp.css)
-FOLIO_TOP_CM = 1.1  # where a folio's box starts on its page (as stamp.css placed it before)
+FOLIO_TOP_CM = 1.1  # where a folio's box starts on its page
 PORTRAIT_MM, LANDSCAPE_MM = 210, 297
+A4_POINTS = (595.275591, 841.889764)
 
 
 class AssemblyError(Exception):
@@ -98,7 +92,289 @@ class StampLayout:
     folios: list[str | None]
 
 
-# --- Joining ----------------------------------------------------------------------------------
+# --- Reading WeasyPrint's files ------------------------------------------------------------
+
+_REF = re.compile(rb"(\d+) 0 R")
+_INT = re.compile(rb"-?\d+")
+
+
+def _key(body: bytes, key: bytes) -> bytes | None:
+    """The value of a dictionary key whose value is one token or reference (or None)."""
+    match = re.search(re.escape(key) + rb"[ ]?(\d+ 0 R|/[^/\s<>\[\]()]+|-?[\d.]+)", body)
+    return match.group(1) if match else None
+
+
+def _ref(body: bytes, key: bytes) -> int | None:
+    value = _key(body, key)
+    return int(value.split()[0]) if value and value.endswith(b" 0 R") else None
+
+
+class Source:
+    """A PDF file as WeasyPrint writes it, its objects read as bytes (`body(n)`)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = data = path.read_bytes()
+        found = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)
+        if not found:
+            raise AssemblyError(f"{path.name}: no startxref")
+        start = int(found.group(1))
+        head_end = data.index(b"stream", start)
+        head = data[start:head_end]
+        if b"/Type /XRef" not in head:
+            raise AssemblyError(f"{path.name}: no cross-reference stream")
+        widths = [int(w) for w in _INT.findall(re.search(rb"/W \[([^\]]*)\]", head).group(1))]
+        rows = self._stream(head, head_end)
+        index = re.search(rb"/Index \[([^\]]*)\]", head)
+        ranges = (
+            [int(v) for v in _INT.findall(index.group(1))]
+            if index
+            else [0, int(_key(head, b"/Size"))]
+        )
+        self.direct: dict[int, int] = {}
+        self.packed: dict[int, tuple[int, int]] = {}
+        step = sum(widths)
+        position = 0
+        for first, count in zip(ranges[0::2], ranges[1::2], strict=True):
+            for number in range(first, first + count):
+                fields = []
+                cursor = position
+                for width in widths:
+                    fields.append(
+                        int.from_bytes(rows[cursor : cursor + width], "big") if width else 1
+                    )
+                    cursor += width
+                position += step
+                kind, a, b = fields
+                if kind == 1:
+                    self.direct[number] = a
+                elif kind == 2:
+                    self.packed[number] = (a, b)
+        self.root = _ref(head, b"/Root")
+        self._streams: dict[int, dict[int, bytes]] = {}
+        self._bodies: dict[int, bytes] = {}
+
+    def _stream(self, head: bytes, at: int) -> bytes:
+        length = int(_key(head, b"/Length"))
+        begin = at + len(b"stream")
+        begin += 2 if self.data[begin : begin + 2] == b"\r\n" else 1
+        raw = self.data[begin : begin + length]
+        return zlib.decompress(raw) if b"/FlateDecode" in head else raw
+
+    def body(self, number: int) -> bytes:
+        """The object's bytes: a dictionary or value, or a stream's `<<dict>>\\nstream…endstream`."""
+        found = self._bodies.get(number)
+        if found is not None:
+            return found
+        if number in self.packed:
+            stream, index = self.packed[number]
+            objects = self._streams.get(stream)
+            if objects is None:
+                objects = self._streams[stream] = self._object_stream(stream)
+            found = objects[number]
+        elif number in self.direct:
+            data = self.data
+            start = data.index(b"obj", self.direct[number]) + 3
+            keyword, end = data.find(b"stream", start), data.find(b"endobj", start)
+            if keyword != -1 and keyword < end:  # a stream: skip its data by its length
+                length = _key(data[start:keyword], b"/Length")
+                if not length or not length.isdigit():
+                    raise AssemblyError(f"{self.path.name}: object {number} has no direct /Length")
+                end = data.index(b"endstream", keyword + 6 + int(length)) + len(b"endstream")
+            found = data[start:end].strip()
+        else:
+            raise AssemblyError(f"{self.path.name}: no object {number}")
+        self._bodies[number] = found
+        return found
+
+    def _object_stream(self, number: int) -> dict[int, bytes]:
+        at = self.direct[number]
+        head_end = self.data.index(b"stream", at)
+        head = self.data[at:head_end]
+        content = self._stream(head, head_end)
+        count, first = int(_key(head, b"/N")), int(_key(head, b"/First"))
+        table = [int(v) for v in content[:first].split()]
+        objects = {}
+        for i in range(count):
+            start = first + table[2 * i + 1]
+            end = first + table[2 * i + 3] if i + 1 < count else len(content)
+            objects[table[2 * i]] = content[start:end].strip()
+        return objects
+
+    def stream_data(self, number: int) -> tuple[bytes, bytes]:
+        """A stream object's (dictionary, data as stored)."""
+        body = self.body(number)
+        split = body.index(b"stream")
+        head = body[:split]
+        begin = split + len(b"stream")
+        begin += 2 if body[begin : begin + 2] == b"\r\n" else 1
+        return head, body[begin : begin + int(_key(head, b"/Length"))]
+
+    def decoded(self, number: int) -> bytes:
+        head, data = self.stream_data(number)
+        return zlib.decompress(data) if b"/FlateDecode" in head else data
+
+    def pages(self) -> list[int]:
+        catalog = self.body(self.root)
+        return self._kids(_ref(catalog, b"/Pages"))
+
+    def _kids(self, number: int) -> list[int]:
+        node = self.body(number)
+        if b"/Type /Pages" not in node:
+            return [number]
+        kids = re.search(rb"/Kids \[([^\]]*)\]", node).group(1)
+        return [n for kid in _REF.findall(kids) for n in self._kids(int(kid))]
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+class Ref(int):
+    """An object number, written as a reference."""
+
+
+def pdf(value) -> bytes:
+    """A Python value as PDF syntax: dict, list, Ref, bool, int, float, str (a name when it
+    starts with "/", else a text string, UTF-16 when not ASCII), bytes (as they are)."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, Ref):
+        return b"%d 0 R" % value
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, float):
+        return (b"%.4f" % value).rstrip(b"0").rstrip(b".") or b"0"
+    if isinstance(value, str):
+        if value.startswith("/"):
+            return value.encode()
+        return text(value)
+    if isinstance(value, dict):
+        return b"<<" + b"".join(b"/" + k.encode() + b" " + pdf(v) for k, v in value.items()) + b">>"
+    if isinstance(value, (list, tuple)):
+        return b"[" + b" ".join(pdf(v) for v in value) + b"]"
+    if value is None:
+        return b"null"
+    raise TypeError(type(value))
+
+
+def text(value: str) -> bytes:
+    """A PDF text string: literal when printable ASCII, else UTF-16BE with its mark."""
+    if value.isascii() and value.isprintable():
+        return (
+            b"("
+            + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode()
+            + b")"
+        )
+    return b"<feff" + value.encode("utf-16-be").hex().encode() + b">"
+
+
+class Output:
+    """The objects of the document being written, by number."""
+
+    def __init__(self):
+        self.objects: list[bytes | None] = [None]  # numbers start at 1
+        self.streams: set[int] = set()
+
+    def reserve(self) -> Ref:
+        self.objects.append(None)
+        return Ref(len(self.objects) - 1)
+
+    def put(self, number: int, body: bytes, stream: bool = False) -> Ref:
+        self.objects[number] = body
+        if stream:
+            self.streams.add(number)
+        return Ref(number)
+
+    def add(self, value) -> Ref:
+        return self.put(self.reserve(), pdf(value))
+
+    def add_stream(self, data: bytes, extra: dict | None = None, compress: bool = True) -> Ref:
+        head = dict(extra or {})
+        if compress:
+            data = zlib.compress(data, 6)
+            head["Filter"] = "/FlateDecode"
+        head["Length"] = len(data)
+        return self.put(self.reserve(), pdf(head) + b"\nstream\n" + data + b"\nendstream", True)
+
+    def write(self, root: Ref, info: Ref, file_id: bytes) -> bytes:
+        """The file: header, streams, object streams of everything else, xref stream."""
+        out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets: dict[int, tuple[int, int, int]] = {}
+        packed = []
+        for number, body in enumerate(self.objects):
+            if body is None:
+                continue
+            if number in self.streams:
+                offsets[number] = (1, len(out), 0)
+                out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+            else:
+                packed.append(number)
+        next_number = len(self.objects)
+        for start in range(0, len(packed), OBJECTS_PER_STREAM):
+            numbers = packed[start : start + OBJECTS_PER_STREAM]
+            table, bodies, at = [], [], 0
+            for index, number in enumerate(numbers):
+                table.append(b"%d %d" % (number, at))
+                body = self.objects[number]
+                bodies.append(body)
+                at += len(body) + 1
+                offsets[number] = (2, next_number, index)
+            head = b" ".join(table) + b"\n"
+            data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+            offsets[next_number] = (1, len(out), 0)
+            out += (
+                b"%d 0 obj\n" % next_number
+                + pdf(
+                    {
+                        "Type": "/ObjStm",
+                        "N": len(numbers),
+                        "First": len(head),
+                        "Filter": "/FlateDecode",
+                        "Length": len(data),
+                    }
+                )
+                + b"\nstream\n"
+                + data
+                + b"\nendstream\nendobj\n"
+            )
+            next_number += 1
+        xref_number, xref_at = next_number, len(out)
+        offsets[xref_number] = (1, xref_at, 0)
+        size = xref_number + 1
+        width = max(4, (xref_at.bit_length() + 7) // 8)
+        rows = bytearray()
+        for number in range(size):
+            kind, a, b = offsets.get(number, (0, 0, 0 if number else 65535))
+            rows += kind.to_bytes(1, "big") + a.to_bytes(width, "big") + b.to_bytes(2, "big")
+        data = zlib.compress(bytes(rows), 6)
+        hex_id = b"<" + file_id.hex().encode() + b">"
+        trailer = {
+            "Type": "/XRef",
+            "Size": size,
+            "W": [1, width, 2],
+            "Root": root,
+            "Info": info,
+            "ID": [hex_id, hex_id],
+            "Filter": "/FlateDecode",
+            "Length": len(data),
+        }
+        out += (
+            b"%d 0 obj\n" % xref_number
+            + pdf(trailer)
+            + b"\nstream\n"
+            + data
+            + b"\nendstream\nendobj\n"
+        )
+        out += b"startxref\n%d\n%%%%EOF\n" % xref_at
+        return bytes(out)
+
+
+OBJECTS_PER_STREAM = 5000
+
+
+# --- Joining ---------------------------------------------------------------------------------
 
 
 def join(
@@ -108,143 +384,286 @@ def join(
     outline: list[Bookmark],
     labels: list[str],
 ) -> bytes:
-    """One tagged PDF from the parts' pages, each with its stamp page beneath it."""
-    writer = PdfWriter()
-    writer.pdf_header = "%PDF-1.7"
-    # Every reader stays referenced until the writer is written: pypdf maps copied objects by
-    # id(reader), and a collected reader's id reused by the next one mixes up their objects.
-    readers: dict[Path, PdfReader] = {}
-    trees: dict[Path, _Tree | None] = {}
-    structure = _Structure(writer)
-    batches: dict[Path, int] = {}
+    """One tagged PDF from the parts' pages, each with its stamp beneath it."""
+    out = Output()
+    catalog, pages_root, tree_root, document = (out.reserve() for _ in range(4))
+    sources: dict[Path, _Copy] = {}
+    plan: list[tuple[_Copy, int]] = []  # (file, page index there), in document order
     for part in parts:
-        if part.path not in readers:
-            readers[part.path] = PdfReader(str(part.path))
-            trees[part.path] = _Tree.read(readers[part.path], structure.document_ref)
-            batches[part.path] = len(batches)
-        reader, tree = readers[part.path], trees[part.path]
+        if part.path not in sources:
+            sources[part.path] = _Copy(Source(part.path), len(sources), out, document)
+        copy = sources[part.path]
         for index in range(part.first, part.first + part.pages):
-            page = writer.add_page(reader.pages[index])
-            structure.add_page(page, tree, index, batch=batches[part.path])
-    _overlay(writer, stamp)
-    structure.finish()
-    _add_outline(writer, outline)
-    _add_page_labels(writer, labels)
-    _add_info(writer, info)
-    return _write_compact(writer)
-
-
-class _Tree:
-    """The structure tree of one laid-out PDF: its top-level elements and MCID arrays per page."""
-
-    def __init__(self, kids: dict[int, list], parents: dict[int, object]):
-        self.kids = kids
-        self.parents = parents
-
-    @classmethod
-    def read(cls, reader: PdfReader, document_ref) -> _Tree | None:
-        root = reader.trailer["/Root"]
-        if "/StructTreeRoot" not in root:
-            return None
-        tree_root = root["/StructTreeRoot"].get_object()
-        top = tree_root["/K"]
-        top = top[0] if isinstance(top, ArrayObject) else top
-        page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
-        kids: dict[int, list] = {}
-        for kid in top.get_object()["/K"]:
-            element = kid.get_object()
-            # The element's parent becomes the joined document's Document element, so copying
-            # it never pulls in this file's whole tree.
-            element[NameObject("/P")] = document_ref
-            kids.setdefault(page_index[element.raw_get("/Pg").idnum], []).append(kid)
-        nums = tree_root["/ParentTree"].get_object()["/Nums"]
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        return cls(kids, parents)
-
-
-class _Structure:
-    """The joined document's structure tree, built page by page."""
-
-    def __init__(self, writer: PdfWriter):
-        self.writer = writer
-        self.tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        self.root_ref = writer._add_object(self.tree_root)
-        self.document = DictionaryObject(
+            plan.append((copy, index))
+    pages = [out.reserve() for _ in plan]
+    for (copy, index), number in zip(plan, pages, strict=True):
+        copy.assign(index, number)
+    artifacts = _Stamp(Source(stamp.path), len(sources), out, stamp)
+    if len(artifacts.layer_of) != len(plan):
+        raise AssemblyError("the stamp has not one page per page of the document")
+    kids: list[bytes] = []
+    nums: list[bytes] = []
+    for n, ((copy, index), number) in enumerate(zip(plan, pages, strict=True)):
+        copy.copy_page(index, number, n, pages_root, artifacts.prefix(n), artifacts.layer_of[n])
+        kids += copy.kids(index)
+        nums.append(b"%d [%s]" % (n, copy.mcids(index)))
+    ids: dict[str, int] = {}
+    for copy in sources.values():
+        copy.finish(artifacts)
+        ids |= copy.ids
+    out.put(pages_root, pdf({"Type": "/Pages", "Kids": pages, "Count": len(pages)}))
+    out.put(
+        document,
+        b"<</Type /StructElem/S /Document/P %d 0 R/K [%s]>>" % (tree_root, b" ".join(kids)),
+    )
+    parent_tree = out.add(b"<</Nums [" + b" ".join(nums) + b"]>>")
+    tree = {
+        "Type": "/StructTreeRoot",
+        "K": [document],
+        "ParentTree": parent_tree,
+        "ParentTreeNextKey": len(pages),
+    }
+    if ids:
+        tree["IDTree"] = {
+            "Names": [b for name in sorted(ids) for b in (text(name), Ref(ids[name]))]
+        }
+    out.put(tree_root, pdf(tree))
+    root = {
+        "Type": "/Catalog",
+        "Pages": pages_root,
+        "StructTreeRoot": tree_root,
+        "MarkInfo": {"Marked": True},
+        "Lang": info.lang,
+        "ViewerPreferences": {"DisplayDocTitle": True},
+    }
+    if outline:
+        root["Outlines"] = _outline(out, outline, pages, [copy.heights[i] for copy, i in plan])
+        root["PageMode"] = "/UseOutlines"
+    if labels:
+        root["PageLabels"] = {"Nums": _page_labels(labels)}
+    information, fields = _information(info)
+    root["Metadata"] = out.add_stream(
+        xmp(info, fields).encode(), {"Type": "/Metadata", "Subtype": "/XML"}, compress=False
+    )
+    if info.archival:
+        profile = (files("weasyprint.pdf") / ICC_PROFILE).read_bytes()
+        root["OutputIntents"] = [
             {
-                NameObject("/Type"): NameObject("/StructElem"),
-                NameObject("/S"): NameObject("/Document"),
-                NameObject("/P"): self.root_ref,
-                NameObject("/K"): ArrayObject(),
+                "Type": "/OutputIntent",
+                "S": "/GTS_PDFA1",
+                "OutputConditionIdentifier": "sRGB IEC61966-2.1",
+                "Info": f"sRGB IEC61966-2.1 ({ICC_PROFILE})",
+                "DestOutputProfile": out.add_stream(profile, {"N": 3}),
             }
-        )
-        self.document_ref = writer._add_object(self.document)
-        self.nums = ArrayObject()
-        self.ids: dict[str, IndirectObject] = {}
-        self.pages = 0
-
-    def add_page(self, page, tree: _Tree | None, index: int, batch: int) -> None:
-        number = self.pages
-        self.pages += 1
-        if tree is None:
-            return
-        before = len(self.writer._objects)
-        for kid in tree.kids.get(index, ()):
-            self.document["/K"].append(kid.clone(self.writer))
-        mapping = tree.parents.get(index)
-        self.nums += [
-            NumberObject(number),
-            mapping.clone(self.writer) if mapping else ArrayObject(),
         ]
-        page[NameObject("/StructParents")] = NumberObject(number)
-        page[NameObject("/Tabs")] = NameObject("/S")
-        self._unique_ids(before, batch)
+    out.put(catalog, pdf(root))
+    seed = hashlib.md5((info.version_key or info.title).encode(), usedforsecurity=False).digest()
+    return out.write(catalog, out.add(information), seed)
 
-    def _unique_ids(self, start: int, batch: int) -> None:
-        """Table header IDs are unique within one laid-out file (its object numbers): prefix
-        them with the file's number in this join, and list them in the IDTree."""
-        objects = self.writer._objects
-        for number in range(start, len(objects)):
-            element = objects[number]
-            if not isinstance(element, DictionaryObject) or "/S" not in element:
-                continue
-            kind = element["/S"]
-            if kind == "/TH" and "/ID" in element:
-                name = f"b{batch}-{element['/ID']}"
-                element[NameObject("/ID")] = TextStringObject(name)
-                self.ids[name] = IndirectObject(number + 1, 0, self.writer)
-            if kind in ("/TD", "/TH") and "/A" in element:
-                attributes = element["/A"]
-                if "/Headers" in attributes:
-                    attributes[NameObject("/Headers")] = ArrayObject(
-                        TextStringObject(f"b{batch}-{h}") for h in attributes["/Headers"]
-                    )
 
-    def finish(self) -> None:
-        writer = self.writer
-        self.tree_root[NameObject("/K")] = ArrayObject([self.document_ref])
-        parent_tree = DictionaryObject({NameObject("/Nums"): self.nums})
-        self.tree_root[NameObject("/ParentTree")] = writer._add_object(parent_tree)
-        self.tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(self.pages)
-        if self.ids:
-            names = ArrayObject()
-            for name in sorted(self.ids):
-                names += [TextStringObject(name), self.ids[name]]
-            self.tree_root[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
-        root = writer._root_object
-        root[NameObject("/StructTreeRoot")] = self.root_ref
-        root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): _true()})
-        root[NameObject("/ViewerPreferences")] = DictionaryObject(
-            {NameObject("/DisplayDocTitle"): _true()}
+_PAGE_BOX = re.compile(rb"/(MediaBox|TrimBox|BleedBox) (\[[^\]]*\])")
+_ID = re.compile(rb"\((\d+-\d+-\d+)\)")
+_SUBSET = re.compile(rb"/(BaseFont|FontName) /([A-Z]{6})\+")
+_NUMS = re.compile(rb"(\d+) \[([^\]]*)\]")
+
+
+class _Copy:
+    """The pages taken from one laid-out file, and every object they use, renumbered."""
+
+    def __init__(self, source: Source, number: int, out: Output, document: Ref):
+        self.source, self.number, self.out = source, number, out
+        self.map: dict[int, int] = {}  # object number here -> in the document
+        self.page_numbers = source.pages()
+        self.pages: dict[int, int] = {}  # page index here -> page object in the document
+        self.ids: dict[str, int] = {}
+        self.heights = [_page_height(source.body(n)) for n in self.page_numbers]
+        self._kids: dict[int, list[int]] = {}
+        self._mcids: dict[int, bytes] = {}
+        self._resources: dict[tuple[int, int], Ref] = {}  # (resources here, layer)
+        self._fonts: dict[int, Ref] = {}  # font dictionary here -> merged one (with the folio's)
+        self._todo: list[int] = []
+        catalog = source.body(source.root)
+        tree = _ref(catalog, b"/StructTreeRoot")
+        self.closed = {source.root, _ref(catalog, b"/Pages"), *self.page_numbers}
+        if tree is not None:
+            root = source.body(tree)
+            top = int(_REF.search(re.search(rb"/K \[?([^\]>]*)", root).group(1)).group(1))
+            self.map[top] = document  # the file's Document element becomes the document's
+            self.closed |= {tree, _ref(root, b"/ParentTree")}
+            index_of = {n: i for i, n in enumerate(self.page_numbers)}
+            for kid in _REF.findall(re.search(rb"/K \[([^\]]*)\]", source.body(top)).group(1)):
+                page = _ref(source.body(int(kid)), b"/Pg")
+                self._kids.setdefault(index_of[page], []).append(int(kid))
+            nums = source.body(_ref(root, b"/ParentTree"))
+            for index, refs in _NUMS.findall(nums):
+                self._mcids[int(index)] = refs
+
+    def assign(self, index: int, number: int) -> None:
+        self.pages[index] = number
+        self.map[self.page_numbers[index]] = number
+
+    def _take(self, number: int) -> int:
+        """The document's number for object `number` here, queueing it to be copied."""
+        found = self.map.get(number)
+        if found is None:
+            if number in self.closed:
+                raise AssemblyError(f"{self.source.path.name}: object {number} is not copied")
+            found = self.map[number] = self.out.reserve()
+            self._todo.append(number)
+        return found
+
+    def kids(self, index: int) -> list[bytes]:
+        return [b"%d 0 R" % self._take(kid) for kid in self._kids.get(index, ())]
+
+    def mcids(self, index: int) -> bytes:
+        return self._renumber(self._mcids.get(index, b""))
+
+    def copy_page(
+        self, index: int, number: int, n: int, parent: Ref, prefix: Ref, layer: int
+    ) -> None:
+        body = self.source.body(self.page_numbers[index])
+        if b"/Annots" in body:
+            raise AssemblyError("a laid-out page has annotations (links): not supported")
+        boxes = b"".join(b"/%s %s" % box for box in _PAGE_BOX.findall(body))
+        contents = self._take(_ref(body, b"/Contents"))
+        resources = self._page_resources(_ref(body, b"/Resources"), layer)
+        self.out.put(
+            number,
+            b"<</Type /Page/Parent %d 0 R%s/Contents [%d 0 R %d 0 R]/Resources %d 0 R"
+            b"/Tabs /S/StructParents %d>>" % (parent, boxes, prefix, contents, resources, n),
         )
 
+    def _page_resources(self, number: int, layer: int) -> Ref:
+        """The file's resources (shared by its pages, as WeasyPrint writes them) with the
+        page's stamp layer and the folio fonts added: one per layer (filled in by finish())."""
+        if (number, layer) not in self._resources:
+            self._resources[number, layer] = self.out.reserve()
+        return self._resources[number, layer]
 
-def _true():
-    from pypdf.generic import BooleanObject
+    def _renumber(self, body: bytes) -> bytes:
+        return _REF.sub(lambda m: b"%d 0 R" % self._take(int(m.group(1))), body)
 
-    return BooleanObject(True)
+    def finish(self, stamp: _Stamp) -> None:
+        """Copy every object the pages use, with the names made unique in the document."""
+        fonts = b"".join(b"/%s %d 0 R" % item for item in stamp.fonts.items())
+        for (here, layer), mine in self._resources.items():
+            xobjects = b"/GovStamp %d 0 R" % stamp.layers[layer]
+            body = self.source.body(here)
+            font = _ref(body, b"/Font")
+            if font is None:
+                body = body[:-2] + b"/Font <<" + fonts + b">>>>"
+            else:  # the file's font dictionary with the folio's fonts added
+                if font not in self._fonts:
+                    merged = self._renumber(self.source.body(font))
+                    self._fonts[font] = self.out.put(
+                        self.out.reserve(), merged[:-2] + fonts + b">>"
+                    )
+                body = body.replace(b"/Font %d 0 R" % font, b"/Font @")
+            body = self._renumber(body).replace(
+                b"/Font @", b"/Font %d 0 R" % self._fonts.get(font, 0)
+            )
+            inline = re.search(rb"/XObject <<([^<>]*)>>", body)
+            if inline:
+                body = body[: inline.end() - 2] + xobjects + body[inline.end() - 2 :]
+            else:
+                body = body[:-2] + b"/XObject <<" + xobjects + b">>>>"
+            self.out.put(mine, body)
+        while self._todo:
+            number = self._todo.pop()
+            body = self.source.body(number)
+            stream = body.endswith(b"endstream")
+            if stream:
+                split = body.index(b"stream")
+                head, rest = body[:split], body[split:]
+            else:
+                head, rest = body, b""
+            if b"/S /T" in head:  # table cells: header IDs unique in the document
+                head = _ID.sub(lambda m: b"(b%d-%s)" % (self.number, m.group(1)), head)
+                found = re.search(rb"/ID \(([^)]*)\)", head)
+                if found:
+                    self.ids[found.group(1).decode()] = self.map[number]
+            if b"/FontName /" in head or b"/BaseFont /" in head:
+                head = _SUBSET.sub(
+                    lambda m: b"/%s /%s+" % (m.group(1), _subset_tag(m.group(2), self.number)), head
+                )
+            self.out.put(self.map[number], self._renumber(head) + rest, stream)
 
 
-# --- The stamp ----------------------------------------------------------------------------------
+def _page_height(body: bytes) -> float:
+    box = [float(v) for v in re.search(rb"/MediaBox \[([^\]]*)\]", body).group(1).split()]
+    return box[3] - box[1]
+
+
+def _subset_tag(tag: bytes, batch: int) -> bytes:
+    """Six capital letters standing for (tag, file): two files' different subsets of a font
+    carry the same tag, which must name one subset in a document."""
+    digest = hashlib.sha256(tag + b"%d" % batch).digest()
+    return bytes(65 + b % 26 for b in digest[:6])
+
+
+class _Stamp:
+    """The stamp's layers as shared form XObjects and its folios as text to draw per page."""
+
+    def __init__(self, source: Source, number: int, out: Output, layout: StampLayout):
+        self.out, self.layout = out, layout
+        self.copy = _Copy(source, number, out, Ref(0))
+        self.layer_of = layout.layer_of
+        sheets = source.pages()
+        self.layers = [self._form(source, page) for page in sheets[: len(layout.layers)]]
+        resources = _ref(source.body(sheets[0]), b"/Resources")
+        fonts_ref = _ref(source.body(resources), b"/Font")
+        fonts = source.body(fonts_ref) if fonts_ref else b""
+        self.fonts = {
+            b"GF-" + name: Ref(self.copy._take(int(ref)))
+            for name, ref in re.findall(rb"/([^\s/<>\[\]()]+) (\d+) 0 R", fonts)
+        }
+        lines = []
+        for page in sheets[len(layout.layers) :]:
+            content = source.decoded(_ref(source.body(page), b"/Contents"))
+            lines += _text_lines(b"\n" + content)
+        wanted = [f for f in layout.folios if f]
+        if len(lines) != len(wanted):
+            raise AssemblyError(f"the stamp has {len(lines)} folios, {len(wanted)} expected")
+        self.lines = iter(lines)
+        self.copy.finish(self)
+
+    def _form(self, source: Source, page: int) -> Ref:
+        body = source.body(page)
+        head, data = source.stream_data(_ref(body, b"/Contents"))
+        box = re.search(rb"/MediaBox (\[[^\]]*\])", body).group(1)
+        form = {
+            "Type": "/XObject",
+            "Subtype": "/Form",
+            "BBox": box,
+            "Resources": Ref(self.copy._take(_ref(body, b"/Resources"))),
+        }
+        if b"/FlateDecode" in head:
+            form["Filter"] = "/FlateDecode"
+        form["Length"] = len(data)
+        return self.out.put(
+            self.out.reserve(), pdf(form) + b"\nstream\n" + data + b"\nendstream", True
+        )
+
+    def prefix(self, n: int) -> Ref:
+        """Page n's first content stream: its layer, then its folio (pagination artifacts)."""
+        layer = self.layer_of[n]
+        landscape = self.layout.layers[layer][0]
+        data = b"/Artifact <</Type /Pagination>> BDC q /GovStamp Do Q EMC\n"
+        if self.layout.folios[n]:
+            x, y, ops = next(self.lines)
+            cell = FOLIO_CELL_CM * CM_PX
+            if landscape:  # centred on a page wider by (297 - 210) mm
+                x += (LANDSCAPE_MM - PORTRAIT_MM) / 20 * CM_PX
+            top = FOLIO_TOP_CM * CM_PX + y % cell
+            height = A4_POINTS[0] if landscape else A4_POINTS[1]
+            ops = re.sub(rb"/([^\s/]+) ([\d.]+ Tf)", rb"/GF-\1 \2", ops)
+            data += (
+                b"/Artifact <</Type /Pagination /Subtype /Header>> BDC q 1 0 0 -1 0 %.6f cm "
+                b"0.75 0 0 0.75 0 0 cm 0 0 0 rg\nBT\n1 0 0 -1 %.6f %.6f Tm\n%s\nET\nQ EMC\n"
+                % (height, x, top, ops)
+            )
+        return self.out.add_stream(data)
+
 
 # WeasyPrint draws consecutive lines of text in one BT … ET block: per line a text matrix
 # ("1 0 0 -1 x y Tm"), the font when it changes ("/F 21.3 Tf") and the glyphs ("[…] TJ").
@@ -261,11 +680,10 @@ def _text_lines(data: bytes) -> list[tuple[float, float, bytes]]:
         for line in block.group(1).split(b"\n"):
             matrix = _TEXT_MATRIX.fullmatch(line)
             if matrix:
-                found.append(
-                    (float(matrix.group(1)), float(matrix.group(2)), [font] if font else [])
-                )
+                start = [font] if font else []
+                found.append((float(matrix.group(1)), float(matrix.group(2)), start))
             elif not found:
-                raise AssemblyError(f"unexpected text operator before a text matrix: {line[:40]!r}")
+                raise AssemblyError(f"a text operator before a text matrix: {line[:40]!r}")
             else:
                 if line.endswith(b" Tf"):
                     font = line
@@ -273,202 +691,67 @@ def _text_lines(data: bytes) -> list[tuple[float, float, bytes]]:
     return [(x, y, b"\n".join(ops)) for x, y, ops in found]
 
 
-_PAGE_FLIP = {False: 841.889764, True: 595.275591}  # A4 height in points, portrait/landscape
-_ARTIFACT_LAYER = b"/Artifact <</Type /Pagination>> BDC q /GovStamp Do Q EMC\n"
-_ARTIFACT_FOLIO = b"/Artifact <</Type /Pagination /Subtype /Header>> BDC q /GovFolio Do Q EMC\n"
-
-
-def _overlay(writer: PdfWriter, stamp: StampLayout) -> None:
-    """Draw each page's stamp beneath it: "q /GovStamp Do Q" (and its folio) prepended to the
-    page's content, so no content stream of the parts is parsed or rewritten."""
-    reader = PdfReader(str(stamp.path))
-    layers = []
-    for index in range(len(stamp.layers)):
-        layers.append(writer._add_object(_form_xobject(reader.pages[index], writer)))
-    folio_pages = reader.pages[len(stamp.layers) :]
-    folio_forms = _folio_forms(writer, folio_pages, stamp.folios)
-    prefixes = {}
-    for has_folio in (False, True):
-        call = DecodedStreamObject()
-        call.set_data((_ARTIFACT_FOLIO if has_folio else b"") + _ARTIFACT_LAYER)
-        prefixes[has_folio] = writer._add_object(call)
-    if len(writer.pages) != len(stamp.layer_of):
-        raise AssemblyError("the stamp has not one page per page of the document")
-    for page, layer, folio in zip(writer.pages, stamp.layer_of, folio_forms, strict=True):
-        landscape = page.mediabox.width > page.mediabox.height
-        _own_resources(page)
-        resources = page["/Resources"]
-        xobjects = resources.get("/XObject")
-        xobjects = DictionaryObject(xobjects.get_object()) if xobjects else DictionaryObject()
-        xobjects[NameObject("/GovStamp")] = layers[layer]
-        if folio is not None:
-            xobjects[NameObject("/GovFolio")] = folio(landscape)
-        resources[NameObject("/XObject")] = xobjects
-        contents = page.raw_get("/Contents")
-        existing = (
-            list(contents.get_object())
-            if isinstance(contents.get_object(), ArrayObject)
-            else [contents]
-        )
-        page[NameObject("/Contents")] = ArrayObject([prefixes[folio is not None], *existing])
-
-
-def _folio_forms(writer: PdfWriter, sheets, folios: list[str | None]) -> list:
-    """For every page, None or a function(landscape) -> its folio's form XObject: the text
-    WeasyPrint drew in the folio's cell, moved from the cell to the page's top centre."""
-    blocks = []
-    for sheet in sheets:
-        # Only the fonts: WeasyPrint shares one resource dictionary between all the stamp's
-        # pages, the watermark picture included.
-        fonts = sheet["/Resources"].raw_get("/Font").clone(writer)
-        resources = writer._add_object(DictionaryObject({NameObject("/Font"): fonts}))
-        blocks += [(line, resources) for line in _text_lines(_content(sheet))]
-    wanted = [f for f in folios if f]
-    if len(blocks) != len(wanted):
-        raise AssemblyError(f"the stamp has {len(blocks)} folios, {len(wanted)} expected")
-    cell = FOLIO_CELL_CM * CM_PX
-    shift = (LANDSCAPE_MM - PORTRAIT_MM) / 20 * CM_PX  # centred on a wider page
-    found = iter(blocks)
-    forms: list = []
-    for folio in folios:
-        if not folio:
-            forms.append(None)
-            continue
-        (x, y, text), resources = next(found)
-        top = FOLIO_TOP_CM * CM_PX + y % cell
-
-        def make(landscape: bool, x=x, top=top, text=text, resources=resources):
-            height = _PAGE_FLIP[landscape]
-            width = _PAGE_FLIP[not landscape]
-            form = DecodedStreamObject()
-            form.set_data(
-                f"1 0 0 -1 0 {height} cm 0.75 0 0 0.75 0 0 cm 0 0 0 rg\nBT\n"
-                f"1 0 0 -1 {x + (shift if landscape else 0):.6f} {top:.6f} Tm\n".encode()
-                + text
-                + b"\nET\n"
-            )
-            form.update(
-                {
-                    NameObject("/Type"): NameObject("/XObject"),
-                    NameObject("/Subtype"): NameObject("/Form"),
-                    NameObject("/BBox"): ArrayObject(
-                        [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
-                    ),
-                    NameObject("/Resources"): resources,
-                }
-            )
-            return writer._add_object(form)
-
-        forms.append(make)
-    return forms
-
-
-def _content(page) -> bytes:
-    contents = page["/Contents"]
-    if isinstance(contents, ArrayObject):
-        return b"\n".join(part.get_object().get_data() for part in contents)
-    return b"\n" + contents.get_object().get_data()
-
-
-def _form_xobject(page, writer) -> StreamObject:
-    """A stamp page as a form XObject owned by the writer."""
-    form = DecodedStreamObject()
-    form.set_data(_content(page))
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(page.mediabox)
-    form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
-    return form.flate_encode()
-
-
-def _own_resources(page) -> None:
-    """Give a page its own resource dictionary before adding to it.
-
-    WeasyPrint shares one /Resources dictionary between all pages of a document; adding the
-    page's stamp to it would add every stamp to every page."""
-    resources = page["/Resources"].get_object()
-    copy = DictionaryObject()
-    for name, value in resources.items():
-        target = value.get_object()
-        copy[NameObject(name)] = (
-            DictionaryObject(target) if isinstance(target, DictionaryObject) else value
-        )
-    page[NameObject("/Resources")] = copy
-
-
 # --- Outline, page labels, information -----------------------------------------------------
 
 
-def _add_outline(writer: PdfWriter, outline: list[Bookmark]) -> None:
+def _outline(out: Output, outline: list[Bookmark], pages: list[Ref], heights: list[float]) -> Ref:
     """The bookmarks as an outline tree: an entry is the child of the nearest entry before it
     with a lower level."""
-    if not outline:
-        return
-    root = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
-    root_ref = writer._add_object(root)
-    stack: list[tuple[int, DictionaryObject, IndirectObject, list]] = [(0, root, root_ref, [])]
-    nodes = []
+    root = out.reserve()
+    nodes = [{"ref": root, "children": [], "level": 0, "closed": False}]
+    stack = [nodes[0]]
     for mark in outline:
-        while len(stack) > 1 and stack[-1][0] >= mark.level:
+        while len(stack) > 1 and stack[-1]["level"] >= mark.level:
             stack.pop()
-        page = writer.pages[mark.page]
-        height = float(page.mediabox.height)
-        item = DictionaryObject(
-            {
-                NameObject("/Title"): TextStringObject(mark.title),
-                NameObject("/Dest"): ArrayObject(
-                    [
-                        page.indirect_reference,
-                        NameObject("/XYZ"),
-                        NullObject(),
-                        FloatObject(round(height - mark.top, 2)),
-                        NullObject(),
-                    ]
-                ),
-            }
-        )
-        ref = writer._add_object(item)
-        stack[-1][3].append((item, ref))
-        item[NameObject("/Parent")] = stack[-1][2]
-        node = (mark.level, item, ref, [])
-        nodes.append((node, mark.closed))
+        node = {
+            "ref": out.reserve(),
+            "children": [],
+            "level": mark.level,
+            "closed": mark.closed,
+            "parent": stack[-1]["ref"],
+            "item": {
+                "Title": mark.title,
+                "Dest": [
+                    pages[mark.page],
+                    "/XYZ",
+                    None,
+                    round(heights[mark.page] - mark.top, 2),
+                    None,
+                ],
+            },
+        }
+        stack[-1]["children"].append(node)
         stack.append(node)
-
-    def link(parent: DictionaryObject, children: list) -> int:
-        """Sibling links; returns how many entries show under `parent` when it is open."""
-        if not children:
-            return 0
-        parent[NameObject("/First")] = children[0][1]
-        parent[NameObject("/Last")] = children[-1][1]
-        for (item, _), (_, after) in zip(children, children[1:], strict=False):
-            item[NameObject("/Next")] = after
-        for (_, before), (item, _) in zip(children, children[1:], strict=False):
-            item[NameObject("/Prev")] = before
-        return len(children)
-
-    counts: dict[int, int] = {}
-    for (_level, item, _ref, children), closed in reversed(nodes):
-        shown = link(item, children) + sum(counts.get(id(child), 0) for child, _ in children)
-        if shown:
-            item[NameObject("/Count")] = NumberObject(-shown if closed else shown)
-        counts[id(item)] = 0 if closed else shown
-    top = stack[0][3]
-    link(root, top)
-    root[NameObject("/Count")] = NumberObject(
-        len(top) + sum(counts.get(id(item), 0) for item, _ in top)
-    )
-    writer._root_object[NameObject("/Outlines")] = root_ref
-    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+        nodes.append(node)
+    shown: dict[int, int] = {}
+    for node in reversed(nodes):  # children before their parents
+        children = node["children"]
+        count = len(children) + sum(shown[child["ref"]] for child in children)
+        shown[node["ref"]] = 0 if node["closed"] else count
+        item = node.get("item", {"Type": "/Outlines"})
+        if node is not nodes[0]:
+            item["Parent"] = node["parent"]
+        if children:
+            item["First"], item["Last"] = children[0]["ref"], children[-1]["ref"]
+            item["Count"] = -count if node["closed"] else count
+        node["item"] = item
+    for node in nodes:
+        children = node["children"]
+        for before, after in zip(children, children[1:], strict=False):
+            before["item"]["Next"], after["item"]["Prev"] = after["ref"], before["ref"]
+    for node in nodes:
+        out.put(node["ref"], pdf(node["item"]))
+    return root
 
 
 _ARABIC = re.compile(r"[0-9]+")
 
 
-def _add_page_labels(writer: PdfWriter, labels: list[str]) -> None:
+def _page_labels(labels: list[str]) -> list:
     """/PageLabels as printed: a run of Arabic numbers is one decimal range; any other label
     (Thai letters ก ข …, Thai digits ๑ ๒ …, "ปก") is its page's own prefix (PDF's numbering
     styles are Latin only)."""
-    nums = ArrayObject()
+    nums: list = []
     previous = None
     for index, label in enumerate(labels):
         if _ARABIC.fullmatch(label):
@@ -476,24 +759,20 @@ def _add_page_labels(writer: PdfWriter, labels: list[str]) -> None:
             if previous is not None and previous + 1 == number:
                 previous = number
                 continue
-            entry = {NameObject("/S"): NameObject("/D"), NameObject("/St"): NumberObject(number)}
+            nums += [index, {"S": "/D", "St": number}]
             previous = number
         else:
-            entry = {NameObject("/P"): TextStringObject(label)}
+            nums += [index, {"P": label}]
             previous = None
-        nums += [NumberObject(index), DictionaryObject(entry)]
-    if nums:
-        writer._root_object[NameObject("/PageLabels")] = DictionaryObject(
-            {NameObject("/Nums"): nums}
-        )
+    return nums
 
 
 ICC_PROFILE = "sRGB2014.icc"
-VERSION_KEY_NAME = "/ActionPlanVersion"
+VERSION_KEY = "ActionPlanVersion"  # information dictionary key of the render's content key
 
 
-def _add_info(writer: PdfWriter, info: DocumentInfo) -> None:
-    """Document information, language, XMP (PDF/UA-1; PDF/A-3b when archival), file ID."""
+def _information(info: DocumentInfo) -> tuple[dict, dict[str, str]]:
+    """The information dictionary, and its fields by their PDF keys for the XMP."""
     fields = {
         "/Title": info.title,
         "/Author": info.author,
@@ -502,35 +781,10 @@ def _add_info(writer: PdfWriter, info: DocumentInfo) -> None:
         "/Creator": "ระบบแผนปฏิบัติการประจำปี (actionplan)",
         "/Producer": PRODUCER,
     }
+    information = {key[1:]: value for key, value in fields.items() if value}
     if info.version_key:
-        fields[VERSION_KEY_NAME] = info.version_key
-    writer._info.clear()
-    writer.add_metadata({key: value for key, value in fields.items() if value})
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(info.lang)
-    metadata = DecodedStreamObject()  # never filtered (PDF/A)
-    metadata.set_data(xmp(info, fields).encode())
-    metadata.update(
-        {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
-    )
-    root[NameObject("/Metadata")] = writer._add_object(metadata)
-    if info.archival:
-        profile = (files("weasyprint.pdf") / ICC_PROFILE).read_bytes()
-        icc = DecodedStreamObject()
-        icc.set_data(profile)
-        icc[NameObject("/N")] = NumberObject(3)
-        intent = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/OutputIntent"),
-                NameObject("/S"): NameObject("/GTS_PDFA1"),
-                NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB IEC61966-2.1"),
-                NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1 (" + ICC_PROFILE + ")"),
-                NameObject("/DestOutputProfile"): writer._add_object(icc.flate_encode()),
-            }
-        )
-        root[NameObject("/OutputIntents")] = ArrayObject([intent])
-    seed = hashlib.md5((info.version_key or info.title).encode(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(seed), ByteStringObject(seed)])
+        information[VERSION_KEY] = info.version_key
+    return information, fields
 
 
 def xmp(info: DocumentInfo, fields: dict[str, str]) -> str:
@@ -602,79 +856,3 @@ _PDFUA_EXTENSION = """<rdf:Description rdf:about=""
 </rdf:li></rdf:Seq></pdfaSchema:property>
 </rdf:li></rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>"""
-
-
-# --- Writing ---------------------------------------------------------------------------------
-
-OBJECTS_PER_STREAM = 5000
-
-
-def _write_compact(writer: PdfWriter) -> bytes:
-    """The file, as pypdf writes it but with every object that is not a stream in compressed
-    object streams and a cross-reference stream (PDF 1.5+), as WeasyPrint writes its own: a
-    tagged book has hundreds of thousands of small structure objects."""
-    writer._resolve_links()
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    objects = writer._objects
-    offsets: dict[int, tuple[int, int, int]] = {}
-    packed: list[int] = []
-    for number, obj in enumerate(objects, start=1):
-        if obj is None:
-            continue
-        if isinstance(obj, StreamObject):
-            offsets[number] = (1, out.tell(), 0)
-            out.write(f"{number} 0 obj\n".encode())
-            obj.write_to_stream(out)
-            out.write(b"\nendobj\n")
-        else:
-            packed.append(number)
-    next_number = len(objects) + 1
-    for start in range(0, len(packed), OBJECTS_PER_STREAM):
-        numbers = packed[start : start + OBJECTS_PER_STREAM]
-        body = io.BytesIO()
-        header = []
-        for index, number in enumerate(numbers):
-            header.append(f"{number} {body.tell()}")
-            objects[number - 1].write_to_stream(body)
-            body.write(b"\n")
-            offsets[number] = (2, next_number, index)
-        head = (" ".join(header) + "\n").encode()
-        data = zlib.compress(head + body.getvalue(), 6)
-        offsets[next_number] = (1, out.tell(), 0)
-        out.write(
-            f"{next_number} 0 obj\n<< /Type /ObjStm /N {len(numbers)} /First {len(head)} "
-            f"/Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode()
-        )
-        out.write(data)
-        out.write(b"\nendstream\nendobj\n")
-        next_number += 1
-    xref_number = next_number
-    xref_at = out.tell()
-    offsets[xref_number] = (1, xref_at, 0)
-    size = xref_number + 1
-    width = max(4, (xref_at.bit_length() + 7) // 8)
-    rows = bytearray()
-    for number in range(size):
-        kind, a, b = offsets.get(number, (0, 0, 0 if number else 65535))
-        rows += kind.to_bytes(1, "big") + a.to_bytes(width, "big") + b.to_bytes(2, "big")
-    data = zlib.compress(bytes(rows), 6)
-    trailer = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/XRef"),
-            NameObject("/Size"): NumberObject(size),
-            NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(width), NumberObject(2)]),
-            NameObject("/Root"): writer._root_object.indirect_reference,
-            NameObject("/Filter"): NameObject("/FlateDecode"),
-            NameObject("/Length"): NumberObject(len(data)),
-        }
-    )
-    if writer._info is not None:
-        trailer[NameObject("/Info")] = writer._info.indirect_reference
-    if writer._ID is not None:
-        trailer[NameObject("/ID")] = writer._ID
-    out.write(f"{xref_number} 0 obj\n".encode())
-    trailer.write_to_stream(out)
-    out.write(b"\nstream\n" + data + b"\nendstream\nendobj\n")
-    out.write(f"startxref\n{xref_at}\n%%EOF\n".encode())
-    return out.getvalue()

@@ -72,7 +72,8 @@ THAI_LETTERS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธ�
 BATCH_PAGES = 120  # pages laid out per WeasyPrint document: bounds memory (~2 MB a page)
 # How WeasyPrint writes the laid-out content: tagged (its structure tree is merged into the
 # document's by printing.assemble; the document is PDF/UA-1, see pdf-ua-and-pdfa.md).
-CONTENT_PDF = {"pdf_tags": True}
+# (Without a version, WeasyPrint 70 adds the PDF 2.0 namespaces to the tree of a 1.7 file.)
+CONTENT_PDF = {"pdf_tags": True, "pdf_version": "1.7"}
 
 Progress = Callable[[int, str], None]
 
