@@ -22,6 +22,7 @@ from budgets.models import BudgetCategory
 from printing.models import OFFICE_SCOPE
 from printing.project import print_queryset, project_chunk, project_context
 from printing.renderer import (
+    CONTENT_PDF,
     FONT_FAMILY,
     RENDERER_VERSION,
     Bookmark,
@@ -610,36 +611,45 @@ def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: Chu
     return done, pages, labels
 
 
-def render_plan_single_pass(plan) -> bytes:
-    """The same book as ONE WeasyPrint document: folios and footer in @page margin boxes,
-    the watermark a position:fixed picture, the contents by target-counter(). No cache and no
-    stamp: the baseline bench/pdf_bench.py compares render_plan_book() against."""
-    context = plan_context(plan)
-    digits = context["digits"]
-    chunks = plan_chunks(context)
-    toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
-    front_context = _front_context(_front_source(context), toc, {}, "counters")
-    front = render_to_string("pdf/front.html", front_context)
-    body = "".join(f'<section class="chunk">{c.html}</section>' for c in chunks)
+def single_pass_html(source: dict) -> tuple[str, str]:
+    """The same book as ONE WeasyPrint document, (HTML, extra CSS): folios and footer in @page
+    margin boxes, the watermark a position:fixed picture, the contents by target-counter().
+    No cache and no stamp: the floor bench/pdf_bench.py compares render_book() against."""
+    digits = source["digits"]
+    toc = [
+        {"level": level, "title": title, "anchor": anchor}
+        for chunk in source["chunks"]
+        for level, title, anchor in chunk["toc"]
+    ]
+    front = render_to_string("pdf/front.html", _front_context(source["front"], toc, {}, "counters"))
+    body = "".join(f'<section class="chunk">{c["html"]}</section>' for c in source["chunks"])
     watermark = ""
-    if context["is_draft"]:
+    if source["is_draft"]:
         watermark = (
-            f'<img src="{watermark_image().as_uri()}" alt="" style="position: fixed; '
+            f'<img src="{watermark_image().as_uri()}" alt="ฉบับร่าง" style="position: fixed; '
             'top: 9cm; left: 0; width: 15cm; transform: rotate(-40deg); z-index: -1">'
         )
-    footer = localise_digits(f">{context['title']} {context['office'].short_name_th}<", digits)
+    footer = localise_digits(f">{source['footer']}<", digits)[1:-1]
     counter = "thai" if digits == "thai" else "decimal"
-    renderer = _Renderer()
-    extra = CSS(
-        string="@page { "
+    css = (
+        "@page { "
         f"@top-center {{ content: '- ' counter(page, {counter}) ' -'; "
         f"font-family: {FONT_FAMILY}; font-size: 16pt; }} "
-        f"@bottom-left {{ content: '{footer[1:-1]}'; font-family: {FONT_FAMILY}; "
-        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }",
-        font_config=renderer.font_config,
+        f"@bottom-left {{ content: '{footer}'; font-family: {FONT_FAMILY}; "
+        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }"
     )
-    html = watermark + localise_digits(front, digits) + body
-    document = HTML(
-        string=f"<html><body>{html}</body></html>", url_fetcher=renderer.fetcher
-    ).render(stylesheets=[renderer.css, extra], font_config=renderer.font_config)
-    return document.write_pdf()
+    html = (
+        f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{footer}</title>'
+        f"</head><body>{watermark}{localise_digits(front, digits)}{body}</body></html>"
+    )
+    return html, css
+
+
+def render_plan_single_pass(plan) -> bytes:
+    """The plan's book as one WeasyPrint document, tagged like render_book's (single_pass_html)."""
+    html, css = single_pass_html(book_source(plan))
+    renderer = _Renderer()
+    extra = CSS(string=css, font_config=renderer.font_config)
+    return HTML(string=html, url_fetcher=renderer.fetcher, base_url="file:///").write_pdf(
+        stylesheets=[renderer.css, extra], font_config=renderer.font_config, **CONTENT_PDF
+    )
