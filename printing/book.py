@@ -30,6 +30,7 @@ from printing.renderer import (
     Chunk,
     ChunkCache,
     DocumentInfo,
+    PageMarks,
     Progress,
     StampPage,
     TocEntry,
@@ -491,6 +492,16 @@ def render_book(
     _hash_chunks(chunks, renderer.css_text)
     version_key = _book_key(source, chunks)
     cache = cache or ChunkCache()
+    # A finished book is cached under its content (what _book_key names, the contents' entries
+    # and the kind of file): the same source joined again gives the same bytes.
+    toc = [c["toc"] for c in source["chunks"]]
+    finished = hashlib.sha256(
+        json.dumps(["book", version_key, toc, archival], ensure_ascii=False).encode()
+    ).hexdigest()
+    done = cache.get(finished)
+    if done:
+        report(100, "เสร็จแล้ว (ไม่มีส่วนใดเปลี่ยน)")
+        return BookResult(done.path.read_bytes(), done.pages, version_key, 0, len(chunks))
     known = {c.key: cache.get(c.key) for c in chunks}
     hits = sum(1 for c in chunks if known[c.key])
     report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(chunks)} ส่วน")
@@ -526,6 +537,7 @@ def render_book(
     stamp = _stamp(renderer, stamp_pages, source["footer"], source["is_draft"], digits, cache)
     parts = [front_pdf] + [rendered[c.key] for c in chunks]
     pdf = _overlay_and_join(parts, stamp, book_info(source, version_key, archival), outline)
+    cache.put(finished, cache.put_batch(pdf), 0, PageMarks({}, {}, [], [False] * len(stamp_pages)))
     report(100, "เสร็จแล้ว")
     return BookResult(
         pdf=pdf,

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -57,7 +58,8 @@ from printing.models import OfficePrintSettings
 
 logger = logging.getLogger(__name__)
 
-# Bump when templates or CSS change in a way the chunk HTML does not show (it is hashed anyway).
+# Bump when templates or CSS change in a way the chunk HTML does not show (it is hashed anyway),
+# and when printing/assemble.py writes files differently (finished books are cached too).
 RENDERER_VERSION = "pdf-7"  # 7: tagged chunks, bookmarks and anchor heights in the cache
 FONT_DIR = "fonts/thsarabunpsk"
 FONT_FILES = {
@@ -405,15 +407,25 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class _Renderer:
-    """One font configuration and stylesheet shared by every WeasyPrint document of a job."""
+    """One font configuration and stylesheet shared by every WeasyPrint document of a job
+    (parsed on first use: a book whose every part is cached lays nothing out)."""
 
     def __init__(self):
         self.fetcher = LocalFileFetcher()
-        self.font_config = FontConfiguration()
         self.css_text = _stylesheet_text()
-        self.css = CSS(string=self.css_text, font_config=self.font_config, url_fetcher=self.fetcher)
         self.stamp_css_text = _stylesheet_text("pdf/stamp.css")
-        self.stamp_css = CSS(
+
+    @cached_property
+    def font_config(self) -> FontConfiguration:
+        return FontConfiguration()
+
+    @cached_property
+    def css(self) -> CSS:
+        return CSS(string=self.css_text, font_config=self.font_config, url_fetcher=self.fetcher)
+
+    @cached_property
+    def stamp_css(self) -> CSS:
+        return CSS(
             string=self.stamp_css_text, font_config=self.font_config, url_fetcher=self.fetcher
         )
 
