@@ -16,8 +16,8 @@ How a book is made (docs/decisions/pdf-rendering.md):
 4. The front matter (cover, foreword, contents) is rendered last, with the page numbers that
    the cached chunks' page counts and anchors give.
 5. A *stamp* document carries what depends on the page's position: the folio ("- ๑๒ -"),
-   the running footer and the draft watermark. pypdf overlays it on every page and joins the
-   parts into the returned bytes.
+   the running footer and the draft watermark. printing.assemble draws it beneath every page
+   and joins the parts into one tagged PDF (outline, page labels, metadata).
 """
 
 from __future__ import annotations

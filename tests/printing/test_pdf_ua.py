@@ -267,3 +267,27 @@ class TestArchivedBook:
             assert reader.metadata[key] in xmp, key
         assert "ฉบับร่าง" not in pdftotext(archived)
         assert structure_problems(archived) == []
+
+
+class TestAssemblyHelpers:
+    def test_arabic_page_numbers_are_one_decimal_range_and_thai_ones_prefixes(self):
+        from printing.assemble import _page_labels
+
+        assert _page_labels(["ปก", "ก", "1", "2", "3", "5"]) == [
+            0,
+            {"P": "ปก"},
+            1,
+            {"P": "ก"},
+            2,
+            {"S": "/D", "St": 1},
+            5,
+            {"S": "/D", "St": 5},
+        ]
+        assert _page_labels(["๑", "๒"]) == [0, {"P": "๑"}, 1, {"P": "๒"}]
+
+    def test_text_strings_are_utf16_unless_plain_ascii(self):
+        from printing.assemble import pdf
+
+        assert pdf("th") == b"(th)"
+        assert pdf("ก (1)") == b"<feff" + "ก (1)".encode("utf-16-be").hex().encode() + b">"
+        assert pdf({"P": "a(b)"}) == b"<</P (a\\(b\\))>>"
