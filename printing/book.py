@@ -4,9 +4,10 @@ source and the layout of the whole book (front matter, stamp) through printing.r
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -33,11 +34,15 @@ from printing import parts
 from printing.models import OFFICE_SCOPE, CancelledInBook
 from printing.project import print_queryset, project_chunk, project_context, split_label
 from printing.renderer import (
+    CONTENT_PDF,
     FONT_FAMILY,
     RENDERER_VERSION,
+    Bookmark,
     BookResult,
     Chunk,
     ChunkCache,
+    DocumentInfo,
+    PageMarks,
     PdfError,
     Progress,
     RenderedChunk,
@@ -53,6 +58,7 @@ from printing.renderer import (
     _stylesheet_text,
     amount,
     book_title,
+    chunk_bookmarks,
     front_folio,
     localise_digits,
     number,
@@ -484,6 +490,9 @@ def _book_key(source: dict, chunks: list[Chunk]) -> str:
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     digest.update(front.encode())
     digest.update(str(source["is_draft"]).encode())
+    # What the stamp and the metadata print (absent from sources frozen before them).
+    extra = [source.get("footer"), source.get("subject"), source.get("keywords")]
+    digest.update(json.dumps(extra, ensure_ascii=False).encode())
     for chunk in chunks:
         digest.update(chunk.key.encode())
     return digest.hexdigest()
@@ -527,6 +536,19 @@ def book_source(
         "title": context["title"],
         "author": office.name_th,
         "footer": f"{context['title']} {office.short_name_th}",
+        # The PDF's Subject and Keywords (its information and XMP metadata).
+        "subject": (
+            f"{context['title']} ของ{office.name_th}: ทิศทางการพัฒนา กลยุทธ์ และโครงการ "
+            f"{context['summary']['count']} โครงการ งบประมาณรวม {context['summary']['total']} บาท"
+        ),
+        "keywords": [
+            "แผนปฏิบัติการประจำปี",
+            f"ปีงบประมาณ พ.ศ. {context['plan'].fiscal_year.year_be}",
+            office.name_th,
+            office.short_name_th,
+            "โครงการ",
+            "งบประมาณ",
+        ],
         "is_draft": context["is_draft"] if draft is None else draft,
         "front": _front_source(context),
         "chunks": [
@@ -562,9 +584,12 @@ def render_plan_book(
     return render_book(book_source(plan, scope=scope), progress=progress, cache=cache)
 
 
-def render_book(source: dict, progress: Progress | None = None, cache=None) -> BookResult:
+def render_book(
+    source: dict, progress: Progress | None = None, cache=None, *, archival: bool = False
+) -> BookResult:
     """Lay out a book's print source: cached chunks reused, the rest laid out, front matter,
-    stamp. The source is a live plan's (book_source) or the one an approval froze."""
+    stamp. The source is a live plan's (book_source) or the one an approval froze. Tagged
+    PDF/UA-1 always; `archival` (an approval's official book) makes it PDF/A-3b as well."""
     report = progress or (lambda percent, message: None)
     digits = source["digits"]
     chunks = _source_chunks(source)
@@ -572,7 +597,17 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
     _hash_all(chunks, renderer.css_text)
     version_key = _book_key(source, chunks)
     cache = cache or ChunkCache()
-    laid_out = [c for c in chunks if isinstance(c, Chunk)]
+    # A finished book is cached under its content (what _book_key names, the contents' entries
+    # and the kind of file): the same source joined again gives the same bytes.
+    toc = [c["toc"] for c in source["chunks"]]
+    finished = hashlib.sha256(
+        json.dumps(["book", version_key, toc, archival], ensure_ascii=False).encode()
+    ).hexdigest()
+    done = cache.get(finished)
+    if done:
+        report(100, "เสร็จแล้ว (ไม่มีส่วนใดเปลี่ยน)")
+        return BookResult(done.path.read_bytes(), done.pages, version_key, 0, len(chunks))
+    laid_out = [c for c in chunks if isinstance(c, Chunk)]  # uploaded appendix PDFs are not
     known = {c.key: cache.get(c.key) for c in laid_out}
     hits = sum(1 for c in laid_out if known[c.key])
     report(5, f"ใช้ส่วนที่จัดหน้าไว้แล้ว {hits} จาก {len(laid_out)} ส่วน")
@@ -581,16 +616,17 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
     rendered |= {c.key: _file_part(c) for c in appendix_pdfs(chunks)}
 
     # Body page numbers: chunk by chunk, from the cached page counts and anchors.
-    outline: list[tuple[str, int]] = []
     body_pages: list[StampPage] = []
     starts = []
     anchor_pages: dict[str, int] = {}
-    for chunk in chunks:
+    anchor_chunk: dict[str, int] = {}
+    for index, chunk in enumerate(chunks):
         done = rendered[chunk.key]
         start = len(body_pages) + 1
         starts.append(start)
         for name, offset in done.anchors.items():
             anchor_pages.setdefault(name, start + offset)
+            anchor_chunk.setdefault(name, index)
         body_pages += [StampPage(str(start + i), land) for i, land in enumerate(done.landscape)]
     toc = [
         {"level": e.level, "title": e.title, "page": str(anchor_pages.get(e.anchor, ""))}
@@ -600,21 +636,15 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
 
     report(88, "กำลังจัดทำปก คำนำ และสารบัญ")
     front_pdf, front_pages, labels = _render_front(renderer, source, toc, cache)
-    for chunk, start in zip(chunks, starts, strict=True):
-        if chunk.bookmark:
-            title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
-            outline.append((title, len(front_pages) + start - 1))
+    outline = _outline(front_pdf, len(front_pages), chunks, rendered, starts, anchor_chunk)
+    outline = [replace(b, title=localise_digits(f">{b.title}<", digits)[1:-1]) for b in outline]
 
     report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
     stamp_pages = front_pages + body_pages
     stamp = _stamp(renderer, stamp_pages, source["footer"], source["is_draft"], digits, cache)
-    metadata = {
-        "/Title": localise_digits(f">{source['title']}<", digits)[1:-1],
-        "/Author": source["author"],
-        "/Subject": version_key,
-    }
     parts = [front_pdf] + [rendered[c.key] for c in chunks]
-    pdf = _overlay_and_join(parts, stamp, metadata, outline)
+    pdf = _overlay_and_join(parts, stamp, book_info(source, version_key, archival), outline)
+    cache.put(finished, cache.put_batch(pdf), 0, PageMarks({}, {}, [], [False] * len(stamp_pages)))
     report(100, "เสร็จแล้ว")
     return BookResult(
         pdf=pdf,
@@ -623,6 +653,58 @@ def render_book(source: dict, progress: Progress | None = None, cache=None) -> B
         chunks_rendered=len(laid_out) - hits,
         chunks_total=len(laid_out),
     )
+
+
+def book_info(source: dict, version_key: str, archival: bool = False) -> DocumentInfo:
+    """What the book's PDF says about itself: its title as the running footer prints it
+    ("แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. ๒๕๖๖ สพป.พัทลุง เขต ๒"), the office, a Thai
+    description and keywords (sources frozen before they were kept get them from the title)."""
+    digits = source["digits"]
+
+    def local(text: str) -> str:
+        return localise_digits(f">{text}<", digits)[1:-1]
+
+    title = source["footer"]
+    if source["front"].get("scope_label"):
+        title = f"{title} {source['front']['scope_label']}"
+    subject = source.get("subject") or f"{source['title']} ของ{source['author']}"
+    keywords = source.get("keywords") or ["แผนปฏิบัติการ", source["title"], source["author"]]
+    return DocumentInfo(
+        title=local(title),
+        author=source["author"],
+        subject=local(subject),
+        keywords=[local(k) for k in keywords if k],
+        version_key=version_key,
+        archival=archival,
+    )
+
+
+def _outline(front, front_count, chunks, rendered, starts, anchor_chunk) -> list[Bookmark]:
+    """The bookmarks: คำนำ and สารบัญ, then the contents' entries as a tree (part → its
+    sections or strategies → projects), each chunk's own CSS bookmarks (a project document's
+    numbered sections, bookmark-level in print.css) nested under the entry that opens it."""
+    marks = [
+        Bookmark(1, title, front.anchors[anchor], front.tops.get(anchor, 0))
+        for anchor, title in (("toc-foreword", "คำนำ"), ("toc-contents", "สารบัญ"))
+        if anchor in front.anchors
+    ]
+    placed: set[int] = set()
+    for chunk in chunks:
+        for entry in chunk.toc:
+            index = anchor_chunk.get(entry.anchor)
+            if index is None:
+                continue
+            done = rendered[chunks[index].key]
+            first = front_count + starts[index] - 1
+            page = first + done.anchors[entry.anchor]
+            top = done.tops.get(entry.anchor, 0)
+            marks.append(Bookmark(entry.level + 1, entry.title.lstrip("- "), page, top))
+            if index not in placed and done.bookmarks:
+                placed.add(index)
+                # A project's sections start closed: the book lists a hundred projects.
+                nested = chunk_bookmarks(done, first, entry.level + 1)
+                marks += [replace(b, closed=True) for b in nested]
+    return marks
 
 
 def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: ChunkCache):
@@ -634,7 +716,7 @@ def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: Chu
         done = _render_cached(renderer, cache, localise_digits(printable(html), source["digits"]))
         # The cover (page 0) carries no folio; page i carries the i-th Thai letter.
         pages = [
-            StampPage(front_folio(i - 1) if i else "", land)
+            StampPage(front_folio(i - 1) if i else "", land, label="" if i else "ปก")
             for i, land in enumerate(done.landscape)
         ]
         found = {
@@ -648,36 +730,47 @@ def _render_front(renderer: _Renderer, source: dict, toc: list[dict], cache: Chu
     return done, pages, labels
 
 
-def render_plan_single_pass(plan) -> bytes:
-    """The same book as ONE WeasyPrint document: folios and footer in @page margin boxes,
-    the watermark a position:fixed picture, the contents by target-counter(). No cache and no
-    stamp: the baseline bench/pdf_bench.py compares render_plan_book() against."""
-    context = plan_context(plan)
-    digits = context["digits"]
-    chunks = [c for c in plan_chunks(context) if isinstance(c, Chunk)]  # no uploaded PDFs
-    toc = [{"level": e.level, "title": e.title, "anchor": e.anchor} for c in chunks for e in c.toc]
-    front_context = _front_context(_front_source(context), toc, {}, "counters")
-    front = render_to_string("pdf/front.html", front_context)
-    body = "".join(f'<section class="chunk">{c.html}</section>' for c in chunks)
+def single_pass_html(source: dict) -> tuple[str, str]:
+    """The same book as ONE WeasyPrint document, (HTML, extra CSS): folios and footer in @page
+    margin boxes, the watermark a position:fixed picture, the contents by target-counter().
+    No cache and no stamp: the floor bench/pdf_bench.py compares render_book() against."""
+    digits = source["digits"]
+    toc = [
+        {"level": level, "title": title, "anchor": anchor}
+        for chunk in source["chunks"]
+        for level, title, anchor in chunk["toc"]
+    ]
+    front = render_to_string("pdf/front.html", _front_context(source["front"], toc, {}, "counters"))
+    body = "".join(
+        f'<section class="chunk">{c["html"]}</section>' for c in source["chunks"] if "html" in c
+    )  # uploaded appendix PDFs are not WeasyPrint's work
     watermark = ""
-    if context["is_draft"]:
+    if source["is_draft"]:
         watermark = (
-            f'<img src="{watermark_image().as_uri()}" alt="" style="position: fixed; '
+            f'<img src="{watermark_image().as_uri()}" alt="ฉบับร่าง" style="position: fixed; '
             'top: 9cm; left: 0; width: 15cm; transform: rotate(-40deg); z-index: -1">'
         )
-    footer = localise_digits(f">{context['title']} {context['office'].short_name_th}<", digits)
+    footer = localise_digits(f">{source['footer']}<", digits)[1:-1]
     counter = "thai" if digits == "thai" else "decimal"
-    renderer = _Renderer()
-    extra = CSS(
-        string="@page { "
+    css = (
+        "@page { "
         f"@top-center {{ content: '- ' counter(page, {counter}) ' -'; "
         f"font-family: {FONT_FAMILY}; font-size: 16pt; }} "
-        f"@bottom-left {{ content: '{footer[1:-1]}'; font-family: {FONT_FAMILY}; "
-        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }",
-        font_config=renderer.font_config,
+        f"@bottom-left {{ content: '{footer}'; font-family: {FONT_FAMILY}; "
+        "font-size: 12pt; color: #444; border-top: 0.4pt solid #888; } }"
     )
-    html = watermark + localise_digits(front, digits) + body
-    document = HTML(
-        string=f"<html><body>{html}</body></html>", url_fetcher=renderer.fetcher
-    ).render(stylesheets=[renderer.css, extra], font_config=renderer.font_config)
-    return document.write_pdf()
+    html = (
+        f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{footer}</title>'
+        f"</head><body>{watermark}{localise_digits(front, digits)}{body}</body></html>"
+    )
+    return html, css
+
+
+def render_plan_single_pass(plan) -> bytes:
+    """The plan's book as one WeasyPrint document, tagged like render_book's (single_pass_html)."""
+    html, css = single_pass_html(book_source(plan))
+    renderer = _Renderer()
+    extra = CSS(string=css, font_config=renderer.font_config)
+    return HTML(string=html, url_fetcher=renderer.fetcher, base_url="file:///").write_pdf(
+        stylesheets=[renderer.css, extra], font_config=renderer.font_config, **CONTENT_PDF
+    )

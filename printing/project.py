@@ -23,6 +23,7 @@ from printing.renderer import (
     RENDERER_VERSION,
     Chunk,
     ChunkCache,
+    DocumentInfo,
     PdfError,
     StampPage,
     TocEntry,
@@ -33,6 +34,8 @@ from printing.renderer import (
     _Renderer,
     _stamp,
     amount,
+    chunk_bookmarks,
+    localise_digits,
     paragraphs,
     period_text,
     print_settings_for,
@@ -475,7 +478,21 @@ def render_project_source(source: dict) -> bytes:
     cache = ChunkCache()
     rendered = _render_missing(renderer, [chunk], cache, None, 3)[chunk.key]
     # Page 1 of a document carries no folio (Thai official style); "- ๒ -" from page 2.
-    pages = [StampPage(str(i + 1) if i else "", land) for i, land in enumerate(rendered.landscape)]
+    pages = [
+        StampPage(str(i + 1) if i else "", land, label=str(i + 1))
+        for i, land in enumerate(rendered.landscape)
+    ]
     stamp = _stamp(renderer, pages, "", source["is_draft"], source["digits"], cache)
-    metadata = {"/Title": source["title"], "/Author": source["author"]}
-    return _overlay_and_join([rendered], stamp, metadata, [])
+    return _overlay_and_join([rendered], stamp, project_info(source), chunk_bookmarks(rendered, 0))
+
+
+def project_info(source: dict) -> DocumentInfo:
+    """What a project document's PDF says about itself."""
+    digits = source["digits"]
+    title = localise_digits(f">{source['title']}<", digits)[1:-1]
+    return DocumentInfo(
+        title=title,
+        author=source["author"],
+        subject=f"เอกสารโครงการ {title} ของ{source['author']}",
+        keywords=["เอกสารโครงการ", "แผนปฏิบัติการประจำปี", source["author"]],
+    )

@@ -16,8 +16,8 @@ How a book is made (docs/decisions/pdf-rendering.md):
 4. The front matter (cover, foreword, contents) is rendered last, with the page numbers that
    the cached chunks' page counts and anchors give.
 5. A *stamp* document carries what depends on the page's position: the folio ("- ๑๒ -"),
-   the running footer and the draft watermark. pypdf overlays it on every page and joins the
-   parts into the returned bytes.
+   the running footer and the draft watermark. printing.assemble draws it beneath every page
+   and joins the parts into one tagged PDF (outline, page labels, metadata).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -44,14 +45,6 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    StreamObject,
-)
 from weasyprint import CSS, HTML
 from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
@@ -59,12 +52,15 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from actionplan import thai
 from actionplan.models import PlanType
+from printing import assemble
+from printing.assemble import Bookmark, DocumentInfo
 from printing.models import OfficePrintSettings
 
 logger = logging.getLogger(__name__)
 
-# Bump when templates or CSS change in a way the chunk HTML does not show (it is hashed anyway).
-RENDERER_VERSION = "pdf-6"
+# Bump when templates or CSS change in a way the chunk HTML does not show (it is hashed anyway),
+# and when printing/assemble.py writes files differently (finished books are cached too).
+RENDERER_VERSION = "pdf-7"  # 7: tagged chunks, bookmarks and anchor heights in the cache
 FONT_DIR = "fonts/thsarabunpsk"
 FONT_FILES = {
     ("normal", "normal"): "THSarabun-Regular.ttf",
@@ -76,6 +72,10 @@ FONT_FAMILY = "GovSarabun"  # private name: fontconfig maps "TH Sarabun*" to a s
 # Thai letters used as front-matter folios (ก ข ค …), without the obsolete ฃ and ฅ.
 THAI_LETTERS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
 BATCH_PAGES = 120  # pages laid out per WeasyPrint document: bounds memory (~2 MB a page)
+# How WeasyPrint writes the laid-out content: tagged (its structure tree is merged into the
+# document's by printing.assemble; the document is PDF/UA-1, see pdf-ua-and-pdfa.md).
+# (Without a version, WeasyPrint 70 adds the PDF 2.0 namespaces to the tree of a 1.7 file.)
+CONTENT_PDF = {"pdf_tags": True, "pdf_version": "1.7"}
 
 Progress = Callable[[int, str], None]
 
@@ -258,6 +258,35 @@ class RenderedChunk:
     anchors: dict[str, int]  # toc-* anchor -> page offset within the chunk
     landscape: list[bool]
     first: int = 0  # index of the chunk's first page in the batch PDF
+    # CSS bookmarks (bookmark-level) as [level, label, page offset, points from the page top]
+    bookmarks: list = field(default_factory=list)
+    tops: dict[str, float] = field(default_factory=dict)  # toc-* anchor -> points from the top
+
+
+@dataclass
+class PageMarks:
+    """What the assembly needs to know of laid-out pages, kept with them in the cache."""
+
+    anchors: dict[str, int]
+    tops: dict[str, float]
+    bookmarks: list
+    landscape: list[bool]
+
+
+def page_marks(pages) -> PageMarks:
+    """The toc-* anchors (page offset, height), CSS bookmarks and orientation of WeasyPrint
+    pages; heights in PDF points from the page top (WeasyPrint gives CSS px)."""
+    anchors: dict[str, int] = {}
+    tops: dict[str, float] = {}
+    bookmarks = []
+    for offset, page in enumerate(pages):
+        for name, (_x, y, *_rest) in page.anchors.items():
+            if name.startswith("toc-") and name not in anchors:
+                anchors[name] = offset
+                tops[name] = round(y * 0.75, 2)
+        for level, label, (_x, y), state in page.bookmarks:
+            bookmarks.append([level, label, offset, round(y * 0.75, 2), state == "closed"])
+    return PageMarks(anchors, tops, bookmarks, [page.width > page.height for page in pages])
 
 
 def _stylesheet_text(name: str = "pdf/print.css") -> str:
@@ -318,7 +347,13 @@ class ChunkCache:
             return None
         os.utime(meta_path)  # recently used: kept by prune()
         return RenderedChunk(
-            pdf_path, meta["pages"], meta["anchors"], meta["landscape"], meta["first"]
+            pdf_path,
+            meta["pages"],
+            meta["anchors"],
+            meta["landscape"],
+            meta["first"],
+            meta.get("bookmarks", []),
+            meta.get("tops", {}),
         )
 
     def put_batch(self, pdf: bytes) -> Path:
@@ -329,20 +364,28 @@ class ChunkCache:
             atomic_write(path, pdf)
         return path
 
-    def put(
-        self, key: str, batch: Path, first: int, anchors: dict, landscape: list[bool]
-    ) -> RenderedChunk:
+    def put(self, key: str, batch: Path, first: int, marks: PageMarks) -> RenderedChunk:
         meta_path = self._meta_path(key)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
         meta = {
             "file": str(batch.relative_to(self.root)),
             "first": first,
-            "pages": len(landscape),
-            "anchors": anchors,
-            "landscape": landscape,
+            "pages": len(marks.landscape),
+            "anchors": marks.anchors,
+            "landscape": marks.landscape,
+            "bookmarks": marks.bookmarks,
+            "tops": marks.tops,
         }
-        atomic_write(meta_path, json.dumps(meta).encode())
-        return RenderedChunk(batch, len(landscape), anchors, landscape, first)
+        atomic_write(meta_path, json.dumps(meta, ensure_ascii=False).encode())
+        return RenderedChunk(
+            batch,
+            len(marks.landscape),
+            marks.anchors,
+            marks.landscape,
+            first,
+            marks.bookmarks,
+            marks.tops,
+        )
 
     def prune(self, max_age_days: int = 30) -> int:
         """Forget chunks unused for max_age_days and delete batches no chunk points into."""
@@ -381,15 +424,25 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class _Renderer:
-    """One font configuration and stylesheet shared by every WeasyPrint document of a job."""
+    """One font configuration and stylesheet shared by every WeasyPrint document of a job
+    (parsed on first use: a book whose every part is cached lays nothing out)."""
 
     def __init__(self):
         self.fetcher = LocalFileFetcher()
-        self.font_config = FontConfiguration()
         self.css_text = _stylesheet_text()
-        self.css = CSS(string=self.css_text, font_config=self.font_config, url_fetcher=self.fetcher)
         self.stamp_css_text = _stylesheet_text("pdf/stamp.css")
-        self.stamp_css = CSS(
+
+    @cached_property
+    def font_config(self) -> FontConfiguration:
+        return FontConfiguration()
+
+    @cached_property
+    def css(self) -> CSS:
+        return CSS(string=self.css_text, font_config=self.font_config, url_fetcher=self.fetcher)
+
+    @cached_property
+    def stamp_css(self) -> CSS:
+        return CSS(
             string=self.stamp_css_text, font_config=self.font_config, url_fetcher=self.fetcher
         )
 
@@ -483,18 +536,10 @@ def _render_missing(
         for chunk in batch:
             starts.append(_anchor_page(document, f"chunk-{chunk.key}"))
         starts.append(len(document.pages))
-        batch_path = cache.put_batch(document.write_pdf())
+        batch_path = cache.put_batch(document.write_pdf(**CONTENT_PDF))
         for index, chunk in enumerate(batch):
-            pages = document.pages[starts[index] : starts[index + 1]]
-            anchors = {}
-            for offset, page in enumerate(pages):
-                for name in page.anchors:
-                    if name.startswith("toc-") and name not in anchors:
-                        anchors[name] = offset
-            landscape = [page.width > page.height for page in pages]
-            rendered[chunk.key] = cache.put(
-                chunk.key, batch_path, starts[index], anchors, landscape
-            )
+            marks = page_marks(document.pages[starts[index] : starts[index + 1]])
+            rendered[chunk.key] = cache.put(chunk.key, batch_path, starts[index], marks)
         done_pages += len(document.pages)
     return rendered
 
@@ -547,8 +592,17 @@ def watermark_image() -> Path:
 
 @dataclass
 class StampPage:
-    folio: str
+    folio: str  # printed at the top ("- ๑๒ -"); "" prints none (and no running footer)
     landscape: bool
+    label: str = ""  # the page label when the page prints no folio (the cover: "ปก")
+
+
+@dataclass
+class Stamp:
+    """The laid-out stamp of a document and what its pages print (assemble.StampLayout)."""
+
+    layout: assemble.StampLayout
+    labels: list[str]
 
 
 def _render_cached(renderer: _Renderer, cache: ChunkCache, body: str, stamp: bool = False):
@@ -559,13 +613,9 @@ def _render_cached(renderer: _Renderer, cache: ChunkCache, body: str, stamp: boo
     if hit:
         return hit
     document = renderer.document(body, css=renderer.stamp_css if stamp else renderer.css)
-    anchors: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for name in page.anchors:
-            if name.startswith("toc-"):
-                anchors.setdefault(name, index)
-    landscape = [page.width > page.height for page in document.pages]
-    return cache.put(key, cache.put_batch(document.write_pdf()), 0, anchors, landscape)
+    # The stamp is drawn as pagination artifacts: never tagged content.
+    pdf = document.write_pdf(**({} if stamp else CONTENT_PDF))
+    return cache.put(key, cache.put_batch(pdf), 0, page_marks(document.pages))
 
 
 def _stamp(
@@ -575,97 +625,56 @@ def _stamp(
     watermark: bool,
     digits: str,
     cache: ChunkCache,
-) -> RenderedChunk:
+) -> Stamp:
+    """The stamp of a document: one sheet per (orientation, footer or not) with the running
+    footer and the watermark, shared by every page of that kind, then every folio in a cell of
+    the folio sheets. Laying out one sheet per page cost ~12 ms a page (a tenth of a book)."""
+    layers = sorted({(p.landscape, bool(footer and p.folio)) for p in pages})
     html = render_to_string(
         "pdf/stamp.html",
         {
-            "pages": pages,
-            "footer": footer,
+            "layers": [
+                {"landscape": land, "footer": footer if foot else ""} for land, foot in layers
+            ],
+            "folios": [p.folio for p in pages if p.folio],
             "watermark_url": watermark_image().as_uri() if watermark else "",
         },
     )
-    return _render_cached(renderer, cache, localise_digits(html, digits), stamp=True)
+    done = _render_cached(renderer, cache, localise_digits(html, digits), stamp=True)
+    layout = assemble.StampLayout(
+        path=done.path,
+        layers=layers,
+        layer_of=[layers.index((p.landscape, bool(footer and p.folio))) for p in pages],
+        folios=[p.folio or None for p in pages],
+    )
+    labels = [localise_digits(f">{p.folio or p.label}<", digits)[1:-1] for p in pages]
+    return Stamp(layout, labels)
+
+
+def chunk_bookmarks(done: RenderedChunk, first_page: int, level: int = 0) -> list[Bookmark]:
+    """A laid-out chunk's CSS bookmarks (bookmark-level) at its place in a document: its
+    first page's index there, and `level` added to their levels (nested under a parent)."""
+    return [
+        Bookmark(lvl + level, label, first_page + offset, top, closed)
+        for lvl, label, offset, top, closed in done.bookmarks
+    ]
 
 
 def _overlay_and_join(
-    parts: list[RenderedChunk],
-    stamp: RenderedChunk,
-    metadata: dict,
-    outline: list[tuple[str, int]],
+    parts: list[RenderedChunk], stamp: Stamp, info: DocumentInfo, outline: list[Bookmark]
 ) -> bytes:
-    """Join the parts' pages, put each stamp page beneath its page, add bookmarks, metadata.
-
-    The stamp page becomes a form XObject drawn first ("q /GovStamp Do Q"), so no content
-    stream is parsed or rewritten: pypdf's merge_page renames clashing resources by parsing
-    every content stream, which cost more than laying the stamp out.
-    """
-    writer = PdfWriter()
-    # Every reader stays referenced until the writer is written: pypdf maps copied objects by
-    # id(reader), and a collected reader's id reused by the next one mixes up their objects.
-    readers: dict[Path, PdfReader] = {}
-    for part in [*parts, stamp]:
-        if part.path not in readers:
-            readers[part.path] = PdfReader(str(part.path))
-    for part in parts:
-        pages = readers[part.path].pages
-        for index in range(part.first, part.first + part.pages):
-            writer.add_page(pages[index])
-    stamp_pages = readers[stamp.path].pages[stamp.first : stamp.first + stamp.pages]
-    call = DecodedStreamObject()
-    call.set_data(b"q /GovStamp Do Q\n")
-    call_ref = writer._add_object(call)
-    for page, overlay in zip(writer.pages, stamp_pages, strict=True):
-        form_ref = writer._add_object(_form_xobject(overlay, writer))
-        _own_resources(page)
-        resources = page["/Resources"]
-        xobjects = resources.get("/XObject")
-        xobjects = DictionaryObject(xobjects.get_object()) if xobjects else DictionaryObject()
-        xobjects[NameObject("/GovStamp")] = form_ref
-        resources[NameObject("/XObject")] = xobjects
-        contents = page.raw_get("/Contents")
-        existing = (
-            list(contents.get_object())
-            if isinstance(contents.get_object(), ArrayObject)
-            else [contents]
+    """Join the parts' pages into one tagged PDF with its stamp, outline, page labels and
+    metadata (printing.assemble)."""
+    try:
+        return assemble.join(
+            [assemble.Part(p.path, p.first, p.pages) for p in parts],
+            stamp.layout,
+            info,
+            outline,
+            stamp.labels,
         )
-        page[NameObject("/Contents")] = ArrayObject([call_ref, *existing])
-    for title, page_index in outline:
-        writer.add_outline_item(title=title, page_number=page_index)
-    writer.add_metadata(metadata)
-    out = io.BytesIO()
-    writer.write(out)
-    del readers
-    return out.getvalue()
-
-
-def _form_xobject(page, writer) -> StreamObject:
-    """A stamp page as a form XObject owned by the writer."""
-    form = DecodedStreamObject()
-    contents = page["/Contents"]
-    if isinstance(contents, ArrayObject):
-        form.set_data(b"\n".join(part.get_object().get_data() for part in contents))
-    else:
-        form.set_data(contents.get_data())
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(page.mediabox)
-    form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
-    return form.flate_encode()
-
-
-def _own_resources(page) -> None:
-    """Give a page its own resource dictionary before adding to it.
-
-    WeasyPrint shares one /Resources dictionary between all pages of a document; adding the
-    page's stamp to it would add every stamp to every page."""
-    resources = page["/Resources"].get_object()
-    copy = DictionaryObject()
-    for name, value in resources.items():
-        target = value.get_object()
-        copy[NameObject(name)] = (
-            DictionaryObject(target) if isinstance(target, DictionaryObject) else value
-        )
-    page[NameObject("/Resources")] = copy
+    except assemble.AssemblyError as exc:
+        raise PdfError(f"รวมไฟล์เอกสารไม่สำเร็จ: {exc}") from exc
 
 
 # --- Public API ------------------------------------------------------------------------------

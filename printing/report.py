@@ -18,9 +18,11 @@ from monitoring import figures as monitoring
 from monitoring.models import ActivityState
 from printing.renderer import (
     RENDERER_VERSION,
+    Bookmark,
     BookResult,
     Chunk,
     ChunkCache,
+    DocumentInfo,
     PdfError,
     Progress,
     StampPage,
@@ -250,18 +252,23 @@ def render_report_source(source: dict, progress: Progress | None = None, cache=N
     pages: list[StampPage] = []
     outline = []
     for chunk in chunks:
-        outline.append((localise_digits(f">{chunk.bookmark}<", digits)[1:-1], len(pages)))
+        title = localise_digits(f">{chunk.bookmark}<", digits)[1:-1]
+        outline.append(Bookmark(1, title, len(pages)))
         for land in rendered[chunk.key].landscape:
-            pages.append(StampPage(str(len(pages) + 1) if pages else "", land))
+            number = str(len(pages) + 1)
+            pages.append(StampPage(number if pages else "", land, label=number))
     report(94, "กำลังใส่เลขหน้าและรวมไฟล์")
     stamp = _stamp(renderer, pages, source["footer"], source["is_draft"], digits, cache)
     version_key = _report_key(source, chunks)
-    metadata = {
-        "/Title": localise_digits(f">{source['title']}<", digits)[1:-1],
-        "/Author": source["author"],
-        "/Subject": version_key,
-    }
-    data = _overlay_and_join([rendered[c.key] for c in chunks], stamp, metadata, outline)
+    title = localise_digits(f">{source['footer']}<", digits)[1:-1]
+    info = DocumentInfo(
+        title=title,
+        author=source["author"],
+        subject=f"{title}: ผลการดำเนินงานและการเบิกจ่ายงบประมาณตามแผนปฏิบัติการ",
+        keywords=["รายงานผลการดำเนินงาน", "แผนปฏิบัติการประจำปี", source["author"]],
+        version_key=version_key,
+    )
+    data = _overlay_and_join([rendered[c.key] for c in chunks], stamp, info, outline)
     report(100, "เสร็จแล้ว")
     return BookResult(
         pdf=data,
@@ -346,11 +353,18 @@ def render_project_report(project, number: int, today: date | None = None) -> by
     _hash_chunks([chunk], renderer.css_text)
     cache = ChunkCache()
     rendered = _render_missing(renderer, [chunk], cache, None, 3)[chunk.key]
-    pages = [StampPage(str(i + 1) if i else "", land) for i, land in enumerate(rendered.landscape)]
+    pages = [
+        StampPage(str(i + 1) if i else "", land, label=str(i + 1))
+        for i, land in enumerate(rendered.landscape)
+    ]
     footer = f"{context['title']} {context['office'].short_name_th}"
     stamp = _stamp(renderer, pages, footer, context["is_draft"], digits, cache)
-    metadata = {
-        "/Title": localise_digits(f">{context['p']['name']}<", digits)[1:-1],
-        "/Author": context["office"].name_th,
-    }
-    return _overlay_and_join([rendered], stamp, metadata, [])
+    name = localise_digits(f">{context['p']['name']}<", digits)[1:-1]
+    heading = localise_digits(f">{context['title']}<", digits)[1:-1]
+    info = DocumentInfo(
+        title=f"{heading} {name}",
+        author=context["office"].name_th,
+        subject=f"รายงานผลการดำเนินงานของ{name}",
+        keywords=["รายงานผลการดำเนินงาน", "โครงการ", context["office"].name_th],
+    )
+    return _overlay_and_join([rendered], stamp, info, [])

@@ -302,9 +302,9 @@ def run_render(render_id: int) -> int | None:
                     render.plan, render.round_number, timezone.localdate()
                 )
                 result = report.render_report_source(source, progress=progress)
-            elif render.approval_id:  # the official book: the approval's frozen source
+            elif render.approval_id:  # the official book, archived: frozen source, PDF/A-3b
                 source = approval_print_source(render.approval)
-                result = book.render_book(source, progress=progress)
+                result = book.render_book(source, progress=progress, archival=True)
             else:  # the live book as its scope sees it (a group: its own projects only)
                 result = book.render_plan_book(render.plan, progress=progress, scope=render.scope)
         plan = render.plan

@@ -88,7 +88,7 @@ def test_purge_print_files_keeps_current_and_official_documents(db, settings, ca
     official = render(40, approval=approval)
     chunks = pdf.ChunkCache()
     batch = chunks.put_batch(b"%PDF-1.7 chunk")
-    chunks.put("ab" * 32, batch, 0, {}, [False])
+    chunks.put("ab" * 32, batch, 0, pdf.PageMarks({}, {}, [], [False]))
     old = time.time() - 40 * 86400
     os.utime(chunks._meta_path("ab" * 32), (old, old))
     os.utime(batch, (old, old))
