@@ -147,13 +147,16 @@ class TestPlanBookPdf:
         assert tops[:3] == ["คำนำ", "สารบัญ", "ส่วนที่ ๑ ข้อมูลทั่วไป"]
         assert "ส่วนที่ ๓ รายละเอียดโครงการ" in tops
         part3 = next(i for i, m in enumerate(marks) if m[1] == "ส่วนที่ ๓ รายละเอียดโครงการ")
-        strategy = marks[part3 + 1]
-        assert strategy[0] == 1 and strategy[1].startswith("กลยุทธ์ที่ ๑")
-        project = marks[part3 + 2]
+        # part 3 opens with its summaries (สรุปงบประมาณ, durations, alignment), then the strategies
+        first = next(i for i in range(part3 + 1, len(marks)) if marks[i][1].startswith("กลยุทธ์ที่ ๑"))
+        assert marks[part3 + 1][:2] == (1, "สรุปงบประมาณ")
+        strategy = marks[first]
+        assert strategy[0] == 1
+        project = marks[first + 1]
         assert project[0] == 2 and project[1] == "โครงการทดสอบ กลยุทธ์ ๑ ลำดับ ๑ การพัฒนาครู"
         # The project's numbered sections nest under it; each bookmark opens its page.
-        assert marks[part3 + 3][:2] == (3, "ส่วนที่ ๑ รายละเอียดโครงการ/กิจกรรม")
-        assert marks[part3 + 4][:2] == (4, "๑. หลักการและเหตุผล")
+        assert marks[first + 2][:2] == (3, "ส่วนที่ ๑ รายละเอียดโครงการ/กิจกรรม")
+        assert marks[first + 3][:2] == (4, "๑. หลักการและเหตุผล")
         assert sum(1 for depth, _, _ in marks if depth == 2) == len(projects)
         for _, title, page in marks:
             text = re.sub(r"\s+", "", pdftotext(result.pdf, first=page + 1, last=page + 1))

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +60,11 @@ def test_rq_installations_are_not_watched(client, plan_a, director_a, settings):
     assert MESSAGE not in status_page(client, plan_a, queued(plan_a, seconds_ago=300))
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="a thread of its own needs its own connection: the in-memory SQLite test database "
+    "is one connection shared by every thread, which the heart closes when it stops",
+)
 def test_the_heart_records_its_worker_in_its_own_thread(transactional_db):
     heart = worker.Heart("thread-test", interval=0.05)
     heart.start()
