@@ -409,7 +409,9 @@ class TestEmail:
         self, project, group_director_a1, deputy_a, django_capture_on_commit_callbacks, settings
     ):
         # the delivery job runs in the request here (the worker in production: notify app)
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
         deputy_a.email = "deputy@example.go.th"
         deputy_a.save()
         with django_capture_on_commit_callbacks(execute=True):
