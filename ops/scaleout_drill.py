@@ -675,14 +675,17 @@ def mark_ready(drill: Drill, instance: str, plan) -> tuple[object, float]:
     directors = User.objects.filter(office=plan.office, role=Role.GROUP_DIRECTOR)
     units = set(directors.values_list("org_unit_id", flat=True))
     candidates = Project.objects.filter(
-        plan=plan, status=ProjectStatus.DRAFT, lead_unit_id__in=units, ready_at=None
-    )
-    for candidate in candidates.order_by("pk"):
+        plan=plan, status=ProjectStatus.DRAFT, lead_unit_id__in=units
+    ).order_by("ready_at", "pk")  # unmarked drafts first (NULLs first on PostgreSQL)
+    for candidate in candidates:
         loaded = services._load_for_transition(candidate.pk, with_checks=True)
         if not any(f.is_error for f in checks.check_project(loaded)):
             break
     else:
         raise DrillFailed(f"no draft of plan {plan} can be marked ready")
+    # The demo office may have a single such draft: marked once already, it is unmarked as an
+    # edit would unmark it, so that it can be marked (and announced) again.
+    Project.objects.filter(pk=candidate.pk).update(ready_at=None, ready_by=None, ready_version=None)
     drill.browser.base = drill.base[instance]
     started = time.monotonic()
     status, headers, _ = drill.browser.post(
