@@ -665,6 +665,7 @@ def renders_run_once(drill: Drill, imported) -> None:
 def mark_ready(drill: Drill, instance: str, plan) -> tuple[object, float]:
     """พร้อมเสนอ on a draft of `plan` whose lead group has a director (who gets the e-mail),
     over HTTP as the plan administrator; the project and the seconds the answer took."""
+    from django.db.models import F
     from django.urls import reverse
 
     from actionplan.models import Role, User
@@ -676,7 +677,7 @@ def mark_ready(drill: Drill, instance: str, plan) -> tuple[object, float]:
     units = set(directors.values_list("org_unit_id", flat=True))
     candidates = Project.objects.filter(
         plan=plan, status=ProjectStatus.DRAFT, lead_unit_id__in=units
-    ).order_by("ready_at", "pk")  # unmarked drafts first (NULLs first on PostgreSQL)
+    ).order_by(F("ready_at").asc(nulls_first=True), "pk")  # unmarked drafts first
     for candidate in candidates:
         loaded = services._load_for_transition(candidate.pk, with_checks=True)
         if not any(f.is_error for f in checks.check_project(loaded)):
