@@ -686,7 +686,11 @@ def mark_ready(drill: Drill, instance: str, plan) -> tuple[object, float]:
         raise DrillFailed(f"no draft of plan {plan} can be marked ready")
     # The demo office may have a single such draft: marked once already, it is unmarked as an
     # edit would unmark it, so that it can be marked (and announced) again.
-    Project.objects.filter(pk=candidate.pk).update(ready_at=None, ready_by=None, ready_version=None)
+    # Its name changes too, as an edit's would: the drill tells messages apart by their text.
+    name = candidate.name_th if candidate.ready_at is None else f"{candidate.name_th} (ปรับปรุง)"
+    Project.objects.filter(pk=candidate.pk).update(
+        ready_at=None, ready_by=None, ready_version=None, name_th=name
+    )
     drill.browser.base = drill.base[instance]
     started = time.monotonic()
     status, headers, _ = drill.browser.post(
