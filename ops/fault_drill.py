@@ -77,8 +77,8 @@ def worker_killed(work: Path, processes: dict) -> None:
     from printing.models import PlanRender, RenderStatus
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    plan = Plan.objects.get(office__code="PTL2", fiscal_year__year_be=2566)
-    admin = User.objects.get(username="plan_admin")
+    plan = Plan.objects.get(office__code="NKI2", fiscal_year__year_be=2566)  # the biggest demo book
+    admin = User.objects.get(username="nki2_plan_admin")
     browser = Client()
     browser.force_login(admin)
     step(f"scratch database, demo plan loaded ({plan.projects.count()} projects)")
