@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,17 +16,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.notify.servers import free_port
+
 ROOT = Path(settings.BASE_DIR)
 pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="runs its own SQLite file; the same code path on PostgreSQL is the scale-out drill's",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(condition, seconds: float, what: str):
