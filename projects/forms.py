@@ -6,6 +6,7 @@ editor costs the same number of queries with 5 or 50 rows.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseFormSet, formset_factory
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
@@ -23,6 +27,122 @@ from budgets.models import BudgetCategory, FundSource
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, MeasureType, ResultLevel
 from projects.models import ItemKind, Project
+
+class EditorRenderer(DjangoTemplates):
+    """Django's form renderer, with the editor's widgets drawn in Python: the same HTML as
+    Django's widget templates (django/forms/widgets/*.html), escaped the same way, without a
+    template render per input. A page of 160 budget lines has some 3,000 inputs and options;
+    drawn from templates they were most of the editor's time. Templates it does not know (the
+    form and formset layouts) are rendered by Django as usual."""
+
+    def render(self, template_name, context, request=None):
+        draw = _DRAW.get(template_name)
+        if draw is None:
+            return super().render(template_name, context, request=request)
+        return draw(context["widget"])
+
+
+def _attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(w: dict) -> str:
+    value = "" if w["value"] is None else f' value="{conditional_escape(w["value"])}"'
+    return (
+        f'<input type="{conditional_escape(w["type"])}" name="{conditional_escape(w["name"])}"'
+        f"{value}{_attrs(w['attrs'])}>"
+    )
+
+
+def _textarea(w: dict) -> str:
+    # The newline after the tag is Django's: a browser drops it, so a value that starts with a
+    # line break keeps it.
+    value = conditional_escape(w["value"]) if w["value"] else ""
+    return f'<textarea name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>\n{value}</textarea>'
+
+
+def _option(w: dict) -> str:
+    return (
+        f'<option value="{conditional_escape(w["value"])}"{_attrs(w["attrs"])}>'
+        f"{conditional_escape(w['label'])}</option>"
+    )
+
+
+def _select(w: dict) -> str:
+    parts = [f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>']
+    for group_name, options, _index in w["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(f"\n  {_option(option)}" for option in options)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _input_option(w: dict) -> str:
+    # django/forms/widgets/input_option.html
+    if not w.get("wrap_label"):
+        return _input(w)
+    target = w["attrs"].get("id")
+    for_attr = f' for="{conditional_escape(target)}"' if target else ""
+    return f"<label{for_attr}>{_input(w)} {conditional_escape(w['label'])}</label>"
+
+
+def _multiple_input(w: dict) -> str:
+    # django/forms/widgets/multiple_input.html
+    target, css = w["attrs"].get("id"), w["attrs"].get("class")
+    parts = ["<div"]
+    if target:
+        parts.append(f' id="{conditional_escape(target)}"')
+    if css:
+        parts.append(f' class="{conditional_escape(css)}"')
+    parts.append(">")
+    for group, options, _index in w["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+        parts.extend(f"<div>\n    {_input_option(option)}</div>" for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+_WIDGETS = "django/forms/widgets/"
+_DRAW = {
+    **{
+        f"{_WIDGETS}{name}.html": _input
+        for name in (
+            "input",
+            "text",
+            "number",
+            "email",
+            "url",
+            "password",
+            "hidden",
+            "checkbox",
+            "date",
+            "datetime",
+            "time",
+            "search",
+            "tel",
+        )
+    },
+    f"{_WIDGETS}textarea.html": _textarea,
+    f"{_WIDGETS}select.html": _select,
+    f"{_WIDGETS}select_option.html": _option,
+    f"{_WIDGETS}input_option.html": _input_option,
+    f"{_WIDGETS}checkbox_option.html": _input_option,
+    f"{_WIDGETS}radio_option.html": _input_option,
+    f"{_WIDGETS}radio.html": _multiple_input,
+    f"{_WIDGETS}checkbox_select.html": _multiple_input,
+}
+EDITOR_RENDERER = EditorRenderer()
 
 MONTH_CHOICES = [(i, thai.MONTHS_ABBR[m]) for i, (_, m) in enumerate(thai.fiscal_months(2566), 1)]
 
@@ -38,6 +158,13 @@ class EditorChoices:
     policy_items: list[PolicyItem]
     categories: list[BudgetCategory]
     fund_sources: list[FundSource]
+    _options: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def options(self, name: str, **kwargs) -> Options:
+        """The page's one `Options` of a list (people, categories, fund sources)."""
+        if name not in self._options:
+            self._options[name] = Options(getattr(self, name), **kwargs)
+        return self._options[name]
 
     @classmethod
     def load(cls, plan, project=None) -> EditorChoices:
@@ -68,13 +195,69 @@ class EditorChoices:
         )
 
 
+class Options:
+    """The choices of a select box over a list already in memory, with each option's HTML
+    drawn once: every budget line offers the same categories and fund sources, so a page of
+    160 lines draws them once, not 160 times."""
+
+    def __init__(self, objects, *, label_of=str, empty_label="—"):
+        self.objects = {str(o.pk): o for o in objects}
+        self.choices = [("", empty_label), *[(str(o.pk), label_of(o)) for o in objects]]
+        self._html: list[tuple[str, str, str]] | None = None
+
+    def html(self, selected: list[str]) -> str:
+        """The <option>s, the first one whose value is in `selected` marked (as Django does)."""
+        if self._html is None:
+            self._html = [
+                (
+                    value,
+                    f'\n  <option value="{conditional_escape(value)}">{conditional_escape(label)}</option>',
+                    f'\n  <option value="{conditional_escape(value)}" selected>'
+                    f"{conditional_escape(label)}</option>",
+                )
+                for value, label in self.choices
+            ]
+        parts, marked = [], False
+        for value, plain, chosen in self._html:
+            if not marked and value in selected:
+                parts.append(chosen)
+                marked = True
+            else:
+                parts.append(plain)
+        return "".join(parts)
+
+
+class OptionsSelect(forms.Select):
+    """A select whose options come drawn from its `Options` when the editor's renderer draws
+    it (any other renderer gets Django's select)."""
+
+    options: Options | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.options is None or not isinstance(renderer, EditorRenderer):
+            return super().render(name, value, attrs, renderer)
+        w = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        return mark_safe(
+            f'<select name="{conditional_escape(name)}"{_attrs(w["attrs"])}>'
+            f"{self.options.html(w['value'])}\n</select>"
+        )
+
+
 class CachedModelChoiceField(forms.ChoiceField):
-    """A model choice field over a list already in memory: no query to render or validate."""
+    """A model choice field over a list already in memory: no query to render or validate.
+    `objects` is a list, or an `Options` shared by every row of the page."""
+
+    widget = OptionsSelect
 
     def __init__(self, objects, *, label_of=str, empty_label="—", **kwargs):
-        self.objects = {str(o.pk): o for o in objects}
-        choices = [("", empty_label), *[(str(o.pk), label_of(o)) for o in objects]]
-        super().__init__(choices=choices, **kwargs)
+        if not isinstance(objects, Options):
+            objects = Options(objects, label_of=label_of, empty_label=empty_label)
+        super().__init__(**kwargs)
+        self.objects = objects.objects
+        # The shared list, already normalized: ChoiceField's setter would copy it per row.
+        self._choices = self.widget.choices = objects.choices
+        if isinstance(self.widget, OptionsSelect):
+            self.widget.options = objects
 
     def clean(self, value):
         value = super().clean(value)
@@ -154,6 +337,8 @@ ITEM_FIELDS = {
 
 class ProjectForm(CleanTextMixin, forms.ModelForm):
     """The header and narrative sections, in the order of the official project form."""
+
+    default_renderer = EDITOR_RENDERER
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     objectives = forms.CharField(
@@ -290,6 +475,8 @@ def _group_by_framework(items: list[PolicyItem]) -> list[tuple[str, list[PolicyI
 class PersonForm(CleanTextMixin, forms.Form):
     """A responsible person: picked from the office's staff, position text editable per project."""
 
+    default_renderer = EDITOR_RENDERER
+
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     person = forms.Field(required=False)
     name_th = forms.CharField(label=_("ชื่อ-สกุล"), max_length=255)
@@ -298,15 +485,16 @@ class PersonForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, choices: EditorChoices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = CachedModelChoiceField(
-            choices.people,
+            choices.options("people", label_of=lambda p: f"{p.full_name} — {p.position_th}"),
             label=_("เลือกจากบุคลากร"),
             required=False,
-            label_of=lambda p: f"{p.full_name} — {p.position_th}",
         )
 
 
 class ActivityForm(CleanTextMixin, forms.Form):
     """An activity with its steps, Gantt months and quarterly spending plan."""
+
+    default_renderer = EDITOR_RENDERER
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     is_sub = forms.BooleanField(label=_("เป็นกิจกรรมย่อยของกิจกรรมหลักก่อนหน้า"), required=False)
@@ -358,6 +546,8 @@ UNKNOWN_ACTIVITY = _(
 class LineForm(CleanTextMixin, forms.Form):
     """A budget line: a formula ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
 
+    default_renderer = EDITOR_RENDERER
+
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     activity_ref = forms.IntegerField(
         label=_("กิจกรรม"),
@@ -385,10 +575,11 @@ class LineForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, choices: EditorChoices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"] = CachedModelChoiceField(
-            choices.categories, label=_("หมวดรายจ่าย"), empty_label=_("— หมวด —")
+            choices.options("categories", empty_label=_("— หมวด —")), label=_("หมวดรายจ่าย")
         )
         self.fields["fund_source"] = CachedModelChoiceField(
-            choices.fund_sources, label=_("แหล่งงบประมาณ"), empty_label=_("— แหล่งงบ —")
+            choices.options("fund_sources", empty_label=_("— แหล่งงบ —")),
+            label=_("แหล่งงบประมาณ"),
         )
         if not self.is_bound and not self.initial.get("fund_source") and choices.fund_sources:
             self.initial["fund_source"] = choices.fund_sources[0]
@@ -413,6 +604,8 @@ class LineForm(CleanTextMixin, forms.Form):
 
 class IndicatorForm(CleanTextMixin, forms.Form):
     """A success indicator: output or outcome, target with its comparison, method and tool."""
+
+    default_renderer = EDITOR_RENDERER
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     result_level = forms.ChoiceField(label=_("ด้าน"), choices=ResultLevel.choices)
@@ -529,7 +722,14 @@ def check_rows(activities: EditorFormSet, lines: EditorFormSet) -> bool:
 
 
 def _formset(form, *, too_many, **kwargs):
-    formset = formset_factory(form, formset=EditorFormSet, extra=0, can_delete=True, **kwargs)
+    formset = formset_factory(
+        form,
+        formset=EditorFormSet,
+        extra=0,
+        can_delete=True,
+        renderer=EDITOR_RENDERER,
+        **kwargs,
+    )
     # Django's own "Please submit at most ..." has no Thai translation.
     formset.default_error_messages = {"too_many_forms": too_many}
     return formset

@@ -1,0 +1,141 @@
+"""The editor page as assistive technology reads it, and what it costs: every hint an input
+points at exists, every input has a label, the project type is a labelled group of radios,
+and the page and its save cost the same number of queries with 10 or 160 budget lines."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories as f
+from tests.projects.test_views import resubmit_data
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """Ids, labels and form controls of a page (the <template> rows count as rows: the editor
+    script clones them into the page)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.label_for: set[str] = set()
+        self.controls: list[dict] = []  # attrs of each control, with "_wrapped" and "_legend"
+        self.open_labels = 0
+        self.fieldsets: list[dict] = []  # open fieldsets: {"legend": text}
+        self.in_legend = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "label":
+            self.open_labels += 1
+            if "for" in a:
+                self.label_for.add(a["for"])
+        elif tag == "fieldset":
+            self.fieldsets.append({"legend": ""})
+        elif tag == "legend":
+            self.in_legend = True
+        elif tag in {"input", "select", "textarea"}:
+            legend = self.fieldsets[-1]["legend"] if self.fieldsets else None
+            self.controls.append(
+                {**a, "_tag": tag, "_wrapped": self.open_labels > 0, "_legend": legend}
+            )
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_labels = max(0, self.open_labels - 1)
+        elif tag == "fieldset" and self.fieldsets:
+            self.fieldsets.pop()
+        elif tag == "legend":
+            self.in_legend = False
+
+    def handle_data(self, data):
+        if self.in_legend and self.fieldsets:
+            self.fieldsets[-1]["legend"] += data
+
+
+def parsed(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def build(plan, unit, *, activities: int, lines_per: int):
+    project = f.make_project(plan, unit=unit)
+    for _ in range(activities):
+        activity = f.make_activity(project, "ประชุมเชิงปฏิบัติการ", months=[4, 5])
+        for _ in range(lines_per):
+            f.make_line(activity, "ค่าอาหารว่างและเครื่องดื่ม", "32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง")
+        f.set_quarters(activity, 0, 1120 * lines_per)
+    f.make_indicator(project)
+    f.make_indicator(project)
+    return project
+
+
+@pytest.fixture
+def editor_page(client, planner_a1, plan_a):
+    f.make_strategy(plan_a)
+    project = build(plan_a, planner_a1.org_unit, activities=2, lines_per=2)
+    client.force_login(planner_a1)
+    response = client.get(reverse("projects:project_edit", args=[project.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestEditorAccessibility:
+    def test_every_aria_describedby_points_at_an_id_on_the_page(self, editor_page):
+        page = parsed(editor_page)
+        missing = sorted(
+            {
+                ref
+                for control in page.controls
+                for ref in control.get("aria-describedby", "").split()
+                if ref not in page.ids
+            }
+        )
+        assert missing == []
+
+    def test_the_formula_and_objectives_hints_are_read_with_their_inputs(self, editor_page):
+        page = parsed(editor_page)
+        by_name = {c.get("name"): c for c in page.controls}
+        for name in ("lines-0-formula", "objectives", "activities-0-steps_th"):
+            refs = by_name[name].get("aria-describedby", "").split()
+            assert refs, name
+            assert all(ref in page.ids for ref in refs), name
+        assert "32 คน x 35 บาท" in editor_page  # the formula hint's example is on the page
+
+    def test_every_visible_control_has_a_label(self, editor_page):
+        page = parsed(editor_page)
+        unlabelled = [
+            c.get("name") or c.get("id")
+            for c in page.controls
+            if c.get("type") not in {"hidden", "submit", "button"}
+            and not c["_wrapped"]
+            and not (c.get("id") and c["id"] in page.label_for)
+            and not c.get("aria-label")
+            and not c.get("aria-labelledby")
+        ]
+        assert unlabelled == []
+
+    def test_each_label_for_names_an_existing_control(self, editor_page):
+        page = parsed(editor_page)
+        control_ids = {c["id"] for c in page.controls if c.get("id")}
+        assert "" not in page.label_for
+        assert sorted(page.label_for - control_ids) == []
+
+    def test_the_project_type_radios_are_a_group_with_a_legend_and_labels(self, editor_page):
+        page = parsed(editor_page)
+        radios = [c for c in page.controls if c.get("name") == "project_type"]
+        assert len(radios) >= 2
+        for radio in radios:
+            assert radio["type"] == "radio"
+            assert radio.get("id") and radio["id"] in page.label_for
+            assert radio["_legend"] and "ลักษณะโครงการ" in radio["_legend"].strip()
