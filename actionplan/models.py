@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
@@ -242,6 +243,12 @@ class User(AbstractUser):
     def is_office_wide(self) -> bool:
         """Directors, deputies and plan administrators see every group of their office."""
         return self.role in OFFICE_WIDE_ROLES
+
+    @cached_property
+    def unread_notification_count(self) -> int:
+        """The nav's badge. The login backend counts it with the user's own row (the count
+        workflow registers in actionplan.backends.USER_ANNOTATIONS); else one COUNT here."""
+        return self.notifications.filter(read_at__isnull=True).count()
 
     @property
     def display_name(self) -> str:

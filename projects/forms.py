@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms import BaseFormSet, formset_factory
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
@@ -27,6 +27,7 @@ from budgets.models import BudgetCategory, FundSource
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, MeasureType, ResultLevel
 from projects.models import ItemKind, Project
+
 
 class EditorRenderer(DjangoTemplates):
     """Django's form renderer, with the editor's widgets drawn in Python: the same HTML as
@@ -63,7 +64,9 @@ def _textarea(w: dict) -> str:
     # The newline after the tag is Django's: a browser drops it, so a value that starts with a
     # line break keeps it.
     value = conditional_escape(w["value"]) if w["value"] else ""
-    return f'<textarea name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>\n{value}</textarea>'
+    return (
+        f'<textarea name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>\n{value}</textarea>'
+    )
 
 
 def _option(w: dict) -> str:
@@ -170,29 +173,56 @@ class EditorChoices:
     def load(cls, plan, project=None) -> EditorChoices:
         """The choices of a plan's editor: programmes and policy items valid in the plan's
         fiscal year, of the frameworks the office follows; what the project already links to
-        stays offered (and checked) even when it is no longer, so saving never drops it."""
+        stays offered (and checked) even when it is no longer, so saving never drops it.
+
+        The project's own policy items and co-units come with these lists (marked `linked`)
+        and are kept as its prefetched `alignments` and `co_units`: two queries fewer."""
         office, year = plan.office, plan.fiscal_year.year_be
         frameworks = PolicyFramework.objects.followed_by(office).applies_to(year)
         offered = Q(is_active=True, framework__in=frameworks)
         programmes = Q(pk__in=Programme.objects.available_to(office, year))
-        if project is not None and project.pk:
-            offered |= Q(projects=project)
+        units = Q(is_active=True)
+        items = PolicyItem.objects.all()
+        unit_rows = office.units.all()
+        linked = project is not None and project.pk
+        if linked:
+            aligned = Project.alignments.through.objects.filter(project_id=project.pk)
+            shared = Project.co_units.through.objects.filter(project_id=project.pk)
+            offered |= Q(pk__in=aligned.values("policyitem_id"))
+            units |= Q(pk__in=shared.values("orgunit_id"))
+            items = items.annotate(linked=Exists(aligned.filter(policyitem_id=OuterRef("pk"))))
+            unit_rows = unit_rows.annotate(linked=Exists(shared.filter(orgunit_id=OuterRef("pk"))))
             if project.programme_id:
                 programmes |= Q(pk=project.programme_id)
+        unit_rows = list(unit_rows.filter(units))
+        policy_items = list(
+            items.filter(offered)
+            .select_related("framework")
+            .order_by("framework__order", "framework_id", "order", "pk")
+        )
+        if linked:
+            # The orders of the prefetches they stand for (Meta.ordering of both models).
+            _keep_prefetched(project, "alignments", [i for i in policy_items if i.linked])
+            _keep_prefetched(project, "co_units", [u for u in unit_rows if u.linked])
         return cls(
             strategies=list(plan.strategies.all()),
             programmes=list(Programme.objects.filter(programmes)),
-            units=list(office.units.filter(is_active=True)),
+            units=[u for u in unit_rows if u.is_active],
             people=list(office.people.filter(is_active=True).select_related("org_unit")),
-            policy_items=list(
-                PolicyItem.objects.filter(offered)
-                .distinct()
-                .select_related("framework")
-                .order_by("framework__order", "framework_id", "order", "pk")
-            ),
+            policy_items=policy_items,
             categories=list(BudgetCategory.objects.filter(is_active=True)),
             fund_sources=list(FundSource.objects.filter(is_active=True)),
         )
+
+
+def _keep_prefetched(instance, name: str, rows: list) -> None:
+    """Keep `rows` as the prefetched result of instance.<name>.all(), as prefetch_related
+    would have."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {})
+    instance._prefetched_objects_cache[name] = queryset
 
 
 class Options:
@@ -438,6 +468,17 @@ class ProjectForm(CleanTextMixin, forms.ModelForm):
                 self.initial[field] = "\n".join(texts)
             self.initial["alignments"] = list(self.instance.alignments.all())
             self.initial["co_units"] = list(self.instance.co_units.all())
+
+    def _get_validation_exclusions(self):
+        # The choice fields took their objects from the editor's lists and clean() checks the
+        # dates' order: the model's own checks would ask the database again (three queries).
+        return super()._get_validation_exclusions() | {
+            "programme",
+            "strategy",
+            "lead_unit",
+            "start_date",
+            "end_date",
+        }
 
     def clean(self):
         data = super().clean()

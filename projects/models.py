@@ -362,6 +362,12 @@ class Activity(models.Model):
         return quantize(sum((line.amount for line in self.budget_lines.all()), ZERO))
 
     def quarter_amounts(self) -> list[Decimal]:
+        """The planned amount of each quarter, from prefetched `quarters`, or from the
+        `quarter_<n>_amount` columns the editor loads them as (one query for the page)."""
+        if "quarters" not in getattr(self, "_prefetched_objects_cache", {}) and hasattr(
+            self, "quarter_1_amount"
+        ):
+            return [quantize(getattr(self, f"quarter_{q}_amount") or ZERO) for q in (1, 2, 3, 4)]
         amounts = [ZERO, ZERO, ZERO, ZERO]
         for q in self.quarters.all():
             amounts[q.quarter - 1] = quantize(q.amount)

@@ -22,6 +22,7 @@ from actionplan.models import Plan, PlanStatus, Role
 from actionplan.services import DomainError
 from budgets import services as budget_services
 from budgets.models import BudgetLine, QuarterAllocation
+from budgets.money import ZERO
 from indicators.models import ProjectIndicator
 from projects import audit
 from projects.models import (
@@ -112,14 +113,20 @@ HEADER_FIELDS = [
 
 
 @transaction.atomic
-def save_project(*, project: Project | None, plan, data: EditorData, by) -> Project:
-    """Create or update a draft project and all its rows from the validated editor."""
+def save_project(
+    *, project: Project | None, plan, data: EditorData, by, before: dict | None = None
+) -> Project:
+    """Create or update a draft project and all its rows from the validated editor.
+
+    Only what changed is written, compared with the rows the editor loaded (a fixed number of
+    bulk queries, whatever the number of rows); `before` is the document as loaded, taken by
+    the caller before the forms were bound (else it is read again here)."""
     cleaned = data.form.cleaned_data
     if project is None:
         before = None
         project = Project(plan=plan, status=ProjectStatus.DRAFT, version=1)
     else:
-        before = _document_before(project)
+        before = before or _document_before(project)
         _claim_version(project, expected=cleaned.get("version"), by=by)
         project.version = (cleaned.get("version") or 0) + 1
     for field in HEADER_FIELDS:
@@ -128,8 +135,8 @@ def save_project(*, project: Project | None, plan, data: EditorData, by) -> Proj
             setattr(project, field, cleaned[field])
     project.updated_by = by
     project.save()
-    project.alignments.set(cleaned.get("alignments") or [])
-    project.co_units.set(cleaned.get("co_units") or [])
+    _set_links(project, "alignments", cleaned.get("alignments") or [])
+    _set_links(project, "co_units", cleaned.get("co_units") or [])
     _save_items(project, data.form.item_texts())
     _save_people(project, data.people)
     activities = _save_activities(project, data.activities)
@@ -179,7 +186,26 @@ def _claim_version(project: Project, *, expected: int | None, by) -> None:
     raise edit_conflict(project=project)
 
 
+def _loaded(project: Project, name: str) -> list | None:
+    """The rows of a relation as the editor loaded them (prefetched), else None."""
+    cache = getattr(project, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
+def _set_links(project: Project, name: str, objects: list) -> None:
+    loaded = _loaded(project, name)
+    if loaded is not None and {o.pk for o in loaded} == {o.pk for o in objects}:
+        return
+    getattr(project, name).set(objects)
+
+
 def _save_items(project: Project, texts: dict[str, list[str]]) -> None:
+    loaded = _loaded(project, "items")
+    wanted = sorted(
+        (kind, i, text) for kind, lines in texts.items() for i, text in enumerate(lines, start=1)
+    )
+    if loaded is not None and sorted((i.kind, i.order, i.text_th) for i in loaded) == wanted:
+        return
     ProjectItem.objects.filter(project=project).delete()
     ProjectItem.objects.bulk_create(
         ProjectItem(project=project, kind=kind, order=i, text_th=text)
@@ -189,8 +215,7 @@ def _save_items(project: Project, texts: dict[str, list[str]]) -> None:
 
 
 def _save_people(project: Project, formset) -> None:
-    ProjectPerson.objects.filter(project=project).delete()
-    ProjectPerson.objects.bulk_create(
+    people = [
         ProjectPerson(
             project=project,
             person=form.cleaned_data.get("person"),
@@ -199,7 +224,16 @@ def _save_people(project: Project, formset) -> None:
             position_th=form.cleaned_data.get("position_th", ""),
         )
         for i, form in enumerate(formset.live_forms(), start=1)
-    )
+    ]
+    loaded = _loaded(project, "people")
+
+    def key(p):
+        return (p.person_id, p.order, p.name_th, p.position_th, p.role)
+
+    if loaded is not None and sorted(map(key, loaded)) == sorted(map(key, people)):
+        return
+    ProjectPerson.objects.filter(project=project).delete()
+    ProjectPerson.objects.bulk_create(people)
 
 
 def _removed_ids(formset) -> set[int]:
@@ -216,20 +250,53 @@ def _removed_ids(formset) -> set[int]:
     return removed
 
 
-def _sync(model, existing: dict, rows: list, fields: list[str], removed_ids: set) -> None:
-    """Create new rows, update posted ones and delete only those removed explicitly: a saved
-    row missing from the POST (a stale or broken page) is kept, never lost. Three queries."""
-    model.objects.filter(pk__in=set(existing) & removed_ids).delete()
+def _values(row, fields: list[str]) -> tuple:
+    return tuple(getattr(row, model_field_attname(row, f)) for f in fields)
+
+
+def model_field_attname(row, name: str) -> str:
+    return row._meta.get_field(name).attname
+
+
+def _sync(
+    model, existing: dict, rows: list, fields: list[str], removed_ids: set, loaded: dict
+) -> None:
+    """Create new rows, update the posted ones that changed (compared with `loaded`, their
+    values as the editor loaded them) and delete only those removed explicitly: a saved row
+    missing from the POST (a stale or broken page) is kept, never lost. At most three queries,
+    none when nothing changed."""
+    gone = set(existing) & removed_ids
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
     new = [row for row in rows if row.pk is None]
-    old = [row for row in rows if row.pk is not None]
+    old = [row for row in rows if row.pk is not None and _values(row, fields) != loaded.get(row.pk)]
     if new:
         model.objects.bulk_create(new)
     if old:
         model.objects.bulk_update(old, fields)
 
 
+def _existing(project: Project, name: str, queryset) -> dict:
+    rows = _loaded(project, name)
+    return {row.pk: row for row in (queryset if rows is None else rows)}
+
+
+ACTIVITY_FIELDS = [
+    "title_th",
+    "steps_th",
+    "period_th",
+    "location_th",
+    "responsible_th",
+    "target_group_th",
+    "months",
+]
+
+
 def _save_activities(project: Project, formset) -> list[Activity]:
-    existing = {a.pk: a for a in Activity.objects.filter(project=project)}
+    existing = _existing(project, "activities", Activity.objects.filter(project=project))
+    fields = ["order", "parent", *ACTIVITY_FIELDS]
+    loaded = {pk: _values(a, fields) for pk, a in existing.items()}
+    loaded_quarters = {pk: a.quarter_amounts() for pk, a in existing.items()}
     activities = []
     for i, form in enumerate(formset.forms):
         if formset.can_delete and formset._should_delete_form(form):
@@ -241,40 +308,38 @@ def _save_activities(project: Project, formset) -> list[Activity]:
             continue
         activity = existing.get(cd.get("id")) or Activity(project=project)
         activity.order = i
-        activity.parent = None
-        for field in (
-            "title_th",
-            "steps_th",
-            "period_th",
-            "location_th",
-            "responsible_th",
-            "target_group_th",
-        ):
+        for field in ACTIVITY_FIELDS[:-1]:
             setattr(activity, field, cd.get(field, ""))
         activity.months = sorted(cd.get("months") or [])
         activity.is_sub = cd.get("is_sub", False)
         activity.quarter_values = form.quarters()
         activities.append(activity)
     live = [a for a in activities if a is not None]
-    fields = [
-        "order",
-        "title_th",
-        "steps_th",
-        "period_th",
-        "location_th",
-        "responsible_th",
-        "target_group_th",
-        "months",
-    ]
-    _sync(Activity, existing, live, fields, _removed_ids(formset))
+    gone = set(existing) & _removed_ids(formset)
+    if gone:
+        Activity.objects.filter(pk__in=gone).delete()
+    new = [a for a in live if a.pk is None]
+    if new:
+        for a in new:
+            a.parent = None
+        Activity.objects.bulk_create(new)
     _assign_parents(live)
-    QuarterAllocation.objects.filter(activity__project=project).delete()
-    QuarterAllocation.objects.bulk_create(
-        QuarterAllocation(activity=a, quarter=q, amount=amount)
+    changed = [a for a in live if a in new or _values(a, fields) != loaded.get(a.pk)]
+    if changed:
+        Activity.objects.bulk_update(changed, fields)
+    requoted = [
+        a
         for a in live
-        for q, amount in enumerate(a.quarter_values, start=1)
-        if amount
-    )
+        if a in new or [q or ZERO for q in a.quarter_values] != loaded_quarters.get(a.pk)
+    ]
+    if requoted:
+        QuarterAllocation.objects.filter(activity__in=[a.pk for a in requoted]).delete()
+        QuarterAllocation.objects.bulk_create(
+            QuarterAllocation(activity=a, quarter=q, amount=amount)
+            for a in requoted
+            for q, amount in enumerate(a.quarter_values, start=1)
+            if amount
+        )
     return activities
 
 
@@ -289,11 +354,47 @@ def _assign_parents(activities: list[Activity]) -> None:
             top_order += 1
             parent, child_order = activity, 0
             activity.parent, activity.order = None, top_order
-    Activity.objects.bulk_update(activities, ["parent", "order"])
+
+
+LINE_FIELDS = [
+    "activity",
+    "order",
+    "description_th",
+    "category",
+    "fund_source",
+    "plain_amount",
+    "declared_amount",
+    "formula_note_th",
+    "amount",
+]
 
 
 def _save_lines(project: Project, formset, activities: list[Activity | None]) -> None:
-    existing = {line.pk: line for line in BudgetLine.objects.filter(activity__project=project)}
+    loaded_lines = None
+    if "activities" in getattr(project, "_prefetched_objects_cache", {}):
+        loaded_lines = [
+            line
+            for a in project.activities.all()
+            if "budget_lines" in getattr(a, "_prefetched_objects_cache", {})
+            for line in a.budget_lines.all()
+        ]
+        if len(loaded_lines) != sum(
+            1 for a in project.activities.all() for _ in a.budget_lines.all()
+        ):
+            loaded_lines = None
+    if loaded_lines is None:
+        existing = {
+            line.pk: line
+            for line in BudgetLine.objects.filter(activity__project=project).prefetch_related(
+                "factors"
+            )
+        }
+    else:
+        existing = {line.pk: line for line in loaded_lines}
+    loaded = {pk: _values(line, LINE_FIELDS) for pk, line in existing.items()}
+    loaded_factors = {
+        pk: [(f.quantity, f.unit_th) for f in line.factors.all()] for pk, line in existing.items()
+    }
     lines = []
     for form in formset.live_forms():
         cd = form.cleaned_data
@@ -315,28 +416,21 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         lines.append(line)
     for order, line in enumerate(lines, start=1):
         line.order = order
-    fields = [
-        "activity",
-        "order",
-        "description_th",
-        "category",
-        "fund_source",
-        "plain_amount",
-        "declared_amount",
-        "formula_note_th",
-        "amount",
-    ]
-    _sync(BudgetLine, existing, lines, fields, _removed_ids(formset))
-    # Factors are rewritten for the posted lines only: a saved line the page did not send keeps
-    # its formula (its activity's removal, if explicit, deleted it with its factors).
-    budget_services.write_factors(
-        [(line, line.parsed.factors if line.parsed else ()) for line in lines]
-    )
+    _sync(BudgetLine, existing, lines, LINE_FIELDS, _removed_ids(formset), loaded)
+    # Factors are rewritten for the posted lines whose formula changed only: a saved line the
+    # page did not send keeps its formula (its activity's removal, if explicit, deleted it with
+    # its factors).
+    refactored = []
+    for line in lines:
+        factors = line.parsed.factors if line.parsed else ()
+        if loaded_factors.get(line.pk) != [(f.quantity, f.unit) for f in factors]:
+            refactored.append((line, factors))
+    if refactored:
+        budget_services.write_factors(refactored)
 
 
 def _save_indicators(project: Project, formset) -> None:
-    existing = {i.pk: i for i in ProjectIndicator.objects.filter(project=project)}
-    rows = []
+    existing = _existing(project, "indicators", ProjectIndicator.objects.filter(project=project))
     fields = [
         "result_level",
         "measure_type",
@@ -348,6 +442,8 @@ def _save_indicators(project: Project, formset) -> None:
         "method_th",
         "tool_th",
     ]
+    loaded = {pk: _values(row, ["order", *fields]) for pk, row in existing.items()}
+    rows = []
     for order, form in enumerate(formset.live_forms(), start=1):
         cd = form.cleaned_data
         row = existing.get(cd.get("id")) or ProjectIndicator(project=project)
@@ -355,7 +451,7 @@ def _save_indicators(project: Project, formset) -> None:
         for field in fields:
             setattr(row, field, cd.get(field) if field == "target_value" else cd.get(field, ""))
         rows.append(row)
-    _sync(ProjectIndicator, existing, rows, ["order", *fields], _removed_ids(formset))
+    _sync(ProjectIndicator, existing, rows, ["order", *fields], _removed_ids(formset), loaded)
 
 
 def _shift_years(day: date | None, years: int) -> date | None:
@@ -456,7 +552,10 @@ def delete_refusal(project: Project) -> str:
         )
     if project.status != ProjectStatus.DRAFT:
         return "ลบได้เฉพาะโครงการที่อยู่ในสถานะร่าง"
-    if project.snapshots.exists():
+    # `has_snapshots` when the project was loaded with it (the editor), else one query
+    if getattr(project, "has_snapshots", None) or (
+        not hasattr(project, "has_snapshots") and project.snapshots.exists()
+    ):
         return "โครงการนี้เคยได้รับอนุมัติแล้ว จึงลบไม่ได้ (เก็บไว้เป็นหลักฐาน)"
     return ""
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from actionplan.models import OrgUnit, Plan, Role
 from actionplan.plan_kinds import menu_order, pick_plan
 from actionplan.services import DomainError
 from budgets.formula import formula_messages
-from projects import checks, services
+from projects import audit, checks, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
     ActivityFormSet,
@@ -30,6 +30,7 @@ from projects.forms import (
     check_rows,
 )
 from projects.models import (
+    Activity,
     PlanInclusion,
     Project,
     ProjectEvent,
@@ -242,6 +243,56 @@ def _prefetched(pk: int) -> Project:
     )
 
 
+def _editor_project(request: HttpRequest, pk: int) -> Project:
+    """The project as the editor needs it, in one query for the project (404 outside the
+    user's scope) and one per kind of row: `can_edit` says whether the user may edit it now,
+    `has_snapshots` whether it was ever approved. Its policy items and co-units come with the
+    editor's choices (EditorChoices.load); its signatures only for a save (the audit record)."""
+    user = request.user
+    editable = Project.objects.editable_by(user)
+    rows = [Prefetch("activities", queryset=_editor_activities()), "people", "items", "indicators"]
+    if request.method == "POST":
+        rows.append("signatures")
+    projects = (
+        Project.objects.filter(pk__in=Project.objects.visible_to(user).filter(pk=pk).values("pk"))
+        .select_related(
+            "plan__fiscal_year",
+            "plan__office",
+            "strategy",
+            "lead_unit__deputy__person",
+            "programme",
+            "updated_by__person",
+            "ready_by__person",
+        )
+        .annotate(
+            can_edit=Exists(editable.filter(pk=OuterRef("pk"))),
+            has_snapshots=Exists(
+                Project.objects.filter(pk=OuterRef("pk"), snapshots__isnull=False)
+            ),
+        )
+        .prefetch_related(*rows)
+    )
+    return get_object_or_404(projects)
+
+
+def _editor_activities():
+    """Activities with their lines (and factors) and their four quarter amounts as columns."""
+    from budgets.models import BudgetLine, QuarterAllocation
+
+    lines = BudgetLine.objects.select_related("category", "fund_source").prefetch_related("factors")
+    quarters = {
+        f"quarter_{q}_amount": Subquery(
+            QuarterAllocation.objects.filter(activity=OuterRef("pk"), quarter=q).values("amount")[
+                :1
+            ]
+        )
+        for q in (1, 2, 3, 4)
+    }
+    return Activity.objects.annotate(**quarters).prefetch_related(
+        Prefetch("budget_lines", queryset=lines)
+    )
+
+
 def _render_editor(request, plan, project, data, choices, *, conflict=None, status=200):
     findings = []
     if project is not None and request.method == "GET":
@@ -314,11 +365,16 @@ def _activity_blocks(data, by_activity, by_line):
 def _save(request, plan, project, choices):
     data = _editor_forms(request, plan, project, choices)
     if request.method == "POST":
+        # The document as loaded, for the audit record: taken before validation writes the
+        # posted header onto the instance.
+        before = audit.document(project) if project is not None else None
         if not _all_valid(data):
             messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีเครื่องหมายเตือนด้านล่าง")
             return _render_editor(request, plan, project, data, choices, status=400)
         try:
-            saved = services.save_project(project=project, plan=plan, data=data, by=request.user)
+            saved = services.save_project(
+                project=project, plan=plan, data=data, by=request.user, before=before
+            )
         except services.EditConflict as exc:
             return _render_editor(request, plan, project, data, choices, conflict=exc, status=409)
         except DomainError as exc:
@@ -345,12 +401,11 @@ def project_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 @captures_ip
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole project on one page; saving writes everything in one transaction."""
-    visible = _visible_project(request, pk)
-    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
-        if request.method == "POST" and _edits_drafts_of(request.user, visible):
-            return _moved_on(request, pk)
+    project = _editor_project(request, pk)
+    if not project.can_edit:
+        if request.method == "POST" and _edits_drafts_of(request.user, project):
+            return _moved_on(request, project)
         raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
-    project = _prefetched(pk)
     return _save(request, project.plan, project, EditorChoices.load(project.plan, project))
 
 
@@ -364,10 +419,9 @@ def _edits_drafts_of(user, project: Project) -> bool:
     )
 
 
-def _moved_on(request: HttpRequest, pk: int) -> HttpResponse:
+def _moved_on(request: HttpRequest, project: Project) -> HttpResponse:
     """A save posted after somebody moved the project on in the workflow: the two-tab
     conflict answer, with what the user typed still in the form, and nothing saved."""
-    project = _prefetched(pk)
     choices = EditorChoices.load(project.plan, project)
     data = _editor_forms(request, project.plan, project, choices)
     _all_valid(data)  # the typed values are shown back with their own errors, if any

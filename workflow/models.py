@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ProjectEvent
@@ -23,6 +24,18 @@ class NotificationQuerySet(models.QuerySet):
     def unread_count(self) -> int:
         """The number in the nav badge (one COUNT query)."""
         return self.unread().count()
+
+
+def unread_count_of_user():
+    """The user's unread notifications as a column of the user's own query (the nav badge)."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
 
 
 class Notification(models.Model):

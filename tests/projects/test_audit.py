@@ -138,6 +138,9 @@ class TestEditorSaves:
                     }
                 )
             data["lines-TOTAL_FORMS"] = 3 + extra
+            # The quarter plan matches the lines, so the edit below changes the name only at
+            # both sizes (a save writes only what changed).
+            data["activities-0-q3"] = str(6820 + 100 * extra)
             response = client.post(reverse("projects:project_create", args=[plan.pk]), data)
             assert response.status_code == 302
             project = Project.objects.order_by("-pk").first()
