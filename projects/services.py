@@ -332,8 +332,14 @@ def _save_activities(project: Project, formset) -> list[Activity]:
         for a in live
         if a in new or [q or ZERO for q in a.quarter_values] != loaded_quarters.get(a.pk)
     ]
-    if requoted:
-        QuarterAllocation.objects.filter(activity__in=[a.pk for a in requoted]).delete()
+    # A saved activity the page did not send is kept, without its quarterly plan (as when the
+    # whole plan was rewritten on every save).
+    posted = {a.pk for a in live}
+    unsent = [
+        pk for pk in existing if pk not in posted and pk not in gone and any(loaded_quarters[pk])
+    ]
+    if requoted or unsent:
+        QuarterAllocation.objects.filter(activity__in=[a.pk for a in requoted] + unsent).delete()
         QuarterAllocation.objects.bulk_create(
             QuarterAllocation(activity=a, quarter=q, amount=amount)
             for a in requoted
