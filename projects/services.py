@@ -135,20 +135,29 @@ def save_project(
             setattr(project, field, cleaned[field])
     project.updated_by = by
     project.save()
-    _set_links(project, "alignments", cleaned.get("alignments") or [])
-    _set_links(project, "co_units", cleaned.get("co_units") or [])
-    _save_items(project, data.form.item_texts())
-    _save_people(project, data.people)
-    activities = _save_activities(project, data.activities)
-    _save_lines(project, data.lines, activities)
-    _save_indicators(project, data.indicators)
+    # Whether rows were added, removed or moved: else the rows the editor loaded, updated in
+    # place, are the saved document, and the audit record needs no second load.
+    reshaped = [
+        _set_links(project, "alignments", cleaned.get("alignments") or []),
+        _set_links(project, "co_units", cleaned.get("co_units") or []),
+        _save_items(project, data.form.item_texts()),
+        _save_people(project, data.people),
+    ]
+    activities, moved = _save_activities(project, data.activities)
+    reshaped += [
+        moved,
+        _save_lines(project, data.lines, activities),
+        _save_indicators(project, data.indicators),
+    ]
     if before is None:
         reopen_plan_if_approved(plan)
     audit.record_change(
         project,
         by=by,
         before=before,
-        after=audit.load_document(project.pk),
+        after=audit.load_document(project.pk)
+        if before is None or any(reshaped)
+        else audit.document(project),
         action=EventAction.CREATE if before is None else EventAction.UPDATE,
     )
     return project
@@ -192,29 +201,32 @@ def _loaded(project: Project, name: str) -> list | None:
     return list(cache[name]) if name in cache else None
 
 
-def _set_links(project: Project, name: str, objects: list) -> None:
+def _set_links(project: Project, name: str, objects: list) -> bool:
+    """Link the project to exactly `objects`; True when that changed anything."""
     loaded = _loaded(project, name)
     if loaded is not None and {o.pk for o in loaded} == {o.pk for o in objects}:
-        return
+        return False
     getattr(project, name).set(objects)
+    return True
 
 
-def _save_items(project: Project, texts: dict[str, list[str]]) -> None:
+def _save_items(project: Project, texts: dict[str, list[str]]) -> bool:
     loaded = _loaded(project, "items")
     wanted = sorted(
         (kind, i, text) for kind, lines in texts.items() for i, text in enumerate(lines, start=1)
     )
     if loaded is not None and sorted((i.kind, i.order, i.text_th) for i in loaded) == wanted:
-        return
+        return False
     ProjectItem.objects.filter(project=project).delete()
     ProjectItem.objects.bulk_create(
         ProjectItem(project=project, kind=kind, order=i, text_th=text)
         for kind, lines in texts.items()
         for i, text in enumerate(lines, start=1)
     )
+    return True
 
 
-def _save_people(project: Project, formset) -> None:
+def _save_people(project: Project, formset) -> bool:
     people = [
         ProjectPerson(
             project=project,
@@ -231,9 +243,10 @@ def _save_people(project: Project, formset) -> None:
         return (p.person_id, p.order, p.name_th, p.position_th, p.role)
 
     if loaded is not None and sorted(map(key, loaded)) == sorted(map(key, people)):
-        return
+        return False
     ProjectPerson.objects.filter(project=project).delete()
     ProjectPerson.objects.bulk_create(people)
+    return True
 
 
 def _removed_ids(formset) -> set[int]:
@@ -260,11 +273,11 @@ def model_field_attname(row, name: str) -> str:
 
 def _sync(
     model, existing: dict, rows: list, fields: list[str], removed_ids: set, loaded: dict
-) -> None:
+) -> bool:
     """Create new rows, update the posted ones that changed (compared with `loaded`, their
     values as the editor loaded them) and delete only those removed explicitly: a saved row
     missing from the POST (a stale or broken page) is kept, never lost. At most three queries,
-    none when nothing changed."""
+    none when nothing changed; True when rows were added or removed."""
     gone = set(existing) & removed_ids
     if gone:
         model.objects.filter(pk__in=gone).delete()
@@ -274,6 +287,7 @@ def _sync(
         model.objects.bulk_create(new)
     if old:
         model.objects.bulk_update(old, fields)
+    return bool(gone or new)
 
 
 def _existing(project: Project, name: str, queryset) -> dict:
@@ -292,7 +306,9 @@ ACTIVITY_FIELDS = [
 ]
 
 
-def _save_activities(project: Project, formset) -> list[Activity]:
+def _save_activities(project: Project, formset) -> tuple[list[Activity | None], bool]:
+    """The posted activities in page order (None for a removed or empty one), and whether
+    activities were added or removed or a quarterly plan rewritten."""
     existing = _existing(project, "activities", Activity.objects.filter(project=project))
     fields = ["order", "parent", *ACTIVITY_FIELDS]
     loaded = {pk: _values(a, fields) for pk, a in existing.items()}
@@ -346,7 +362,8 @@ def _save_activities(project: Project, formset) -> list[Activity]:
             for q, amount in enumerate(a.quarter_values, start=1)
             if amount
         )
-    return activities
+    unsent_rows = len(existing) != len(posted & set(existing)) + len(gone)
+    return activities, bool(gone or new or requoted or unsent or unsent_rows)
 
 
 def _assign_parents(activities: list[Activity]) -> None:
@@ -375,7 +392,8 @@ LINE_FIELDS = [
 ]
 
 
-def _save_lines(project: Project, formset, activities: list[Activity | None]) -> None:
+def _save_lines(project: Project, formset, activities: list[Activity | None]) -> bool:
+    """Whether lines were added, removed, moved to another activity or given new factors."""
     loaded_lines = None
     if "activities" in getattr(project, "_prefetched_objects_cache", {}):
         loaded_lines = [
@@ -398,6 +416,8 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
     else:
         existing = {line.pk: line for line in loaded_lines}
     loaded = {pk: _values(line, LINE_FIELDS) for pk, line in existing.items()}
+    for line in existing.values():
+        line.activity_id_loaded = line.activity_id
     loaded_factors = {
         pk: [(f.quantity, f.unit_th) for f in line.factors.all()] for pk, line in existing.items()
     }
@@ -422,7 +442,13 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
         lines.append(line)
     for order, line in enumerate(lines, start=1):
         line.order = order
-    _sync(BudgetLine, existing, lines, LINE_FIELDS, _removed_ids(formset), loaded)
+    moved = any(
+        line.pk in loaded and line.activity_id != existing[line.pk].activity_id_loaded
+        for line in lines
+    )
+    added_or_removed = _sync(
+        BudgetLine, existing, lines, LINE_FIELDS, _removed_ids(formset), loaded
+    )
     # Factors are rewritten for the posted lines whose formula changed only: a saved line the
     # page did not send keeps its formula (its activity's removal, if explicit, deleted it with
     # its factors).
@@ -433,9 +459,14 @@ def _save_lines(project: Project, formset, activities: list[Activity | None]) ->
             refactored.append((line, factors))
     if refactored:
         budget_services.write_factors(refactored)
+    sent = [line.pk for line in lines if line.pk in loaded]
+    unsent = len(existing) != len(sent) + len(set(existing) & _removed_ids(formset))
+    # the prefetched lists keep the loaded order: a reordering is loaded again for the record
+    reordered = sent != [pk for pk in existing if pk in set(sent)]
+    return bool(moved or added_or_removed or refactored or unsent or reordered)
 
 
-def _save_indicators(project: Project, formset) -> None:
+def _save_indicators(project: Project, formset) -> bool:
     existing = _existing(project, "indicators", ProjectIndicator.objects.filter(project=project))
     fields = [
         "result_level",
@@ -457,7 +488,14 @@ def _save_indicators(project: Project, formset) -> None:
         for field in fields:
             setattr(row, field, cd.get(field) if field == "target_value" else cd.get(field, ""))
         rows.append(row)
-    _sync(ProjectIndicator, existing, rows, ["order", *fields], _removed_ids(formset), loaded)
+    changed = _sync(
+        ProjectIndicator, existing, rows, ["order", *fields], _removed_ids(formset), loaded
+    )
+    # the prefetched list keeps the loaded order: a reordering is loaded again for the record
+    sent = [r.pk for r in rows if r.pk in loaded]
+    reordered = sent != [pk for pk in existing if pk in set(sent)]
+    unsent = len(existing) != len(sent) + len(set(existing) & _removed_ids(formset))
+    return changed or reordered or unsent
 
 
 def _shift_years(day: date | None, years: int) -> date | None:

@@ -205,3 +205,36 @@ class TestEditorQueries:
         small = self.measure(client, planner_a1, plan_a, 12, one_line)
         large = self.measure(client, planner_a1, plan_a, 160, one_line)
         assert small[1] == large[1]
+
+
+class TestEditorAuditRecord:
+    """A save that changes rows in place records exactly what a fresh load would show."""
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {},
+            {"lines-1-description_th": "ค่าอาหารกลางวัน"},
+            {"lines-2-formula": "40 คน x 35 บาท x 1 มื้อ x 1 ครั้ง"},
+            {"activities-1-title_th": "ประชุมสรุปผล", "indicators-0-text_th": "ร้อยละของครู"},
+            {"activities-0-q2": "1,000", "name_th": "ชื่อใหม่"},
+        ],
+    )
+    def test_the_recorded_changes_are_those_of_the_saved_document(
+        self, client, planner_a1, plan_a, change
+    ):
+        from projects import audit
+        from projects.models import ProjectEvent
+
+        f.make_strategy(plan_a)
+        project = build(plan_a, planner_a1.org_unit, activities=3, lines_per=3)
+        url = reverse("projects:project_edit", args=[project.pk])
+        client.force_login(planner_a1)
+        assert client.post(url, resubmit_data(project)).status_code == 302
+        before = audit.load_document(project.pk)
+        data = {**resubmit_data(project), **change}
+        assert client.post(url, data).status_code == 302
+        event = ProjectEvent.objects.filter(project_ref=project.pk).order_by("-pk").first()
+        after = audit.load_document(project.pk)
+        assert event.changes == audit.diff(before, after)
+        assert event.version == after["version"]
