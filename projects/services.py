@@ -127,14 +127,21 @@ def save_project(
         project = Project(plan=plan, status=ProjectStatus.DRAFT, version=1)
     else:
         before = before or _document_before(project)
-        _claim_version(project, expected=cleaned.get("version"), by=by)
-        project.version = (cleaned.get("version") or 0) + 1
-    for field in HEADER_FIELDS:
+    header = {
+        field: cleaned[field]
+        for field in HEADER_FIELDS
         # A disabled field (a planner's own group) is set on creation and never changed.
-        if field in cleaned and (project.pk is None or not data.form.fields[field].disabled):
-            setattr(project, field, cleaned[field])
+        if field in cleaned and (project.pk is None or not data.form.fields[field].disabled)
+    }
+    for field, value in header.items():
+        setattr(project, field, value)
     project.updated_by = by
-    project.save()
+    if project.pk is None:
+        project.save()
+    else:
+        # the header is written by the same conditional UPDATE that claims the version
+        _claim_version(project, expected=cleaned.get("version"), by=by, header=header)
+        project.version = (cleaned.get("version") or 0) + 1
     # Whether rows were added, removed or moved: else the rows the editor loaded, updated in
     # place, are the saved document, and the audit record needs no second load.
     reshaped = [
@@ -185,12 +192,15 @@ def reopen_plan_if_approved(plan) -> None:
     )
 
 
-def _claim_version(project: Project, *, expected: int | None, by) -> None:
-    """Bump the version only if nobody saved since the editor was opened (optimistic lock)."""
+def _claim_version(project: Project, *, expected: int | None, by, header: dict | None = None):
+    """Bump the version only if nobody saved since the editor was opened (optimistic lock),
+    writing the `header` fields in the same UPDATE."""
+    now = timezone.now()
     claimed = Project.objects.filter(
         pk=project.pk, version=expected, status=ProjectStatus.DRAFT
-    ).update(version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+    ).update(version=F("version") + 1, updated_by=by, updated_at=now, **(header or {}))
     if claimed:
+        project.updated_at = now
         return
     raise edit_conflict(project=project)
 
