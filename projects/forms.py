@@ -7,14 +7,20 @@ editor costs the same number of queries with 5 or 50 rows.
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q, TextField, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.forms import BaseFormSet, formset_factory
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +32,7 @@ from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, FundSource
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, MeasureType, ResultLevel
-from projects.models import ItemKind, Project
+from projects.models import ItemKind, Project, ProjectSignature
 
 
 class EditorRenderer(DjangoTemplates):
@@ -170,13 +176,14 @@ class EditorChoices:
         return self._options[name]
 
     @classmethod
-    def load(cls, plan, project=None) -> EditorChoices:
+    def load(cls, plan, project=None, *, signatures: bool = False) -> EditorChoices:
         """The choices of a plan's editor: programmes and policy items valid in the plan's
         fiscal year, of the frameworks the office follows; what the project already links to
         stays offered (and checked) even when it is no longer, so saving never drops it.
 
         The project's own policy items and co-units come with these lists (marked `linked`)
-        and are kept as its prefetched `alignments` and `co_units`: two queries fewer."""
+        and are kept as its prefetched `alignments` and `co_units` (and, with `signatures`,
+        its signatures, for a save's audit record): the same query for all of them."""
         office, year = plan.office, plan.fiscal_year.year_be
         frameworks = PolicyFramework.objects.followed_by(office).applies_to(year)
         offered = Q(is_active=True, framework__in=frameworks)
@@ -194,25 +201,148 @@ class EditorChoices:
             unit_rows = unit_rows.annotate(linked=Exists(shared.filter(orgunit_id=OuterRef("pk"))))
             if project.programme_id:
                 programmes |= Q(pk=project.programme_id)
-        unit_rows = list(unit_rows.filter(units))
-        policy_items = list(
-            items.filter(offered)
-            .select_related("framework")
-            .order_by("framework__order", "framework_id", "order", "pk")
+        items = items.filter(offered).order_by("framework__order", "framework_id", "order", "pk")
+        lists = load_together(
+            strategies=plan.strategies.all(),
+            programmes=Programme.objects.filter(programmes),
+            units=unit_rows.filter(units),
+            people=office.people.filter(is_active=True),
+            policy_items=items,
+            frameworks=PolicyFramework.objects.filter(pk__in=items.values("framework_id")),
+            categories=BudgetCategory.objects.filter(is_active=True),
+            fund_sources=FundSource.objects.filter(is_active=True),
+            **(
+                {"signatures": ProjectSignature.objects.filter(project_id=project.pk)}
+                if linked and signatures
+                else {}
+            ),
         )
+        if "signatures" in lists:
+            _keep_prefetched(project, "signatures", lists["signatures"])
+        frameworks = {fw.pk: fw for fw in lists["frameworks"]}
+        for item in lists["policy_items"]:
+            item.framework = frameworks[item.framework_id]
         if linked:
             # The orders of the prefetches they stand for (Meta.ordering of both models).
-            _keep_prefetched(project, "alignments", [i for i in policy_items if i.linked])
-            _keep_prefetched(project, "co_units", [u for u in unit_rows if u.linked])
+            _keep_prefetched(project, "alignments", [i for i in lists["policy_items"] if i.linked])
+            _keep_prefetched(project, "co_units", [u for u in lists["units"] if u.linked])
         return cls(
-            strategies=list(plan.strategies.all()),
-            programmes=list(Programme.objects.filter(programmes)),
-            units=[u for u in unit_rows if u.is_active],
-            people=list(office.people.filter(is_active=True).select_related("org_unit")),
-            policy_items=policy_items,
-            categories=list(BudgetCategory.objects.filter(is_active=True)),
-            fund_sources=list(FundSource.objects.filter(is_active=True)),
+            strategies=lists["strategies"],
+            programmes=lists["programmes"],
+            units=[u for u in lists["units"] if u.is_active],
+            people=lists["people"],
+            policy_items=lists["policy_items"],
+            categories=lists["categories"],
+            fund_sources=lists["fund_sources"],
         )
+
+
+def load_together(**querysets) -> dict[str, list]:
+    """Several short lists of different models in one query (UNION ALL) instead of one query
+    each: every column cast to text so that the parts line up whatever their types, each
+    part's rows numbered by the database in the part's own order, then rebuilt as instances
+    with their annotations. For small reference lists (the editor's choices); querysets with
+    select_related() or columns of other types (dates, binary) are loaded on their own."""
+    parts, width = [], 0
+    for name, queryset in querysets.items():
+        fields = queryset.model._meta.concrete_fields
+        annotations = {
+            key: annotation.output_field for key, annotation in queryset.query.annotations.items()
+        }
+        kinds = [f.get_internal_type() for f in fields] + [
+            f.get_internal_type() for f in annotations.values()
+        ]
+        if queryset.query.select_related or not set(kinds) <= _TEXT_SAFE:
+            parts.append((name, queryset, None, None))
+            continue
+        columns = [f.attname for f in fields] + list(annotations)
+        width = max(width, len(columns))
+        parts.append((name, queryset, fields, annotations))
+    selects = []
+    for name, queryset, fields, annotations in parts:
+        if fields is None:
+            continue
+        columns = [f.attname for f in fields] + list(annotations)
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+        values = {
+            f"_c{i}": Cast(F(column), TextField()) if i < len(columns) else Value(None, TextField())
+            for i, column in enumerate([*columns, *[None] * (width - len(columns))])
+        }
+        selects.append(
+            queryset.order_by()
+            .annotate(
+                _part=Value(name, CharField()),
+                _row=Window(RowNumber(), order_by=ordering),
+                **values,
+            )
+            .values_list("_part", "_row", *values)
+        )
+    rows: dict[str, list] = {name: [] for name in querysets}
+    if selects:
+        union = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+        for part, number, *texts in union:
+            rows[part].append((number, texts))
+    result = {}
+    for name, queryset, fields, annotations in parts:
+        if fields is None:
+            result[name] = list(queryset)
+            continue
+        model, built = queryset.model, []
+        for _number, texts in sorted(rows[name], key=lambda row: row[0]):
+            values = [_from_text(f, t) for f, t in zip(fields, texts, strict=False)]
+            instance = model.from_db(queryset.db, [f.attname for f in fields], values)
+            for (key, output), text in zip(annotations.items(), texts[len(fields) :], strict=False):
+                setattr(instance, key, _from_text(output, text))
+            built.append(instance)
+        result[name] = built
+    return result
+
+
+_TEXT_SAFE = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BooleanField",
+    "CharField",
+    "SlugField",
+    "TextField",
+    "IntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "ForeignKey",
+    "OneToOneField",
+    "DecimalField",
+    "JSONField",
+    "DateField",
+    "DateTimeField",
+}
+
+
+def _from_text(field, text):
+    """A column read back from its text cast as the field's Python value."""
+    if text is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return text.lower() in {"1", "t", "true"}
+    if kind == "JSONField":
+        return json.loads(text)
+    if kind == "DecimalField":
+        return Decimal(text).quantize(Decimal(1).scaleb(-field.decimal_places))
+    if kind in {"ForeignKey", "OneToOneField"}:
+        return field.target_field.to_python(text)
+    if kind == "DateTimeField":
+        # SQLite keeps UTC without an offset; PostgreSQL prints the session's UTC with "+00"
+        moment = parse_datetime(text)
+        if settings.USE_TZ and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return moment
+    if kind == "DateField":
+        return datetime.date.fromisoformat(text[:10])
+    return field.to_python(text)
 
 
 def _keep_prefetched(instance, name: str, rows: list) -> None:

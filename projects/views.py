@@ -247,12 +247,10 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
     """The project as the editor needs it, in one query for the project (404 outside the
     user's scope) and one per kind of row: `can_edit` says whether the user may edit it now,
     `has_snapshots` whether it was ever approved. Its policy items and co-units come with the
-    editor's choices (EditorChoices.load); its signatures only for a save (the audit record)."""
+    editor's choices (EditorChoices.load), and for a save its signatures (the audit record)."""
     user = request.user
     editable = Project.objects.editable_by(user)
     rows = [Prefetch("activities", queryset=_editor_activities()), "people", "items", "indicators"]
-    if request.method == "POST":
-        rows.append("signatures")
     projects = (
         Project.objects.filter(pk__in=Project.objects.visible_to(user).filter(pk=pk).values("pk"))
         .select_related(
@@ -406,7 +404,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and _edits_drafts_of(request.user, project):
             return _moved_on(request, project)
         raise PermissionDenied("แก้ไขได้เฉพาะโครงการสถานะร่างของกลุ่มตนเอง")
-    return _save(request, project.plan, project, EditorChoices.load(project.plan, project))
+    choices = EditorChoices.load(project.plan, project, signatures=request.method == "POST")
+    return _save(request, project.plan, project, choices)
 
 
 def _edits_drafts_of(user, project: Project) -> bool:
@@ -422,7 +421,7 @@ def _edits_drafts_of(user, project: Project) -> bool:
 def _moved_on(request: HttpRequest, project: Project) -> HttpResponse:
     """A save posted after somebody moved the project on in the workflow: the two-tab
     conflict answer, with what the user typed still in the form, and nothing saved."""
-    choices = EditorChoices.load(project.plan, project)
+    choices = EditorChoices.load(project.plan, project, signatures=True)
     data = _editor_forms(request, project.plan, project, choices)
     _all_valid(data)  # the typed values are shown back with their own errors, if any
     conflict = services.edit_conflict(project=project)

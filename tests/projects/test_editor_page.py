@@ -191,8 +191,8 @@ class TestEditorQueries:
         large = self.measure(client, planner_a1, plan_a, 160)
         assert small == large
         get_queries, post_queries = large
-        assert get_queries <= 16, get_queries
-        assert post_queries <= 40, post_queries
+        assert get_queries <= 12, get_queries
+        assert post_queries <= 15, post_queries
 
     def test_a_save_changing_one_line_costs_the_same_at_10_and_160_lines(
         self, client, planner_a1, plan_a
@@ -204,7 +204,7 @@ class TestEditorQueries:
 
         small = self.measure(client, planner_a1, plan_a, 12, one_line)
         large = self.measure(client, planner_a1, plan_a, 160, one_line)
-        assert small[1] == large[1]
+        assert small[1] == large[1] <= 15
 
 
 class TestEditorAuditRecord:
@@ -238,3 +238,42 @@ class TestEditorAuditRecord:
         after = audit.load_document(project.pk)
         assert event.changes == audit.diff(before, after)
         assert event.version == after["version"]
+
+
+def test_the_choices_query_rebuilds_rows_exactly_as_the_orm_loads_them(plan_a, planner_a1):
+    """The editor loads its lists in one UNION query of text casts: every value, dates,
+    decimals, booleans and JSON included, comes back as the ORM's own query returns it."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from actionplan.models import OrgUnit
+    from budgets.models import BudgetCategory, FundSource
+    from projects.forms import load_together
+    from projects.models import ProjectSignature, SignatureRole
+
+    f.make_strategy(plan_a)
+    project = f.make_project(plan_a, unit=planner_a1.org_unit)
+    OrgUnit.objects.filter(pk=planner_a1.org_unit_id).update(
+        budget_ceiling=Decimal("1234567.89"), aliases=["กลุ่ม ก", "ก."], is_active=False
+    )
+    ProjectSignature.objects.create(
+        project=project,
+        role=SignatureRole.PROPOSER,
+        name_th="นางสาวทดสอบ ใจดี",
+        signed_at=timezone.now() - timedelta(days=3, microseconds=7),
+    )
+    querysets = {
+        "units": plan_a.office.units.all(),
+        "strategies": plan_a.strategies.all(),
+        "categories": BudgetCategory.objects.all(),
+        "funds": FundSource.objects.filter(is_active=True),
+        "signatures": ProjectSignature.objects.filter(project=project),
+    }
+    loaded = load_together(**querysets)
+    for name, queryset in querysets.items():
+        fields = [field.attname for field in queryset.model._meta.concrete_fields]
+        expected = [[getattr(row, a) for a in fields] for row in queryset]
+        assert expected, name
+        assert [[getattr(row, a) for a in fields] for row in loaded[name]] == expected, name
