@@ -17,6 +17,7 @@ from actionplan.models import OrgUnit, Plan, Role
 from actionplan.plan_kinds import menu_order, pick_plan
 from actionplan.services import DomainError
 from budgets.formula import formula_messages
+from budgets.models import BudgetLine, QuarterAllocation
 from projects import audit, checks, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
@@ -275,8 +276,6 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
 
 def _editor_activities():
     """Activities with their lines (and factors) and their four quarter amounts as columns."""
-    from budgets.models import BudgetLine, QuarterAllocation
-
     lines = BudgetLine.objects.select_related("category", "fund_source").prefetch_related("factors")
     quarters = {
         f"quarter_{q}_amount": Subquery(
@@ -421,7 +420,7 @@ def _edits_drafts_of(user, project: Project) -> bool:
 def _moved_on(request: HttpRequest, project: Project) -> HttpResponse:
     """A save posted after somebody moved the project on in the workflow: the two-tab
     conflict answer, with what the user typed still in the form, and nothing saved."""
-    choices = EditorChoices.load(project.plan, project, signatures=True)
+    choices = EditorChoices.load(project.plan, project)
     data = _editor_forms(request, project.plan, project, choices)
     _all_valid(data)  # the typed values are shown back with their own errors, if any
     conflict = services.edit_conflict(project=project)
