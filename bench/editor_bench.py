@@ -32,7 +32,6 @@ from django.http import HttpResponse, HttpResponseRedirect  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path, reverse  # noqa: E402
-from django.utils.safestring import mark_safe  # noqa: E402
 
 from actionplan import urls as root_urls  # noqa: E402
 from tests import factories as f  # noqa: E402
@@ -49,14 +48,15 @@ client.force_login(planner)
 
 CAPTURED: dict[str, str] = {}
 FLOOR_TEMPLATE = engines["django"].from_string(
-    '{% extends "base.html" %}{% block content %}{{ body }}{% endblock %}'
+    '{% extends "base.html" %}{% block content %}@@EDITOR@@{% endblock %}'
 )
 
 
 @login_required
 def floor_page(request, key):
     """The editor's captured <main> content in base.html: session, user, nav, middleware."""
-    return HttpResponse(FLOOR_TEMPLATE.render({"body": mark_safe(CAPTURED[key])}, request))
+    page = FLOOR_TEMPLATE.render({}, request).replace("@@EDITOR@@", CAPTURED[key])
+    return HttpResponse(page)
 
 
 @login_required
