@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql redis-server \
-	libreoffice-writer-nogui libreoffice-calc-nogui
+	libreoffice-writer-nogui libreoffice-calc-nogui gettext
 
 .PHONY: run test venv os-deps migrate reference demo lint fmt check test-only bench clean
 
