@@ -1,12 +1,18 @@
 """The set-up pages after switching to English: the checklist's step titles, states and missing
-items, the plan forms' and the staff form's labels, help texts and messages are English; under
-Thai (the default) the same code gives the Thai wording the other set-up tests assert."""
+items, the plan forms' and the staff form's labels, help texts and messages, and the staff
+import's row errors are English; under Thai (the default) the same code gives the Thai wording
+the other set-up tests assert. What is kept (the admin history) or read back (the spreadsheet
+template) stays Thai."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -218,3 +224,35 @@ class TestGroupsAndServicesInEnglish:
         )
         entry = LogEntry.objects.order_by("-pk").first()
         assert entry.change_message == "สร้างแผนปฏิบัติการ (ตั้งค่าสำนักงาน)"
+
+
+class TestStaffImportInEnglish:
+    def test_the_preview_explains_each_row_in_english(self, english_admin, office_a):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "บุคลากร"
+        ws.append(["ชื่อ-สกุล", "ตำแหน่ง", "กลุ่ม", "บทบาท", "อีเมล", "ชื่อผู้ใช้"])
+        ws.append(["นายสมชาย ใจดี", "", "กลุ่มที่ไม่มี", "นักบินอวกาศ", "not-an-email", ""])
+        out = io.BytesIO()
+        wb.save(out)
+        upload = SimpleUploadedFile("staff.xlsx", out.getvalue())
+        response = english_admin.post(
+            reverse("setup:staff_import"), {"action": "preview", "file": upload}
+        )
+        text = response.content.decode()
+        assert not missing(
+            text,
+            [
+                "Unknown role “นักบินอวกาศ” (see the list in the “คำอธิบาย” sheet)",
+                "The group “กลุ่มที่ไม่มี” is not in the office",
+                "The email address “not-an-email” is invalid",
+                "The username is required",
+            ],
+        )
+        assert not absent(text, ["ไม่รู้จักบทบาท", "ไม่พบกลุ่ม", "ไม่ถูกต้อง", "ต้องกรอกชื่อผู้ใช้"])
+
+        # The template to fill in stays Thai: its headers are what the import reads.
+        wb = openpyxl.load_workbook(
+            io.BytesIO(english_admin.get(reverse("setup:staff_template")).content)
+        )
+        assert wb.sheetnames == ["บุคลากร", "คำอธิบาย"]
