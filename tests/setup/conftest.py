@@ -5,21 +5,9 @@ objects); a plan administrator manages accounts up to their own rank (never the 
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from actionplan.models import Role
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def thai_unless_switched():
-    """Every set-up test starts and ends in Thai, the default. The set-up code translates at call
-    time, and a request made in English leaves English active on the thread (LocaleMiddleware
-    activates, nothing deactivates), which would otherwise leak into the next test's direct
-    calls of checklist.build or the services."""
-    translation.activate("th")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
