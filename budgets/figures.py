@@ -269,8 +269,16 @@ def activity_figures(*, plan=None, project_ids=None) -> dict[int, ActivityFigure
         quarters = QuarterAllocation.objects.filter(activity__project_id__in=ids)
     else:
         return {}
+    line_rows, quarter_rows = activity_figure_rows(lines, quarters)
+    return fold_activity_figures(line_rows.union(quarter_rows, all=True))
+
+
+def activity_figure_rows(lines, quarters):
+    """The two grouped aggregates of activity_figures (lines by activity, category and fund
+    source; quarterly plans by activity and quarter) as values querysets of the same columns
+    (act, parent, kind, a, b, total), to run as one UNION ALL (here or in a larger one)."""
     number = IntegerField()
-    rows = (
+    return (
         lines.order_by()
         .values(
             act=F("activity_id"),
@@ -279,23 +287,26 @@ def activity_figures(*, plan=None, project_ids=None) -> dict[int, ActivityFigure
             a=F("category_id"),
             b=F("fund_source_id"),
         )
-        .annotate(total=Sum("amount", output_field=TOTAL))
-        .union(
-            quarters.order_by()
-            .values(
-                act=F("activity_id"),
-                parent=F("activity__parent_id"),
-                kind=Value(_QUARTERS, output_field=number),
-                a=F("quarter"),
-                b=Value(0, output_field=number),
-            )
-            .annotate(total=Sum("amount", output_field=TOTAL)),
-            all=True,
+        .annotate(total=Sum("amount", output_field=TOTAL)),
+        quarters.order_by()
+        .values(
+            act=F("activity_id"),
+            parent=F("activity__parent_id"),
+            kind=Value(_QUARTERS, output_field=number),
+            a=F("quarter"),
+            b=Value(0, output_field=number),
         )
+        .annotate(total=Sum("amount", output_field=TOTAL)),
     )
+
+
+def fold_activity_figures(rows) -> dict[int, ActivityFigures]:
+    """ActivityFigures per activity from the rows of activity_figure_rows (total as a
+    Decimal or its text)."""
     result: dict[int, ActivityFigures] = defaultdict(ActivityFigures)
     for row in rows:
-        value = quantize(row["total"])
+        total = row["total"]
+        value = quantize(Decimal(total) if isinstance(total, str) else total)
         for pk in (row["act"], row["parent"]):
             if pk is None:
                 continue
