@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from plans.models import DisbursementTarget, PlanApproval
 from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
-from projects.rollup import inclusion_strategies, plan_projects, strategy_sentence
+from projects.rollup import inclusion_strategies, strategy_sentence
 from workflow import services as workflow_services
 
 # --- Plan roll-up, validation, dashboard and approval (issue 4) ------------------------------
@@ -263,11 +264,15 @@ def _plan_finding_link(finding, plan: Plan, user, strategy_of: dict[int, int]) -
     return f"{overview}#strategy-{strategy_id}" if strategy_id else overview
 
 
+VALIDATION_PAGE_PROJECTS = 20  # projects with findings per page of the validation page
+
+
 @login_required
 @require_GET
 def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Every error and warning across the plan, each with a link to where it is fixed; the
-    director approves the whole plan from here."""
+    """Every error and warning across the plan, each with a link to where it is fixed, grouped
+    by project and paged (?page=N); the counts on top cover every project. The director
+    approves the whole plan from here."""
     plan = _reviewer_plan(
         request,
         plan_id,
@@ -278,46 +283,84 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
         ),
     )
-    projects = plan_projects(plan, Project.objects.prefetch_related("indicators"))
-    categories = list(BudgetCategory.objects.all())
-    editable = set(
-        Project.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
+    projects = overview_projects(plan)  # the cancelled left out, as everywhere
+    number = {s.pk: s.number for s in plan.strategies.all()}
+    own = sorted(  # the others are checked at home
+        (p for p in projects if not p.is_included),
+        key=lambda p: (number.get(p.strategy_id, 0) if p.strategy_id else 0, p.pk),
     )
-    rows = []
-    own = [p for p in projects if p.included_from is None]  # the others are checked at home
-    for project in own:
-        for finding in checks.check_project(project, categories):
-            link = _finding_link(finding, project, editable=project.pk in editable)
-            rows.append((finding, project, link))
+    categories = list(BudgetCategory.objects.all())
+    rows = checks.plan_project_rows(plan, [p.pk for p in own], categories)
+    findings = {row.pk: checks.check_project(row, categories) for row in rows}
+    by_pk = {p.pk: p for p in own}
+    for row in rows:  # what check_group_ceilings reads of the group
+        row.lead_unit = by_pk[row.pk].lead_unit
     strategy_of = {i.pk: s.pk for s in plan.strategies.all() for i in s.indicators.all()}
     plan_findings = [
         (finding, None, _plan_finding_link(finding, plan, request.user, strategy_of))
         for finding in checks.check_strategy_coverage(plan, projects)
         + checks.check_strategy_targets(plan)
-        + checks.check_group_ceilings(own)
+        + checks.check_group_ceilings(rows)
     ]
-    waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
     _, per_project, _ = figures.summarize(plan, projects)
     matrix = alignment.alignment_matrix(plan, projects, per_project)
     needs = development_services.uncovered_needs(plan)
+    flagged = [(by_pk[pk], found) for pk, found in findings.items() if found]
+    errors = sum(1 for _, found in flagged for f in found if f.is_error)
+    project_warnings = sum(len(found) for _, found in flagged) - errors
+    page = Paginator(flagged, VALIDATION_PAGE_PROJECTS).get_page(request.GET.get("page"))
+    editable = set(
+        Project.objects.editable_by(request.user)
+        .filter(pk__in=[p.pk for p, _ in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    groups = [
+        {
+            "project": project,
+            "errors": sum(1 for f in found if f.is_error),
+            "warnings": sum(1 for f in found if not f.is_error),
+            "rows": [
+                (f, _finding_link(f, project, editable=project.pk in editable)) for f in found
+            ],
+        }
+        for project, found in page.object_list
+    ]
+    uncovered, unfunded = matrix.uncovered(), matrix.unfunded()
+    plan_errors = sum(1 for f, _, _ in plan_findings if f.is_error)
     context = {
         "uncovered_needs": needs,
-        "uncovered": matrix.uncovered(),
-        "unfunded": matrix.unfunded(),
+        "uncovered": uncovered,
+        "unfunded": unfunded,
         "plan": plan,
-        "rows": rows,
+        "groups": groups,
+        "page_obj": page,
+        "page_links": _page_links(page),
         "plan_findings": plan_findings,
-        "errors": sum(1 for f, _, _ in rows + plan_findings if f.is_error),
-        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error)
-        + len(matrix.uncovered())
-        + len(matrix.unfunded())
+        "errors": errors + plan_errors,
+        "warnings": project_warnings
+        + len(plan_findings)
+        - plan_errors
+        + len(uncovered)
+        + len(unfunded)
         + len(needs),
+        "project_errors": errors,
+        "project_warnings": project_warnings,
+        "projects_with_errors": sum(1 for _, found in flagged if any(f.is_error for f in found)),
+        "projects_flagged": len(flagged),
+        "projects_checked": len(own),
         "project_count": len(projects),
-        "waiting": waiting,
+        "waiting": [p for p in projects if p.status != ProjectStatus.APPROVED],
         "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),
         "can_approve": plan_services.may_approve_plan(request.user, plan),
     }
     return render(request, "plans/plan_validation.html", context)
+
+
+def _page_links(page) -> list[int | None]:
+    """The page numbers to offer: the first, the last and two either side of the current one
+    (None where some are left out)."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]
 
 
 @login_required
