@@ -232,6 +232,7 @@ def check_quarters(project) -> list[Finding]:
     """R-Q1 per activity; R-Q5 and R-D3 against the project period and the Gantt months."""
     findings = []
     year_be = project.plan.fiscal_year.year_be
+    period_quarters = _period_quarters(project, year_be)
     for activity in project.activities.all():
         where = {"project_id": project.pk, "activity_id": activity.pk}
         lines_total = activity.budget_total()
@@ -249,7 +250,6 @@ def check_quarters(project) -> list[Finding]:
                 )
             )
         spent_quarters = {i + 1 for i, amount in enumerate(quarters) if amount > ZERO}
-        period_quarters = _period_quarters(project, year_be)
         outside = sorted(spent_quarters - period_quarters) if period_quarters else []
         if outside:
             findings.append(
@@ -456,12 +456,12 @@ class _Factor:
 
 
 class _Line:
-    """A budget line as the checks read it (the model's own properties, no instance)."""
+    """A budget line as the checks read it (the model's own properties, no instance); its
+    formula text is the model's, written once per distinct formula of the plan."""
 
     __slots__ = ("pk", "description_th", "declared_amount", "amount", "formula_note_th")
-    __slots__ += ("category", "category_id", "factors")
+    __slots__ += ("category", "category_id", "factors", "formula_text")
     has_formula = BudgetLine.has_formula
-    formula_text = BudgetLine.formula_text
 
 
 class _Activity:
@@ -556,6 +556,12 @@ def plan_project_rows(plan, project_ids, categories) -> list[ProjectRows]:
         .values_list("line_id", "quantity", "unit_th")
     ):
         lines[line_id].factors.append(_Factor(quantity, unit))
+    texts: dict[tuple, str] = {}
+    for line in lines.values():
+        written = tuple((f.quantity, f.unit_th) for f in line.factors)
+        if written not in texts:
+            texts[written] = BudgetLine.formula_text.fget(line)
+        line.formula_text = texts[written]
     for activity_id, quarter, amount in (
         QuarterAllocation.objects.filter(activity__project_id__in=ids)
         .order_by("activity_id", "quarter")
