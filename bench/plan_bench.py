@@ -299,11 +299,11 @@ for size in (15, 150, 600):
                 f"  inbox {role:14s}{ms(page)} {q:3d} queries | template only {ms(floor)}"
                 f" | {ratio(page, floor)}"
             )
-    runs = RUNS if size <= 150 else 7
+    runs = RUNS if size <= 150 else 9
     page, floor, validation_q, size_bytes = page_against_template(
         admin, reverse("plans:plan_validation", args=[plan.pk]), "plans/plan_validation.html", runs
     )
-    validation_ms[size] = statistics.median(page) * 1000
+    validation_ms[size] = (min(page) * 1000, statistics.median(page) * 1000)
     print(
         f"  validation page   {ms(page)} {validation_q:3d} queries {size_bytes / 1024:6.0f} KB"
         f" | template only {ms(floor)} | {ratio(page, floor)} (target <= 300 ms at 150,"
@@ -313,10 +313,11 @@ for size in (15, 150, 600):
         rows[size] = (overview_q, changed_q, validation_q, dashboard_q, inboxes)
     if size >= 150:
         page, floor, summary_q = summary_command()
-        per_project[size] = statistics.median(page) * 1000 / size
+        per_project[size] = (min(page) * 1000 / size, statistics.median(page) * 1000 / size)
         print(
             f"  plan_summary      {ms(page)} {summary_q:3d} queries | one SQL aggregate "
-            f"{ms(floor)} | {ratio(page, floor)} | {per_project[size]:.3f} ms per project {load()}"
+            f"{ms(floor)} | {ratio(page, floor)} | {per_project[size][1]:.3f} ms per project "
+            f"(median) {load()}"
         )
     if size == 150:
         page, floor, approve_q = approvals()
@@ -328,11 +329,12 @@ for size in (15, 150, 600):
 
 same = rows[15] == rows[150]
 print(f"\nquery counts identical at 15 and 150 projects: {'yes' if same else 'NO'}")
-print(
-    f"validation page 150 -> 600 projects: x{validation_ms[600] / validation_ms[150]:.2f} "
-    f"for x4 projects (linear: <= x4)"
-)
-print(
-    f"plan_summary per project 150 -> 600: {per_project[150]:.3f} -> {per_project[600]:.3f} ms"
-    f" (x{per_project[600] / per_project[150]:.2f}; flat: ~x1)"
-)
+for what, figures_of, limit in (
+    ("validation page", {k: validation_ms[k] for k in (150, 600)}, "linear: <= x4 for x4 projects"),
+    ("plan_summary per project", per_project, "flat: ~x1"),
+):
+    (min_150, med_150), (min_600, med_600) = figures_of[150], figures_of[600]
+    print(
+        f"{what} 150 -> 600 projects: min {min_150:.3f} -> {min_600:.3f} (x{min_600 / min_150:.2f}),"
+        f" median {med_150:.3f} -> {med_600:.3f} (x{med_600 / med_150:.2f}) ({limit})"
+    )
