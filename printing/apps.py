@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 
 # Printing's side of the approval hooks of workflow.services and plans.services: a project's
-# approval freezes the rows its document prints (a plan's, the book's final HTML) in its transaction and, once it commits, the layout is queued. Each
-# looks its function up when called (monkeypatching printing.project or printing.book works).
+# approval freezes the rows its document prints (a plan's, the book's final HTML) in its
+# transaction and, once it commits, the layout is queued. Each looks its function up when
+# called (monkeypatching printing.project or printing.book works).
 
 
 def project_frozen_rows(pk: int) -> dict:
