@@ -67,7 +67,7 @@ def main_pages(result: DemoResult) -> dict[str, str]:
     framework = PolicyFramework.objects.order_by("pk").first()
     staff = User.objects.filter(office=office).order_by("pk").first()
     teacher_dev = Plan.objects.filter(office=office, plan_type=PlanType.TEACHER_DEV).first()
-    pages = {
+    return {
         "login": reverse("login"),
         "not_found": "/no-such-page/",
         "public_office": reverse("transparency:office", args=[office.code]),
@@ -118,4 +118,3 @@ def main_pages(result: DemoResult) -> dict[str, str]:
         "setup_strategy_edit": reverse("setup:strategy_edit", args=[plan.pk, strategy.pk]),
         "setup_ceilings": reverse("setup:ceilings_edit"),
     }
-    return pages

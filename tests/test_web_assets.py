@@ -15,7 +15,9 @@ from fontTools.ttLib import TTFont
 pytestmark = pytest.mark.django_db
 
 FONTS = settings.BASE_DIR / "static" / "fonts" / "thsarabunpsk"
-PRELOAD = re.compile(r'<link rel="preload" href="([^"]+\.woff2)" as="font" type="font/woff2" crossorigin>')
+PRELOAD = re.compile(
+    r'<link rel="preload" href="([^"]+\.woff2)" as="font" type="font/woff2" crossorigin>'
+)
 
 
 @pytest.mark.parametrize("ttf", sorted(FONTS.glob("*.ttf")), ids=lambda p: p.stem)

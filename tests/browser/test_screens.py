@@ -74,7 +74,9 @@ def test_the_editor_works_at_every_width_with_focus_never_under_the_totals_bar(
             assert "ไตรมาส 1" in detail.inner_text()
             toggle.click()
             assert toggle.get_attribute("aria-expanded") == "false" and not detail.is_visible()
-        padding = page.evaluate("parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)")
+        padding = page.evaluate(
+            "parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)"
+        )
         assert padding >= bar.bounding_box()["height"]
         assert page.evaluate(SMALL_BUTTONS) == []
         page.evaluate("window.scrollTo(0, 0)")
