@@ -9,9 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql redis-server \
-	libreoffice-writer-nogui libreoffice-calc-nogui
+	libreoffice-writer-nogui libreoffice-calc-nogui gettext
 
-.PHONY: run test venv os-deps migrate reference demo lint fmt check test-only bench clean
+# The Nu HTML checker for tests/test_html_validity.py, pinned, from npm into tests/.node.
+VNU_VERSION := 26.9.27
+VNU_JAR := tests/.node/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: run test venv os-deps vnu migrate reference demo lint fmt check test-only bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +28,12 @@ venv: $(VENV)/.installed
 os-deps:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		command -v npm >/dev/null || missing="$$missing npm"; \
+		command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 		case " $$missing " in *" redis-server "*) \
 			systemctl disable --now redis-server >/dev/null 2>&1 || true;; esac; \
-	else echo "not root: make sure these packages are installed: $(OS_PACKAGES)"; fi
+	else echo "not root: make sure these packages are installed: $(OS_PACKAGES), and npm and java"; fi
 
 migrate: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -42,7 +48,13 @@ run: demo
 	@echo "Log in with a demo user printed above; HOST=... PORT=... change the address."
 	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
-test: os-deps venv test-only
+$(VNU_JAR):
+	npm install --prefix tests/.node --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+	test -s $@
+
+vnu: $(VNU_JAR)
+
+test: os-deps venv vnu test-only
 
 test-only:
 	DEBUG=1 $(PY) -m pytest -m "browser or not browser" $(PYTEST_ARGS)
@@ -65,4 +77,4 @@ bench: venv
 	DEBUG=1 $(PY) bench/run_all $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache tests/.node

@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.admin_dates import ADMIN_DATE_OVERRIDES
+
 OUT_OF_SCOPE = _("รายการนี้อยู่นอกสำนักงานของท่าน หรือเป็นข้อมูลกลางที่เฉพาะผู้ดูแลระบบแก้ไขได้")
 
 
@@ -38,6 +40,9 @@ def is_system_admin(user) -> bool:
 
 class _Scope:
     """What a ModelAdmin or inline declares, and the checks both share."""
+
+    # Dates typed and shown in the Buddhist Era (actionplan.admin_dates).
+    formfield_overrides = ADMIN_DATE_OVERRIDES
 
     office_path: str | None = None
     shared_when_null: bool = False

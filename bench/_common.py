@@ -258,3 +258,96 @@ def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout)
+
+
+# --- Alternation: every figure next to its floor in the same run --------------------------------
+
+
+@dataclass
+class Series:
+    """The seconds of one path over the rounds of `alternate`, with the queries of its last run."""
+
+    label: str
+    times: list[float]
+    queries: int
+    result: Any
+
+    @property
+    def min(self) -> float:
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def ratios(self, floor: Series) -> list[float]:
+        """Round by round: this path's time over the floor's time of the same round."""
+        return [mine / theirs for mine, theirs in zip(self.times, floor.times, strict=True)]
+
+
+def alternate(paths: dict[str, Callable[[int], Any]], rounds: int) -> dict[str, Series]:
+    """Run the paths one after another in every round (A B C A B C …), so a load that comes and
+    goes on the machine falls on all of them alike; fn gets the round's index."""
+    from django.db import connection
+
+    series = {label: Series(label, [], 0, None) for label in paths}
+    for round_index in range(rounds):
+        for label, fn in paths.items():
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                started = time.perf_counter()
+                result = fn(round_index)
+                series[label].times.append(time.perf_counter() - started)
+            series[label].queries, series[label].result = counter.count, result
+    return series
+
+
+def load_average() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+FLOOR_PATH = "/__bench_floor__/"
+
+
+def install_stack_floor() -> str:
+    """Serve FLOOR_PATH next to the app's own URLs: an empty page that extends base.html, through
+    the same middleware, session, user and navigation as every page (the fixed cost a page can
+    never go below). Returns the path."""
+    import types
+
+    from django.conf import settings
+    from django.shortcuts import render
+    from django.urls import clear_url_caches, include, path
+
+    from actionplan import urls
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [
+        path(FLOOR_PATH.strip("/") + "/", lambda request: render(request, "base.html", {})),
+        path("", include(urls)),
+    ]
+    for name in ("handler400", "handler403", "handler404", "handler500"):
+        if hasattr(urls, name):
+            setattr(module, name, getattr(urls, name))
+    sys.modules["bench_urls"] = module
+    settings.ROOT_URLCONF = "bench_urls"
+    clear_url_caches()
+    return FLOOR_PATH
+
+
+def alternate_pages(client, pages: dict[str, str], rounds: int) -> dict[str, Series]:
+    """GET each page once per round in turn, through Django's test client (session, user and nav
+    included); include install_stack_floor()'s path among them to have the floor in the same
+    rounds. One untimed GET of each first. Any answer but 200 stops the benchmark."""
+
+    def getter(url):
+        def get(_):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        return get
+
+    for url in pages.values():
+        getter(url)(-1)
+    return alternate({label: getter(url) for label, url in pages.items()}, rounds)

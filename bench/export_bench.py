@@ -3,13 +3,15 @@ openpyxl's write-only mode writing the same rows.
 
     DEBUG=1 .venv/bin/python bench/export_bench.py [--lines 1500] [--repeat 5]
 
-Prints figures only (quality.md §3.3 P7: ≤ 2× openpyxl writing the same rows, ≤ 5 queries).
+Prints figures only (quality.md §3.3 P7: ≤ 2× openpyxl writing the same rows, ≤ 5 queries);
+the three paths run alternately, round by round, each ratio to the floor of the same round.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import statistics
 
 import _common
 
@@ -20,11 +22,6 @@ from openpyxl import Workbook  # noqa: E402
 from actionplan.services import create_office  # noqa: E402
 from imports import export, services, template  # noqa: E402
 from tests.imports.workbooks import canonical_workbook  # noqa: E402
-
-
-def timed(fn, repeat: int) -> tuple[float, int]:
-    timing = _common.timed(lambda _: fn(), repeat)
-    return timing.seconds, timing.queries
 
 
 def raw_write(sheets: list[tuple[template.SheetSpec, list[list]]]) -> bytes:
@@ -73,25 +70,35 @@ def main() -> None:
         (template.ITEMS, list(export.item_rows(projects))),
         (template.PEOPLE, list(export.people_rows(projects))),
     ]
-    floor, _ = timed(lambda: raw_write(same_rows), args.repeat)
-    xlsx, xlsx_queries = timed(ours_xlsx, args.repeat)
-    csv_seconds, csv_queries = timed(ours_csv, args.repeat)
-    size = len(ours_xlsx())
+    series = _common.alternate(
+        {
+            "openpyxl write-only, same rows (floor)": lambda i: raw_write(same_rows),
+            "export .xlsx (queries + rows + inert text)": lambda i: ours_xlsx(),
+            "export .csv (flat budget lines)": lambda i: ours_csv(),
+        },
+        args.repeat,
+    )
+    floor, xlsx, csv_ = series.values()
+    size = len(xlsx.result)
     print(
         f"plan: {len(projects)} projects, {len(same_rows[3][1]):,} budget lines; xlsx {size / 1024:,.0f} KiB"
     )
-    print()
-    print(f"{'path':52} {'seconds':>8} {'× floor':>8} {'queries':>8}")
-    print(f"{'openpyxl write-only, same rows (floor)':52} {floor:8.3f} {1.0:8.1f} {0:8}")
-    print(
-        f"{'export .xlsx (queries + rows + inert text)':52} {xlsx:8.3f} {xlsx / floor:8.1f} {xlsx_queries:8}"
-    )
-    print(
-        f"{'export .csv (flat budget lines)':52} {csv_seconds:8.3f} {csv_seconds / floor:8.1f} {csv_queries:8}"
-    )
+    print(f"{args.repeat} rounds, each path once per round in turn; {_common.load_average()}")
     print()
     print(
-        f"target: .xlsx ≤ 2× the floor and ≤ 1 s → {xlsx / floor:.1f}×, {xlsx:.2f} s, {xlsx_queries} queries"
+        f"{'path':46} {'min s':>7} {'median':>7} {'× floor min':>11} {'med':>5} {'max':>5} {'queries':>8}"
+    )
+    for row in series.values():
+        ratios = row.ratios(floor)
+        print(
+            f"{row.label:46} {row.min:7.3f} {row.median:7.3f} {min(ratios):11.2f}"
+            f" {statistics.median(ratios):5.2f} {max(ratios):5.2f} {row.queries:8}"
+        )
+    print()
+    ratio = statistics.median(xlsx.ratios(floor))
+    print(
+        f"target: .xlsx ≤ 2× the floor and ≤ 1 s → median {ratio:.2f}× the floor of the same round, "
+        f"{xlsx.median:.2f} s, {xlsx.queries} queries; {_common.load_average()}"
     )
 
 

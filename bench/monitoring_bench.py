@@ -12,12 +12,14 @@ is finished (served at once), and the job again after the round is closed (chunk
 """
 
 import io
+import statistics
 from decimal import Decimal
 
 import _common
 
 _common.setup_django("monitoring-bench")
 
+from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
@@ -98,7 +100,22 @@ def measure(user, url):
     return timing.ms, timing.queries
 
 
-print(f"median of {RUNS} requests; queries per request (session, user and nav included)")
+FLOOR = _common.install_stack_floor()
+clients = {}
+
+
+def client_of(user):
+    if user.pk not in clients:
+        clients[user.pk] = Client()
+        clients[user.pk].force_login(user)
+    return clients[user.pk]
+
+
+print(
+    f"{RUNS} rounds: each page once per round in turn with the floor (an empty page on base.html"
+    " for the same user: session, user and nav); min / median ms, ratio to the floor of the same"
+    " round, queries per request"
+)
 counts = {}
 for size in (15, 150):
     made = add_projects(size - plan.projects.count())
@@ -121,10 +138,18 @@ for size in (15, 150):
     cells = ActualSpending.objects.filter(report__project__plan=plan).count()
     print(f"\n{size} projects, 4 rounds: {size * 4} reports, {cells} spending cells")
     counts[size] = {}
+    print(
+        f"  {'page':20s} {'min ms':>8} {'median':>8} {'x floor':>8} {'queries':>8}   ({_common.load_average()})"
+    )
     for name, (user, url) in pages.items():
-        ms, q = measure(user, url)
-        counts[size][name] = q
-        print(f"  {name:20s}{ms:8.1f} ms {q:3d} queries")
+        series = _common.alternate_pages(client_of(user), {"floor": FLOOR, name: url}, RUNS)
+        floor, page = series["floor"], series[name]
+        counts[size][name] = page.queries
+        ratio = statistics.median(page.ratios(floor))
+        print(
+            f"  {name:20s} {page.min * 1000:8.1f} {page.median * 1000:8.1f} {ratio:8.2f}"
+            f" {page.queries:8d}   floor {floor.median * 1000:.1f} ms, {floor.queries} queries"
+        )
 
 same = counts[15] == counts[150]
 print(f"\nquery counts identical at 15 and 150 projects: {'yes' if same else 'NO'}")

@@ -1,17 +1,23 @@
-"""Plan overview (roll-up), validation page, dashboard and inboxes: server time and queries.
+"""Plan overview (roll-up), validation page, dashboard, inboxes, approving a project and the
+plan_summary command: server time and queries, each against its floor.
 
 Run: DEBUG=1 .venv/bin/python bench/plan_bench.py
-Builds an office of 10 groups on a scratch SQLite file with 15 and then 150 projects (10 budget
-lines, half of them 3-factor formulas, a quarterly plan and a KPI each: 1,500 lines and 2,250
-factors at 150), a third of them submitted and a third endorsed through the workflow services.
-Prints for each page the median server time of 15 requests through the test client (session,
-user and nav included) and the number of queries. For the overview, also the time of rendering
-the same template with the data already in memory (the floor) and the ratio to it, timed
-alternately with the requests; once as pages are usually seen (the roll-up figures of unchanged
-projects come from the cache) and once with a project changed before every request (the
-figures worked out again from the lines: the first view after any save).
+Builds an office of 10 groups on a scratch SQLite file with 15, 150 and then 600 projects (10
+budget lines, half of them 3-factor formulas, a quarterly plan and a KPI each: 1,500 lines and
+2,250 factors at 150), a third of them submitted and a third endorsed through the workflow
+services. Every figure is timed alternately with its floor (A B A B ...: a busy machine slows
+both alike) and printed as min / median with the load average of the moment:
+- the pages (server time through the test client: session, user and nav included) against the
+  same template rendered from a context built beforehand (no view, no ORM for the data); the
+  overview once as pages are usually seen (figures from the cache) and once with a project
+  changed before every request (the figures worked out again: the first view after a save);
+- approving a project (the POST, queries and ms in the request, the render queued for the
+  worker) against an authenticated POST that writes one row (marking notifications read);
+- plan_summary (in-process, cache emptied before each run as in a new process) against the one
+  SQL aggregate of the plan's figures, with its time per project at 150 and 600 projects.
 """
 
+import os
 import statistics
 import time
 from decimal import Decimal
@@ -110,93 +116,225 @@ def add_projects(count: int) -> None:
             services.endorse_project(project=project, by=users["deputy"])
 
 
-def measure(user, url):
-    timing = _common.page_timing(user, url, RUNS)
-    return timing.ms, timing.queries
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def data_only():
-    """The view's data work alone: the projects and the roll-up context, no template."""
-    return _common.timed(lambda i: overview_context(plan, overview_projects(plan)), RUNS).ms
+def ms(times: list[float]) -> str:
+    return f"{min(times) * 1000:7.1f} / {statistics.median(times) * 1000:7.1f} ms"
+
+
+def alternate(page, floor, runs: int, *, before=None):
+    """Call page() and floor() in turn `runs` times (before() untimed ahead of each page());
+    returns (page times, floor times, queries of the last page call, its result)."""
+    page_times, floor_times, queries, result = [], [], 0, None
+    for _ in range(runs):
+        if before is not None:
+            before()
+        counter = _common.QueryCounter()
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = page()
+            page_times.append(time.perf_counter() - started)
+        queries = counter.count
+        started = time.perf_counter()
+        floor()
+        floor_times.append(time.perf_counter() - started)
+    return page_times, floor_times, queries, result
+
+
+def ratio(page_times, floor_times) -> str:
+    return f"ratio {statistics.median(page_times) / statistics.median(floor_times):4.2f}x"
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("workflow:inbox"))  # the session's once-a-minute stamp
+    return client
+
+
+def page_against_template(user, url: str, template: str, runs: int = RUNS, before=None):
+    """A page against its template rendered from the context the view built (captured once)."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    client = client_for(user)
+    setup_test_environment()  # for this request only: the test client keeps its context
+    try:
+        response = client.get(url)
+    finally:
+        teardown_test_environment()
+    assert response.status_code == 200, (url, response.status_code)
+    context = response.context[0].flatten()  # the page template's own (the first rendered)
+    request = RequestFactory().get(url)
+    request.user = user
+    request.session = {}
+
+    def page():
+        answer = client.get(url)
+        assert answer.status_code == 200
+        return answer
+
+    def floor():
+        render_to_string(template, context, request=request)
+
+    times, floors, queries, last = alternate(page, floor, runs, before=before)
+    return times, floors, queries, len(last.content)
 
 
 def overview_against_floor(user, *, after_change: bool):
-    """The overview request and the template floor (the template rendered from a context built
-    beforehand: no view, no ORM for the data; the nav's unread count is the one query left),
-    timed alternately so that a busy machine slows both alike. With after_change, one project
-    is changed before each request (as a save does: version and time), so the roll-up figures
-    are worked out again instead of coming from the cache. Returns the medians (ms) and the
-    queries of the last request."""
+    """The overview against its template floor. With after_change, one project is changed
+    before each request (as a save does: version and time), so the roll-up figures are worked
+    out again instead of coming from the cache."""
     from django.db.models import F
-    from django.test import Client
     from django.utils import timezone
 
     from projects.models import Project
 
-    client = Client()
-    client.force_login(user)
-    url = reverse("plans:plan_overview", args=[plan.pk])
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = {}
-    context = overview_context(plan, overview_projects(plan))
-    context["split"] = False
-    client.get(url)
-    render_to_string("plans/plan_overview.html", context, request=request)
     victim = plan.projects.order_by("pk").values_list("pk", flat=True)[0]
-    page, floor, queries = [], [], 0
-    for _ in range(RUNS):
-        if after_change:
-            Project.objects.filter(pk=victim).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
-        counter = _common.QueryCounter()
-        with connection.execute_wrapper(counter):
-            started = time.perf_counter()
-            response = client.get(url)
-            page.append(time.perf_counter() - started)
-        assert response.status_code == 200
-        queries = counter.count
-        started = time.perf_counter()
-        render_to_string("plans/plan_overview.html", context, request=request)
-        floor.append(time.perf_counter() - started)
-    return statistics.median(page) * 1000, statistics.median(floor) * 1000, queries
+
+    def change():
+        Project.objects.filter(pk=victim).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+
+    url = reverse("plans:plan_overview", args=[plan.pk])
+    return page_against_template(
+        user, url, "plans/plan_overview.html", before=change if after_change else None
+    )
 
 
-print(f"median of {RUNS} requests; queries per request (session, user and nav included)")
+def data_only():
+    """The overview's data work alone: the projects and the roll-up context, no template."""
+    return _common.timed(lambda i: overview_context(plan, overview_projects(plan)), RUNS).times
+
+
+def approvals(runs: int = 10):
+    """Approving endorsed projects through the POST, against an authenticated POST that
+    writes one row; the render job is queued (database queue), not run."""
+    from projects.models import Project, ProjectStatus
+
+    endorsed = list(
+        Project.objects.filter(plan=plan, status=ProjectStatus.ENDORSED).order_by("pk")[:runs]
+    )
+    client = client_for(users["director"])
+    floor_url = reverse("workflow:notification_read")
+    queue = iter(endorsed)
+
+    def page():
+        project = next(queue)
+        answer = client.post(reverse("workflow:project_approve", args=[project.pk]))
+        assert answer.status_code == 302
+        return project
+
+    def floor():
+        assert client.post(floor_url).status_code == 302
+
+    times, floors, queries, last = alternate(page, floor, len(endorsed))
+    last.refresh_from_db()
+    assert last.status == ProjectStatus.APPROVED
+    return times, floors, queries
+
+
+def summary_command(runs: int = 5):
+    """plan_summary in-process (the cache emptied first, as in a new process) against the one
+    SQL aggregate of the plan's figures."""
+    import io
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from budgets import figures
+
+    def page():
+        call_command("plan_summary", office="BENCH", year=2567, stdout=io.StringIO())
+
+    def floor():
+        figures.project_figures(plan=plan)
+
+    times, floors, queries, _ = alternate(page, floor, runs, before=cache.clear)
+    return times, floors, queries
+
+
+print(f"min / median of {RUNS} requests (fewer where said), each alternated with its floor;")
+print("queries per request (session, user and nav included)")
 rows = {}
-for size in (15, 150):
+per_project = {}
+validation_ms = {}
+for size in (15, 150, 600):
     add_projects(size - plan.projects.count())
     lines = BudgetLine.objects.filter(activity__project__plan=plan).count()
     admin = users["plan_admin"]
-    overview_ms, floor_ms, overview_q = overview_against_floor(admin, after_change=False)
-    changed_ms, changed_floor_ms, changed_q = overview_against_floor(admin, after_change=True)
-    data_ms = data_only()
-    validation = measure(admin, reverse("plans:plan_validation", args=[plan.pk]))
-    dashboard = measure(users["director"], reverse("plans:plan_dashboard", args=[plan.pk]))
-    inboxes = {role: measure(user, reverse("workflow:inbox")) for role, user in users.items()}
-    rows[size] = (
-        overview_q,
-        changed_q,
-        validation[1],
-        dashboard[1],
-        {r: q for r, (_, q) in inboxes.items()},
+    print(f"\n{size} projects / {lines} budget lines ({load()})")
+    if size <= 150:
+        page, floor, overview_q, _ = overview_against_floor(admin, after_change=False)
+        print(
+            f"  plan overview     {ms(page)} {overview_q:3d} queries | template only {ms(floor)}"
+            f" | {ratio(page, floor)} (target <= 1.3x) {load()}"
+        )
+        page, floor, changed_q, _ = overview_against_floor(admin, after_change=True)
+        print(
+            f"    after a change  {ms(page)} {changed_q:3d} queries | template only {ms(floor)}"
+            f" | {ratio(page, floor)} (figures worked out again) {load()}"
+        )
+        print(f"    the data alone (queries + roll-up, no template) {ms(data_only())}")
+        dash, dash_floor, dashboard_q, _ = page_against_template(
+            users["director"],
+            reverse("plans:plan_dashboard", args=[plan.pk]),
+            "plans/plan_dashboard.html",
+        )
+        print(
+            f"  dashboard         {ms(dash)} {dashboard_q:3d} queries | template only "
+            f"{ms(dash_floor)} | {ratio(dash, dash_floor)}"
+        )
+        inboxes = {}
+        for role, user in users.items():
+            page, floor, q, _ = page_against_template(
+                user, reverse("workflow:inbox"), "workflow/inbox.html"
+            )
+            inboxes[role] = q
+            print(
+                f"  inbox {role:14s}{ms(page)} {q:3d} queries | template only {ms(floor)}"
+                f" | {ratio(page, floor)}"
+            )
+    runs = RUNS if size <= 150 else 9
+    page, floor, validation_q, size_bytes = page_against_template(
+        admin, reverse("plans:plan_validation", args=[plan.pk]), "plans/plan_validation.html", runs
     )
-    print(f"\n{size} projects / {lines} budget lines")
+    validation_ms[size] = (min(page) * 1000, statistics.median(page) * 1000)
     print(
-        f"  plan overview     {overview_ms:7.1f} ms {overview_q:3d} queries | template only "
-        f"{floor_ms:6.1f} ms | ratio {overview_ms / floor_ms:4.2f}x (target <= 1.5x, <= 10 queries)"
+        f"  validation page   {ms(page)} {validation_q:3d} queries {size_bytes / 1024:6.0f} KB"
+        f" | template only {ms(floor)} | {ratio(page, floor)} (target <= 300 ms at 150,"
+        f" < 500 KB) {load()}"
     )
-    print(
-        f"    after a change  {changed_ms:7.1f} ms {changed_q:3d} queries | template only "
-        f"{changed_floor_ms:6.1f} ms | ratio {changed_ms / changed_floor_ms:4.2f}x "
-        "(figures worked out again)"
-    )
-    print(f"    the data alone (queries + roll-up, no template) {data_ms:6.1f} ms")
-    print(f"  validation page   {validation[0]:7.1f} ms {validation[1]:3d} queries")
-    print(f"  dashboard         {dashboard[0]:7.1f} ms {dashboard[1]:3d} queries")
-    for role, (ms, q) in inboxes.items():
-        print(f"  inbox {role:14s}{ms:7.1f} ms {q:3d} queries")
+    if size <= 150:
+        rows[size] = (overview_q, changed_q, validation_q, dashboard_q, inboxes)
+    if size >= 150:
+        page, floor, summary_q = summary_command()
+        per_project[size] = (min(page) * 1000 / size, statistics.median(page) * 1000 / size)
+        print(
+            f"  plan_summary      {ms(page)} {summary_q:3d} queries | one SQL aggregate "
+            f"{ms(floor)} | {ratio(page, floor)} | {per_project[size][1]:.3f} ms per project "
+            f"(median) {load()}"
+        )
+    if size == 150:
+        page, floor, approve_q = approvals()
+        print(
+            f"  approve a project {ms(page)} {approve_q:3d} queries in the request | POST "
+            f"writing one row {ms(floor)} | {ratio(page, floor)} (target <= 150 ms, <= 15 "
+            f"queries) {load()}"
+        )
 
 same = rows[15] == rows[150]
 print(f"\nquery counts identical at 15 and 150 projects: {'yes' if same else 'NO'}")
+for what, figures_of, limit in (
+    ("validation page", {k: validation_ms[k] for k in (150, 600)}, "linear: <= x4 for x4 projects"),
+    ("plan_summary per project", per_project, "flat: ~x1"),
+):
+    (min_150, med_150), (min_600, med_600) = figures_of[150], figures_of[600]
+    print(
+        f"{what} 150 -> 600 projects: min {min_150:.3f} -> {min_600:.3f} (x{min_600 / min_150:.2f}),"
+        f" median {med_150:.3f} -> {med_600:.3f} (x{med_600 / med_150:.2f}) ({limit})"
+    )

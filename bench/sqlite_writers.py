@@ -92,7 +92,10 @@ def main() -> int:
     failed = [s for s, _ in results if s not in (200, 302)]
     locked = server_log.count("database is locked")
     times = sorted(ok) or [0.0]
-    print(f"SQLite, {args.writers} writers x {args.seconds} s over loopback (gunicorn, 4 workers)")
+    print(
+        f"SQLite, {args.writers} writers x {args.seconds} s over loopback (gunicorn, 4 workers);"
+        f" {_common.load_average()}"
+    )
     print(
         f"  saves: {len(ok)} ok, {len(failed)} failed ({sorted(set(map(str, failed)))}), "
         f"{len(ok) / args.seconds:.1f} saves/s"

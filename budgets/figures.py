@@ -269,8 +269,16 @@ def activity_figures(*, plan=None, project_ids=None) -> dict[int, ActivityFigure
         quarters = QuarterAllocation.objects.filter(activity__project_id__in=ids)
     else:
         return {}
+    line_rows, quarter_rows = activity_figure_rows(lines, quarters)
+    return fold_activity_figures(line_rows.union(quarter_rows, all=True))
+
+
+def activity_figure_rows(lines, quarters):
+    """The two grouped aggregates of activity_figures (lines by activity, category and fund
+    source; quarterly plans by activity and quarter) as values querysets of the same columns
+    (act, parent, kind, a, b, total), to run as one UNION ALL (here or in a larger one)."""
     number = IntegerField()
-    rows = (
+    return (
         lines.order_by()
         .values(
             act=F("activity_id"),
@@ -279,23 +287,26 @@ def activity_figures(*, plan=None, project_ids=None) -> dict[int, ActivityFigure
             a=F("category_id"),
             b=F("fund_source_id"),
         )
-        .annotate(total=Sum("amount", output_field=TOTAL))
-        .union(
-            quarters.order_by()
-            .values(
-                act=F("activity_id"),
-                parent=F("activity__parent_id"),
-                kind=Value(_QUARTERS, output_field=number),
-                a=F("quarter"),
-                b=Value(0, output_field=number),
-            )
-            .annotate(total=Sum("amount", output_field=TOTAL)),
-            all=True,
+        .annotate(total=Sum("amount", output_field=TOTAL)),
+        quarters.order_by()
+        .values(
+            act=F("activity_id"),
+            parent=F("activity__parent_id"),
+            kind=Value(_QUARTERS, output_field=number),
+            a=F("quarter"),
+            b=Value(0, output_field=number),
         )
+        .annotate(total=Sum("amount", output_field=TOTAL)),
     )
+
+
+def fold_activity_figures(rows) -> dict[int, ActivityFigures]:
+    """ActivityFigures per activity from the rows of activity_figure_rows (total as a
+    Decimal or its text)."""
     result: dict[int, ActivityFigures] = defaultdict(ActivityFigures)
     for row in rows:
-        value = quantize(row["total"])
+        total = row["total"]
+        value = quantize(Decimal(total) if isinstance(total, str) else total)
         for pk in (row["act"], row["parent"]):
             if pk is None:
                 continue
@@ -338,7 +349,11 @@ def _plan_figures(plan, projects: list):
     """`project_figures(plan)`, from the cache while none of the listed projects changed: the
     whole plan under one key (one cache read), else each project under its own, and only the
     changed projects are aggregated again. Inside a transaction the rows may still be rolled
-    back (import previews, tests): never cached."""
+    back (import previews, tests): never cached.
+
+    The plan's entry is kept under one key per plan and list of projects, with the digest of
+    their versions inside it: after a save, the unchanged projects' figures come from that one
+    entry (one read) instead of one cache read each, and only the changed ones are aggregated."""
     # By the listed projects' ids, never `plan=`: a plan also lists projects it includes from
     # another plan of the office (projects.PlanInclusion), each counted once.
     ids = [p.pk for p in projects]
@@ -349,29 +364,36 @@ def _plan_figures(plan, projects: list):
         for p in projects
     }
     digest = hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
-    plan_key = f"plan-figures:{connection.alias}:{plan.pk}:{digest}"
+    listing = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    plan_key = f"plan-figures:{connection.alias}:{plan.pk}:{listing}"
     entry = cache.get(plan_key)
-    if entry is None:
-        found = cache.get_many(list(keys.values()))
-        listed = {pk: found[key] for pk, key in keys.items() if key in found}
-        missing = [pk for pk in keys if pk not in listed]
-        if len(missing) > len(keys) // 2:  # mostly new: the whole plan in one aggregate
-            figures, categories, funds = project_figures(project_ids=ids)
-        else:
-            figures, categories, funds = project_figures(project_ids=missing)
-        for pk in missing:  # a project without lines is cached too (zero figures)
-            listed[pk] = figures.get(pk) or ProjectFigures()
-        cache.set_many({keys[pk]: listed[pk] for pk in missing}, CACHE_SECONDS)
-        used = (
-            {c for f in listed.values() for c in f.by_category},
-            {s for f in listed.values() for s in f.by_fund},
-        )
-        cache.set(plan_key, (listed, *used), CACHE_SECONDS)
-        if len(missing) == len(keys):
-            return defaultdict(ProjectFigures, listed), categories, funds
-        entry = (listed, *used)
-    listed, category_ids, fund_ids = entry
-    categories, funds = _refs(category_ids, fund_ids)
+    if entry is not None and entry[0] == digest:
+        _, kept, category_ids, fund_ids = entry
+        listed = {pk: kept[key] for pk, key in keys.items()}
+        categories, funds = _refs(category_ids, fund_ids)
+        return defaultdict(ProjectFigures, listed), categories, funds
+    kept = entry[1] if entry is not None else {}
+    listed = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    others = [keys[pk] for pk in keys if pk not in listed]
+    if others:  # not in the plan's previous entry: each project's own
+        found = cache.get_many(others)
+        listed |= {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in listed]
+    if len(missing) > len(keys) // 2:  # mostly new: the whole plan in one aggregate
+        figures, categories, funds = project_figures(project_ids=ids)
+    else:
+        figures, categories, funds = project_figures(project_ids=missing)
+    for pk in missing:  # a project without lines is cached too (zero figures)
+        listed[pk] = figures.get(pk) or ProjectFigures()
+    cache.set_many({keys[pk]: listed[pk] for pk in missing}, CACHE_SECONDS)
+    used = (
+        {c for f in listed.values() for c in f.by_category},
+        {s for f in listed.values() for s in f.by_fund},
+    )
+    kept = {keys[pk]: figures for pk, figures in listed.items()}
+    cache.set(plan_key, (digest, kept, *used), CACHE_SECONDS)
+    if len(missing) != len(keys):
+        categories, funds = _refs(*used)
     return defaultdict(ProjectFigures, listed), categories, funds
 
 

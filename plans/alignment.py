@@ -56,16 +56,19 @@ class Matrix:
 
 def alignment_matrix(plan, projects: list, per_project) -> Matrix:
     """The matrix for the listed projects (cancelled ones left out by the caller); `per_project`
-    is the per-project figures of figures.summarize. Three queries."""
+    is the per-project figures of figures.summarize. Two queries (the items of the frameworks
+    the office follows that year, with their frameworks; which projects serve them): a
+    framework without an active item has no row, so the frameworks come with their items."""
     office, year = plan.office, plan.fiscal_year.year_be
-    frameworks = list(
-        PolicyFramework.objects.followed_by(office).applies_to(year).order_by("order", "pk")
-    )
     items = list(
-        PolicyItem.objects.filter(framework__in=frameworks, is_active=True)
+        PolicyItem.objects.filter(
+            framework__in=PolicyFramework.objects.followed_by(office).applies_to(year),
+            is_active=True,
+        )
         .select_related("framework")
         .order_by("framework__order", "framework_id", "order", "pk")
     )
+    frameworks = list({item.framework_id: item.framework for item in items}.values())
     by_pk = {p.pk: p for p in projects}
     served: dict[int, list] = {}
     pairs = Project.alignments.through.objects.filter(project_id__in=list(by_pk)).values_list(

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import thai
-from actionplan.models import OrgUnit, Plan, Role, Strategy
+from actionplan.models import Plan, Role, Strategy
 from actionplan.plan_kinds import pick_plan
 from actionplan.services import DomainError
 from budgets import figures
@@ -25,7 +26,7 @@ from plans.models import DisbursementTarget, PlanApproval
 from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
-from projects.rollup import inclusion_strategies, plan_projects, strategy_sentence
+from projects.rollup import overview_projects, strategy_sentence
 from workflow import services as workflow_services
 
 # --- Plan roll-up, validation, dashboard and approval (issue 4) ------------------------------
@@ -62,92 +63,6 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "plans/no_plan.html")
     return redirect("plans:plan_overview", plan_id=plan.pk)
-
-
-class ProjectRow:
-    """What the roll-up pages print about a project, without a model instance (one per row of
-    a values query: ~10x cheaper than `select_related` instances at 150 projects)."""
-
-    __slots__ = (
-        "pk",
-        "name_th",
-        "status",
-        "version",
-        "updated_at",
-        "strategy_id",
-        "strategy",
-        "lead_unit_id",
-        "lead_unit",
-        "is_included",
-    )
-
-    def __init__(self, pk, name_th, status, version, updated_at, strategy_id, lead_unit):
-        self.pk, self.name_th, self.status = pk, name_th, status
-        self.version, self.updated_at = version, updated_at
-        self.strategy_id = self.strategy = strategy_id  # the Strategy is set by the caller
-        self.lead_unit_id, self.lead_unit = lead_unit.pk, lead_unit
-        self.is_included = False  # listed from another plan of the office (PlanInclusion)
-
-    def get_status_display(self) -> str:
-        return ProjectStatus(self.status).label
-
-
-def overview_projects(plan: Plan) -> list[ProjectRow]:
-    """The plan's projects (the cancelled left out) with what the roll-up prints about them (one
-    query; the amounts come from `figures`, the strategies from the plan's prefetched or loaded
-    ones)."""
-    strategies = {s.pk: s for s in plan.strategies.all()}
-    units: dict[int, OrgUnit] = {}
-    rows = []
-    found = list(
-        Project.objects.counted()  # a cancelled project counts nowhere
-        .in_plan(plan)
-        .order_by("pk")  # the roll-up groups them by strategy, in the plan's strategy order
-        .values_list(
-            "pk",
-            "name_th",
-            "status",
-            "version",
-            "updated_at",
-            "strategy_id",
-            "lead_unit_id",
-            "lead_unit__name_th",
-            "lead_unit__sort_order",
-            "lead_unit__budget_ceiling",
-            "plan_id",
-        )
-    )
-    # Projects included from another plan are listed under this plan's strategy (one more
-    # query, only when there are any).
-    included = inclusion_strategies(plan) if any(r[-1] != plan.pk for r in found) else {}
-    for (
-        pk,
-        name,
-        status,
-        version,
-        updated,
-        strategy_id,
-        unit_id,
-        unit_name,
-        order,
-        ceiling,
-        _,
-    ) in found:
-        unit = units.get(unit_id)
-        if unit is None:
-            unit = units[unit_id] = OrgUnit(
-                pk=unit_id, name_th=unit_name, sort_order=order, budget_ceiling=ceiling
-            )
-        if pk in included:
-            strategy_id = included[pk]
-        rows.append(ProjectRow(pk, name, status, version, updated, strategy_id, unit))
-        rows[-1].is_included = pk in included
-    foreign = {r.strategy for r in rows if r.strategy is not None} - strategies.keys()
-    if foreign:  # a strategy of another plan (an R-check error): shown as it is, not hidden
-        strategies.update(Strategy.objects.in_bulk(foreign))
-    for row in rows:
-        row.strategy = strategies.get(row.strategy)
-    return rows
 
 
 def overview_context(plan: Plan, projects: list) -> dict:
@@ -263,11 +178,15 @@ def _plan_finding_link(finding, plan: Plan, user, strategy_of: dict[int, int]) -
     return f"{overview}#strategy-{strategy_id}" if strategy_id else overview
 
 
+VALIDATION_PAGE_PROJECTS = 20  # projects with findings per page of the validation page
+
+
 @login_required
 @require_GET
 def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Every error and warning across the plan, each with a link to where it is fixed; the
-    director approves the whole plan from here."""
+    """Every error and warning across the plan, each with a link to where it is fixed, grouped
+    by project and paged (?page=N); the counts on top cover every project. The director
+    approves the whole plan from here."""
     plan = _reviewer_plan(
         request,
         plan_id,
@@ -278,46 +197,84 @@ def plan_validation(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
         ),
     )
-    projects = plan_projects(plan, Project.objects.prefetch_related("indicators"))
-    categories = list(BudgetCategory.objects.all())
-    editable = set(
-        Project.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
+    projects = overview_projects(plan)  # the cancelled left out, as everywhere
+    number = {s.pk: s.number for s in plan.strategies.all()}
+    own = sorted(  # the others are checked at home
+        (p for p in projects if not p.is_included),
+        key=lambda p: (number.get(p.strategy_id, 0) if p.strategy_id else 0, p.pk),
     )
-    rows = []
-    own = [p for p in projects if p.included_from is None]  # the others are checked at home
-    for project in own:
-        for finding in checks.check_project(project, categories):
-            link = _finding_link(finding, project, editable=project.pk in editable)
-            rows.append((finding, project, link))
+    categories = list(BudgetCategory.objects.all())
+    rows = checks.plan_project_rows(plan, [p.pk for p in own], categories)
+    findings = {row.pk: checks.check_project(row, categories) for row in rows}
+    by_pk = {p.pk: p for p in own}
+    for row in rows:  # what check_group_ceilings reads of the group
+        row.lead_unit = by_pk[row.pk].lead_unit
     strategy_of = {i.pk: s.pk for s in plan.strategies.all() for i in s.indicators.all()}
     plan_findings = [
         (finding, None, _plan_finding_link(finding, plan, request.user, strategy_of))
         for finding in checks.check_strategy_coverage(plan, projects)
         + checks.check_strategy_targets(plan)
-        + checks.check_group_ceilings(own)
+        + checks.check_group_ceilings(rows)
     ]
-    waiting = [p for p in projects if p.status != ProjectStatus.APPROVED]
     _, per_project, _ = figures.summarize(plan, projects)
     matrix = alignment.alignment_matrix(plan, projects, per_project)
     needs = development_services.uncovered_needs(plan)
+    flagged = [(by_pk[pk], found) for pk, found in findings.items() if found]
+    errors = sum(1 for _, found in flagged for f in found if f.is_error)
+    project_warnings = sum(len(found) for _, found in flagged) - errors
+    page = Paginator(flagged, VALIDATION_PAGE_PROJECTS).get_page(request.GET.get("page"))
+    editable = set(
+        Project.objects.editable_by(request.user)
+        .filter(pk__in=[p.pk for p, _ in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    groups = [
+        {
+            "project": project,
+            "errors": sum(1 for f in found if f.is_error),
+            "warnings": sum(1 for f in found if not f.is_error),
+            "rows": [
+                (f, _finding_link(f, project, editable=project.pk in editable)) for f in found
+            ],
+        }
+        for project, found in page.object_list
+    ]
+    uncovered, unfunded = matrix.uncovered(), matrix.unfunded()
+    plan_errors = sum(1 for f, _, _ in plan_findings if f.is_error)
     context = {
         "uncovered_needs": needs,
-        "uncovered": matrix.uncovered(),
-        "unfunded": matrix.unfunded(),
+        "uncovered": uncovered,
+        "unfunded": unfunded,
         "plan": plan,
-        "rows": rows,
+        "groups": groups,
+        "page_obj": page,
+        "page_links": _page_links(page),
         "plan_findings": plan_findings,
-        "errors": sum(1 for f, _, _ in rows + plan_findings if f.is_error),
-        "warnings": sum(1 for f, _, _ in rows + plan_findings if not f.is_error)
-        + len(matrix.uncovered())
-        + len(matrix.unfunded())
+        "errors": errors + plan_errors,
+        "warnings": project_warnings
+        + len(plan_findings)
+        - plan_errors
+        + len(uncovered)
+        + len(unfunded)
         + len(needs),
+        "project_errors": errors,
+        "project_warnings": project_warnings,
+        "projects_with_errors": sum(1 for _, found in flagged if any(f.is_error for f in found)),
+        "projects_flagged": len(flagged),
+        "projects_checked": len(own),
         "project_count": len(projects),
-        "waiting": waiting,
+        "waiting": [p for p in projects if p.status != ProjectStatus.APPROVED],
         "approvals": list(plan.approvals.order_by("-number").defer("data", "print_source")),
         "can_approve": plan_services.may_approve_plan(request.user, plan),
     }
     return render(request, "plans/plan_validation.html", context)
+
+
+def _page_links(page) -> list[int | None]:
+    """The page numbers to offer: the first, the last and two either side of the current one
+    (None where some are left out)."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]
 
 
 @login_required

@@ -1,14 +1,23 @@
 from django.apps import AppConfig
 
-# Printing's side of the approval hooks of workflow.services and plans.services: the approval freezes the
-# document's final HTML in its transaction and, once it commits, the layout is queued. Each
-# looks its function up when called (monkeypatching printing.project or printing.book works).
+# Printing's side of the approval hooks of workflow.services and plans.services: a project's
+# approval freezes the rows its document prints (a plan's, the book's final HTML) in its
+# transaction and, once it commits, the layout is queued. Each looks its function up when
+# called (monkeypatching printing.project or printing.book works).
 
 
-def project_print_source(project) -> dict:
+def project_frozen_rows(pk: int) -> dict:
+    from printing.models import OfficePrintSettings
+    from projects.models import Project
+
+    office = Project.objects.filter(pk=pk).values("plan__office_id")
+    return {"print_settings": OfficePrintSettings.objects.filter(office_id__in=office)}
+
+
+def project_print_source(project, rows: dict) -> dict:
     from printing import project as project_doc
 
-    return project_doc.project_source(project, draft=False)
+    return project_doc.project_source(project, draft=False, frozen=rows)
 
 
 def project_frozen(snapshot) -> None:
@@ -38,6 +47,7 @@ class PrintingConfig(AppConfig):
         from workflow import services as workflow_services
 
         for hooks, hook in (
+            (workflow_services.PROJECT_FROZEN_ROWS, project_frozen_rows),
             (workflow_services.PROJECT_PRINT_SOURCE, project_print_source),
             (workflow_services.PROJECT_FROZEN, project_frozen),
             (plan_services.PLAN_PRINT_SOURCE, plan_print_source),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
@@ -14,7 +15,7 @@ from actionplan.models import (
     Plan,
     PolicyItem,
 )
-from budgets.figures import ActivityFigures, activity_figures
+from budgets.figures import ActivityFigures, activity_figures, fold_activity_figures
 from budgets.models import BudgetCategory
 from budgets.money import ZERO
 from printing.columns import Column, Fit, fit_columns
@@ -40,6 +41,7 @@ from printing.renderer import (
     period_text,
     print_settings_for,
 )
+from projects import frozen as frozen_rows
 from projects.audit import numbered
 from projects.models import (
     ItemKind,
@@ -450,10 +452,16 @@ def render_project(project) -> bytes:
 
 
 @in_thai
-def project_source(project, *, draft: bool | None = None) -> dict:
+def project_source(project, *, draft: bool | None = None, frozen: dict | None = None) -> dict:
     """One project document as print-ready data: its final HTML and what the stamp prints
     (templates only, no layout). JSON-able: an approved version (ProjectSnapshot) keeps it,
-    so its PDF can be laid out again at any time exactly as it was approved."""
+    so its PDF can be laid out again at any time exactly as it was approved.
+
+    With `frozen` (projects.frozen rows of `project`, with its office's "print_settings"), the
+    source keeps those rows and the activity figures instead of the HTML (one query): what an
+    approval freezes in its transaction; project_html() renders it later, in the worker."""
+    if frozen is not None:
+        return _frozen_source(project, frozen, draft=draft)
     project = fetch_project(project.pk)
     office = project.plan.office
     context = project_context(project, office.digit_style, print_settings_for(office))
@@ -470,9 +478,73 @@ def project_source(project, *, draft: bool | None = None) -> dict:
     }
 
 
+def _frozen_source(project, rows: dict, *, draft: bool | None) -> dict:
+    office = project.plan.office
+    settings_rows = rows.get("print_settings") or []
+    defaults = OfficePrintSettings(office_id=office.pk)
+    settings = (
+        settings_rows[0]
+        if settings_rows
+        else {
+            f.attname: f.value_from_object(defaults)
+            for f in OfficePrintSettings._meta.concrete_fields
+        }
+    )
+    amounts = fold_activity_figures(rows["figure_line"] + rows["figure_quarter"])
+    return {
+        "renderer": RENDERER_VERSION,
+        "frozen": {k: v for k, v in rows.items() if k != "print_settings"},
+        "print_settings": settings,
+        "figures": {
+            str(pk): {
+                "total": str(entry.total),
+                "by_category": {str(k): str(v) for k, v in entry.by_category.items()},
+                "by_fund": {str(k): str(v) for k, v in entry.by_fund.items()},
+                "quarters": [str(q) for q in entry.quarters],
+            }
+            for pk, entry in amounts.items()
+        },
+        "digits": office.digit_style,
+        "title": project.name_th,
+        "author": office.name_th,
+        "is_draft": project.status not in {ProjectStatus.APPROVED, ProjectStatus.CANCELLED}
+        if draft is None
+        else draft,
+    }
+
+
+def _figures(frozen: dict) -> dict[int, ActivityFigures]:
+    figures = {}
+    for pk, entry in frozen.items():
+        figure = ActivityFigures(total=Decimal(entry["total"]))
+        figure.by_category.update({int(k): Decimal(v) for k, v in entry["by_category"].items()})
+        figure.by_fund.update({int(k): Decimal(v) for k, v in entry["by_fund"].items()})
+        figure.quarters = [Decimal(q) for q in entry["quarters"]]
+        figures[int(pk)] = figure
+    return figures
+
+
+@in_thai
+def project_html(source: dict) -> str:
+    """The final HTML of a print source: kept as it is, or rendered from the frozen rows (no
+    queries: the rows, print settings and figures are all in the source)."""
+    if "html" in source:
+        return source["html"]
+    project = frozen_rows.thaw(source["frozen"])
+    settings = frozen_rows.instance(OfficePrintSettings, source["print_settings"])
+    context = project_context(
+        project,
+        source["digits"],
+        settings,
+        categories=project.frozen_categories,
+        amounts=_figures(source["figures"]),
+    )
+    return project_chunk(context).html
+
+
 def render_project_source(source: dict) -> bytes:
     """Lay out a project document from its print source (see project_source)."""
-    chunk = Chunk(html=source["html"])
+    chunk = Chunk(html=project_html(source))
     renderer = _Renderer()
     _hash_chunks([chunk], renderer.css_text)
     cache = ChunkCache()

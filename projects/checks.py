@@ -10,11 +10,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+
+from django.utils.translation import get_language
 
 from actionplan import thai
 from budgets.formula import parse_formula
-from budgets.models import category_for
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    BudgetLineFactor,
+    QuarterAllocation,
+    category_for,
+)
 from budgets.money import ZERO, quantize
+from indicators.models import ProjectIndicator
+from projects.models import Activity, Project
 
 ERROR = "error"
 WARNING = "warning"
@@ -151,6 +162,13 @@ def check_lines(project, categories) -> list[Finding]:
     return findings
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str, language: str | None):
+    """parse_formula, once per text (a plan repeats the same formulas line after line); per
+    language, as its message is translated."""
+    return parse_formula(text)
+
+
 def _check_line(project, activity, line, categories) -> list[Finding]:
     findings = []
     where = {"project_id": project.pk, "activity_id": activity.pk, "line_id": line.pk}
@@ -158,7 +176,7 @@ def _check_line(project, activity, line, categories) -> list[Finding]:
     if line.has_formula:
         # Saved before the strict grammar (issue 14), or written around the editor: the money of a
         # formula the grammar refuses cannot be trusted, so the project cannot be submitted.
-        parsed = parse_formula(line.formula_text)
+        parsed = _parsed(line.formula_text, get_language())
         if parsed.error and parsed.error != "mismatch":
             findings.append(
                 Finding(
@@ -214,6 +232,7 @@ def check_quarters(project) -> list[Finding]:
     """R-Q1 per activity; R-Q5 and R-D3 against the project period and the Gantt months."""
     findings = []
     year_be = project.plan.fiscal_year.year_be
+    period_quarters = _period_quarters(project, year_be)
     for activity in project.activities.all():
         where = {"project_id": project.pk, "activity_id": activity.pk}
         lines_total = activity.budget_total()
@@ -231,7 +250,6 @@ def check_quarters(project) -> list[Finding]:
                 )
             )
         spent_quarters = {i + 1 for i, amount in enumerate(quarters) if amount > ZERO}
-        period_quarters = _period_quarters(project, year_be)
         outside = sorted(spent_quarters - period_quarters) if period_quarters else []
         if outside:
             findings.append(
@@ -342,8 +360,6 @@ PROJECT_CHECKS = (
 def check_project(project, categories=None) -> list[Finding]:
     """Every project rule, errors first. Pass the categories when checking many projects."""
     if categories is None:
-        from budgets.models import BudgetCategory
-
         categories = list(BudgetCategory.objects.all())
     findings = [f for check in PROJECT_CHECKS for f in check(project)]
     findings += check_lines(project, categories)
@@ -409,3 +425,164 @@ def check_group_ceilings(projects) -> list[Finding]:
         for uid, total in totals.items()
         if units[uid].budget_ceiling is not None and total > units[uid].budget_ceiling
     ]
+
+
+# --- a whole plan's projects, from rows --------------------------------------------------------
+
+
+class _Rows(list):
+    """A list that answers .all() like a prefetched relation."""
+
+    def all(self):
+        return self
+
+
+class _Ref:
+    __slots__ = ("pk", "plan_id", "year_be")
+
+    def __init__(self, pk=None, plan_id=None, year_be=None):
+        self.pk, self.plan_id, self.year_be = pk, plan_id, year_be
+
+    @property
+    def fiscal_year(self):
+        return self
+
+
+class _Factor:
+    __slots__ = ("quantity", "unit_th")
+
+    def __init__(self, quantity, unit_th):
+        self.quantity, self.unit_th = quantity, unit_th
+
+
+class _Line:
+    """A budget line as the checks read it (the model's own properties, no instance); its
+    formula text is the model's, written once per distinct formula of the plan."""
+
+    __slots__ = ("pk", "description_th", "declared_amount", "amount", "formula_note_th")
+    __slots__ += ("category", "category_id", "factors", "formula_text")
+    has_formula = BudgetLine.has_formula
+
+
+class _Activity:
+    __slots__ = ("pk", "title_th", "months", "budget_lines", "quarters")
+    budget_total = Activity.budget_total
+    quarter_amounts = Activity.quarter_amounts
+    quarters_with_months = Activity.quarters_with_months
+
+
+class _Quarter:
+    __slots__ = ("quarter", "amount")
+
+    def __init__(self, quarter, amount):
+        self.quarter, self.amount = quarter, amount
+
+
+class _Indicator:
+    __slots__ = ("pk", "text_th", "target_unit_th", "target_value")
+    is_percentage = ProjectIndicator.is_percentage
+
+
+class ProjectRows:
+    """A project as check_project reads it, built from values rows: no model instance per
+    project, activity, line or factor (what makes a whole plan's checks cheap)."""
+
+    __slots__ = ("pk", "plan_id", "plan", "strategy_id", "strategy", "start_date", "end_date")
+    __slots__ += ("declared_total", "activities", "indicators", "lead_unit_id", "name_th")
+    __slots__ += ("status", "lead_unit")
+    all_lines = Project.all_lines
+    budget_total = Project.budget_total
+
+
+def plan_project_rows(plan, project_ids, categories) -> list[ProjectRows]:
+    """The given projects of `plan` (its own) as ProjectRows, in the order given: six queries
+    (projects, activities, lines, factors, quarters, indicators) whatever their size."""
+    ids = list(project_ids)
+    by_category = {c.pk: c for c in categories}
+    year = _Ref(year_be=plan.fiscal_year.year_be)
+    projects = {}
+    for row in Project.objects.filter(pk__in=ids).values(
+        "pk", "plan_id", "strategy_id", "strategy__plan_id", "start_date", "end_date",
+        "declared_total", "lead_unit_id", "name_th", "status",
+    ):  # fmt: skip
+        p = ProjectRows()
+        p.pk, p.plan_id, p.strategy_id = row["pk"], row["plan_id"], row["strategy_id"]
+        p.strategy = _Ref(row["strategy_id"], row["strategy__plan_id"]) if p.strategy_id else None
+        p.plan = year if p.plan_id == plan.pk else _Ref(year_be=None)
+        p.start_date, p.end_date = row["start_date"], row["end_date"]
+        p.declared_total, p.lead_unit_id = row["declared_total"], row["lead_unit_id"]
+        p.name_th, p.status = row["name_th"], row["status"]
+        p.activities, p.indicators = _Rows(), _Rows()
+        projects[p.pk] = p
+    foreign = [p for p in projects.values() if p.plan is not year]
+    if foreign:  # projects of another plan keep their own fiscal year
+        years = dict(
+            Project.objects.filter(pk__in=[p.pk for p in foreign]).values_list(
+                "pk", "plan__fiscal_year__year_be"
+            )
+        )
+        for p in foreign:
+            p.plan = _Ref(year_be=years[p.pk])
+    activities = {}
+    for pk, project_id, title, months in (
+        Activity.objects.filter(project_id__in=ids)
+        .order_by("project_id", "order", "pk")
+        .values_list("pk", "project_id", "title_th", "months")
+    ):
+        a = _Activity()
+        a.pk, a.title_th, a.months = pk, title, months or []
+        a.budget_lines, a.quarters = _Rows(), _Rows()
+        activities[pk] = a
+        projects[project_id].activities.append(a)
+    lines = {}
+    for pk, activity_id, description, declared, amount, note, category_id in (
+        BudgetLine.objects.filter(activity__project_id__in=ids)
+        .order_by("activity_id", "order", "pk")
+        .values_list(
+            "pk", "activity_id", "description_th", "declared_amount", "amount",
+            "formula_note_th", "category_id",
+        )
+    ):  # fmt: skip
+        line = _Line()
+        line.pk, line.description_th, line.declared_amount = pk, description, declared
+        line.amount, line.formula_note_th = amount, note
+        line.category_id, line.category = category_id, by_category[category_id]
+        line.factors = _Rows()
+        lines[pk] = line
+        activities[activity_id].budget_lines.append(line)
+    for line_id, quantity, unit in (
+        BudgetLineFactor.objects.filter(line__activity__project_id__in=ids)
+        .order_by("line_id", "order", "pk")
+        .values_list("line_id", "quantity", "unit_th")
+    ):
+        lines[line_id].factors.append(_Factor(quantity, unit))
+    texts: dict[tuple, str] = {}
+    for line in lines.values():
+        written = tuple((f.quantity, f.unit_th) for f in line.factors)
+        if written not in texts:
+            texts[written] = BudgetLine.formula_text.fget(line)
+        line.formula_text = texts[written]
+    for activity_id, quarter, amount in (
+        QuarterAllocation.objects.filter(activity__project_id__in=ids)
+        .order_by("activity_id", "quarter")
+        .values_list("activity_id", "quarter", "amount")
+    ):
+        activities[activity_id].quarters.append(_Quarter(quarter, amount))
+    for pk, project_id, text, unit, value in (
+        ProjectIndicator.objects.filter(project_id__in=ids)
+        .order_by("project_id", "order", "pk")
+        .values_list("pk", "project_id", "text_th", "target_unit_th", "target_value")
+    ):
+        k = _Indicator()
+        k.pk, k.text_th, k.target_unit_th, k.target_value = pk, text, unit, value
+        projects[project_id].indicators.append(k)
+    return [projects[pk] for pk in ids if pk in projects]
+
+
+def check_plan_projects(plan, project_ids, categories=None) -> dict[int, list[Finding]]:
+    """{project id: check_project's findings} for the given projects of a plan, from rows
+    (plan_project_rows): the same rules and findings as check_project on prefetched models."""
+    if categories is None:
+        categories = list(BudgetCategory.objects.all())
+    rows = plan_project_rows(plan, project_ids, categories)
+    return {p.pk: check_project(p, categories) for p in rows}

@@ -1,5 +1,6 @@
 """The set-up checklist: each step an office goes through before its groups enter projects, its
-state and, in Thai, what is still missing. Read-only: a fixed number of queries per office."""
+state and what is still missing, in the page's language (Thai unless the user switched).
+Read-only: a fixed number of queries per office."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from actionplan import thai
 from actionplan.models import (
@@ -32,10 +34,10 @@ SETUP_ROLES = {Role.PLAN_ADMIN, Role.DIRECTOR, Role.SYSADMIN}
 # the checklist links to it once it exists and says "not ready yet" until then.
 POLICIES_URL_NAME = "reference:reference_index"
 
-DONE = "ครบแล้ว"
-MISSING = "ยังขาด"
-OPTIONAL_TODO = "ยังไม่ได้ทำ (ไม่บังคับ)"
-NOT_AVAILABLE = "ยังไม่พร้อม"
+DONE = gettext_lazy("ครบแล้ว")
+MISSING = gettext_lazy("ยังขาด")
+OPTIONAL_TODO = gettext_lazy("ยังไม่ได้ทำ (ไม่บังคับ)")
+NOT_AVAILABLE = gettext_lazy("ยังไม่พร้อม")
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,14 @@ class Checklist:
 
 
 def _names(units: list[OrgUnit], limit: int = 5) -> str:
-    names = [u.name_th for u in units[:limit]]
+    names = ", ".join(u.name_th for u in units[:limit])
     more = len(units) - limit
-    return ", ".join(names) + (f" และอีก {more} กลุ่ม" if more > 0 else "")
+    if more <= 0:
+        return names
+    return ngettext("%(names)s และอีก %(more)d กลุ่ม", "%(names)s และอีก %(more)d กลุ่ม", more) % {
+        "names": names,
+        "more": more,
+    }
 
 
 def current_plan(office: Office) -> Plan | None:
@@ -127,13 +134,13 @@ def build(office: Office) -> Checklist:
 def _office_step(office: Office) -> Step:
     missing = []
     if not office.province_th.strip():
-        missing.append("ยังไม่ได้กรอกจังหวัด")
+        missing.append(gettext("ยังไม่ได้กรอกจังหวัด"))
     if not office.address_th.strip():
-        missing.append("ยังไม่ได้กรอกที่อยู่สำนักงาน")
-    notes = [] if office.phone.strip() else ["ยังไม่ได้กรอกหมายเลขโทรศัพท์"]
+        missing.append(gettext("ยังไม่ได้กรอกที่อยู่สำนักงาน"))
+    notes = [] if office.phone.strip() else [gettext("ยังไม่ได้กรอกหมายเลขโทรศัพท์")]
     return Step(
         key="office",
-        title="ข้อมูลสำนักงาน",
+        title=gettext("ข้อมูลสำนักงาน"),
         url=reverse("setup:office_edit"),
         required=True,
         missing=tuple(missing),
@@ -146,11 +153,11 @@ def _print_step(office: Office) -> Step:
     saved = OfficePrintSettings.objects.filter(office=office).exists()
     return Step(
         key="print",
-        title="การตั้งค่าการพิมพ์",
+        title=gettext("การตั้งค่าการพิมพ์"),
         url=reverse("setup:print_settings_edit"),
         required=False,
-        missing=() if saved else ("ยังใช้ค่าเริ่มต้น (ยังไม่ได้ตรวจส่วนที่พิมพ์และหัวข้อผู้ลงนาม)",),
-        summary="บันทึกแล้ว" if saved else "",
+        missing=() if saved else (gettext("ยังใช้ค่าเริ่มต้น (ยังไม่ได้ตรวจส่วนที่พิมพ์และหัวข้อผู้ลงนาม)"),),
+        summary=gettext("บันทึกแล้ว") if saved else "",
     )
 
 
@@ -166,27 +173,44 @@ def _groups_step(active_units: list[OrgUnit], users: list[User]) -> Step:
     directors = _directors_by_unit(users)
     missing, notes = [], []
     if not active_units:
-        missing.append("ยังไม่มีกลุ่มที่ใช้งาน")
+        missing.append(gettext("ยังไม่มีกลุ่มที่ใช้งาน"))
     without = [u for u in active_units if u.pk not in directors]
     if without:
-        missing.append(f"ยังไม่มีผู้อำนวยการกลุ่มใน {len(without)} กลุ่ม: {_names(without)}")
+        missing.append(
+            ngettext(
+                "ยังไม่มีผู้อำนวยการกลุ่มใน %(n)d กลุ่ม: %(names)s",
+                "ยังไม่มีผู้อำนวยการกลุ่มใน %(n)d กลุ่ม: %(names)s",
+                len(without),
+            )
+            % {"n": len(without), "names": _names(without)}
+        )
     no_deputy = [u for u in active_units if not u.deputy_id]
     lapsed = [u for u in active_units if u.deputy_id and u.endorser is None]
     if no_deputy:
         notes.append(
-            f"ยังไม่ได้กำหนดรองผู้อำนวยการที่กำกับดูแลใน {len(no_deputy)} กลุ่ม "
-            "(ถ้าไม่กำหนด รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบโครงการของกลุ่มนั้นได้)"
+            ngettext(
+                "ยังไม่ได้กำหนดรองผู้อำนวยการที่กำกับดูแลใน %(n)d กลุ่ม "
+                "(ถ้าไม่กำหนด รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบโครงการของกลุ่มนั้นได้)",
+                "ยังไม่ได้กำหนดรองผู้อำนวยการที่กำกับดูแลใน %(n)d กลุ่ม "
+                "(ถ้าไม่กำหนด รองผู้อำนวยการทุกคนของสำนักงานเห็นชอบโครงการของกลุ่มนั้นได้)",
+                len(no_deputy),
+            )
+            % {"n": len(no_deputy)}
         )
     if lapsed:
-        notes.append(f"รองผู้อำนวยการที่กำหนดไว้ของ {_names(lapsed)} ไม่ได้อยู่ในบทบาทนี้แล้ว กรุณาเลือกใหม่")
+        notes.append(
+            gettext("รองผู้อำนวยการที่กำหนดไว้ของ %(names)s ไม่ได้อยู่ในบทบาทนี้แล้ว กรุณาเลือกใหม่")
+            % {"names": _names(lapsed)}
+        )
     return Step(
         key="groups",
-        title="กลุ่ม ผู้อำนวยการกลุ่ม และรองผู้อำนวยการที่กำกับดูแล",
+        title=gettext("กลุ่ม ผู้อำนวยการกลุ่ม และรองผู้อำนวยการที่กำกับดูแล"),
         url=reverse("setup:group_list"),
         required=True,
         missing=tuple(missing),
         notes=tuple(notes),
-        summary=f"{len(active_units)} กลุ่มที่ใช้งาน",
+        summary=ngettext("%(n)d กลุ่มที่ใช้งาน", "%(n)d กลุ่มที่ใช้งาน", len(active_units))
+        % {"n": len(active_units)},
     )
 
 
@@ -195,18 +219,22 @@ def _staff_step(active_units: list[OrgUnit], users: list[User]) -> Step:
     planners = {u.org_unit_id for u in users if u.role == Role.PLANNER}
     missing, notes = [], []
     if Role.PLANNER not in roles:
-        missing.append("ยังไม่มีบัญชีผู้จัดทำโครงการ (เจ้าหน้าที่กลุ่ม)")
+        missing.append(gettext("ยังไม่มีบัญชีผู้จัดทำโครงการ (เจ้าหน้าที่กลุ่ม)"))
     else:
         without = [u for u in active_units if u.pk not in planners]
         if without:
             notes.append(
-                f"ยังไม่มีบัญชีผู้จัดทำโครงการใน {len(without)} กลุ่ม: {_names(without)} "
-                "(ผู้อำนวยการกลุ่มกรอกโครงการเองได้)"
+                ngettext(
+                    "ยังไม่มีบัญชีผู้จัดทำโครงการใน %(n)d กลุ่ม: %(names)s (ผู้อำนวยการกลุ่มกรอกโครงการเองได้)",
+                    "ยังไม่มีบัญชีผู้จัดทำโครงการใน %(n)d กลุ่ม: %(names)s (ผู้อำนวยการกลุ่มกรอกโครงการเองได้)",
+                    len(without),
+                )
+                % {"n": len(without), "names": _names(without)}
             )
     if Role.DIRECTOR not in roles:
-        notes.append("ยังไม่มีบัญชีผู้อำนวยการสำนักงาน (ผู้อนุมัติโครงการ)")
+        notes.append(gettext("ยังไม่มีบัญชีผู้อำนวยการสำนักงาน (ผู้อนุมัติโครงการ)"))
     if Role.DEPUTY_DIRECTOR not in roles:
-        notes.append("ยังไม่มีบัญชีรองผู้อำนวยการสำนักงาน (ผู้เห็นชอบโครงการ)")
+        notes.append(gettext("ยังไม่มีบัญชีรองผู้อำนวยการสำนักงาน (ผู้เห็นชอบโครงการ)"))
     no_position = [
         u
         for u in users
@@ -215,28 +243,34 @@ def _staff_step(active_units: list[OrgUnit], users: list[User]) -> Step:
     ]
     if no_position:
         notes.append(
-            f"บัญชีผู้บริหาร {len(no_position)} บัญชียังไม่มีตำแหน่ง (ระบบจะพิมพ์ตำแหน่งตามบทบาทใต้ลายมือชื่อแทน)"
+            ngettext(
+                "บัญชีผู้บริหาร %(n)d บัญชียังไม่มีตำแหน่ง (ระบบจะพิมพ์ตำแหน่งตามบทบาทใต้ลายมือชื่อแทน)",
+                "บัญชีผู้บริหาร %(n)d บัญชียังไม่มีตำแหน่ง (ระบบจะพิมพ์ตำแหน่งตามบทบาทใต้ลายมือชื่อแทน)",
+                len(no_position),
+            )
+            % {"n": len(no_position)}
         )
     return Step(
         key="staff",
-        title="บัญชีผู้ใช้ของบุคลากร",
+        title=gettext("บัญชีผู้ใช้ของบุคลากร"),
         url=reverse("setup:staff_list"),
         required=True,
         missing=tuple(missing),
         notes=tuple(notes),
-        summary=f"{len(users)} บัญชีที่ใช้งาน",
+        summary=ngettext("%(n)d บัญชีที่ใช้งาน", "%(n)d บัญชีที่ใช้งาน", len(users)) % {"n": len(users)},
     )
 
 
 def _plan_step(plan: Plan | None) -> Step:
     url = reverse("setup:plan_list")
+    title = gettext("แผนปฏิบัติการประจำปี กลยุทธ์ เป้าประสงค์ และค่าเป้าหมายตัวชี้วัด")
     if plan is None:
         return Step(
             key="plan",
-            title="แผนปฏิบัติการประจำปี กลยุทธ์ เป้าประสงค์ และค่าเป้าหมายตัวชี้วัด",
+            title=title,
             url=url,
             required=True,
-            missing=("ยังไม่มีแผนปฏิบัติการประจำปี",),
+            missing=(gettext("ยังไม่มีแผนปฏิบัติการประจำปี"),),
         )
     year = plan.fiscal_year.year_be
     strategies = list(
@@ -247,43 +281,70 @@ def _plan_step(plan: Plan | None) -> Step:
     )
     missing = []
     if not strategies:
-        missing.append("ยังไม่มีกลยุทธ์")
+        missing.append(gettext("ยังไม่มีกลยุทธ์"))
     no_goal = [s for s in strategies if not s.goals.all()]
     no_kpi = [s for s in strategies if not s.indicators.all()]
     no_target = [
         kpi for s in strategies for kpi in s.indicators.all() if kpi.target_for(year) is None
     ]
     if no_goal:
-        missing.append("ยังไม่มีเป้าประสงค์ใน " + ", ".join(f"{s.label}ที่ {s.number}" for s in no_goal))
+        missing.append(
+            gettext("ยังไม่มีเป้าประสงค์ใน %(strategies)s") % {"strategies": _strategies(no_goal)}
+        )
     if no_kpi:
-        missing.append("ยังไม่มีตัวชี้วัดใน " + ", ".join(f"{s.label}ที่ {s.number}" for s in no_kpi))
+        missing.append(gettext("ยังไม่มีตัวชี้วัดใน %(strategies)s") % {"strategies": _strategies(no_kpi)})
     if no_target:
-        missing.append(f"ตัวชี้วัด {len(no_target)} ตัวยังไม่มีค่าเป้าหมายปี พ.ศ. {year}")
+        missing.append(
+            ngettext(
+                "ตัวชี้วัด %(n)d ตัวยังไม่มีค่าเป้าหมายปี พ.ศ. %(year)s",
+                "ตัวชี้วัด %(n)d ตัวยังไม่มีค่าเป้าหมายปี พ.ศ. %(year)s",
+                len(no_target),
+            )
+            % {"n": len(no_target), "year": year}
+        )
     notes = []
     if plan.status == PlanStatus.APPROVED:
-        notes.append("แผนนี้อนุมัติแล้ว ถ้าจะเริ่มปีงบประมาณใหม่ ให้สร้างแผนของปีถัดไป")
+        notes.append(gettext("แผนนี้อนุมัติแล้ว ถ้าจะเริ่มปีงบประมาณใหม่ ให้สร้างแผนของปีถัดไป"))
     return Step(
         key="plan",
-        title="แผนปฏิบัติการประจำปี กลยุทธ์ เป้าประสงค์ และค่าเป้าหมายตัวชี้วัด",
+        title=title,
         url=reverse("setup:plan_edit", args=[plan.pk]),
         required=True,
         missing=tuple(missing),
         notes=tuple(notes),
-        summary=f"{plan.display_title}: {len(strategies)} กลยุทธ์",
+        summary=ngettext("%(plan)s: %(n)d กลยุทธ์", "%(plan)s: %(n)d กลยุทธ์", len(strategies))
+        % {"plan": plan.display_title, "n": len(strategies)},
+    )
+
+
+def _strategies(strategies: list[Strategy]) -> str:
+    """ "กลยุทธ์ที่ 1, กลยุทธ์ที่ 3": each strategy by its label and number."""
+    return ", ".join(
+        gettext("%(label)sที่ %(number)s") % {"label": s.get_label_display(), "number": s.number}
+        for s in strategies
     )
 
 
 def _ceilings_step(active_units: list[OrgUnit]) -> Step:
     without = [u for u in active_units if u.budget_ceiling is None]
-    missing = (f"ยังไม่ได้กำหนดวงเงินใน {len(without)} กลุ่ม: {_names(without)}",) if without else ()
+    missing = ()
+    if without:
+        missing = (
+            ngettext(
+                "ยังไม่ได้กำหนดวงเงินใน %(n)d กลุ่ม: %(names)s",
+                "ยังไม่ได้กำหนดวงเงินใน %(n)d กลุ่ม: %(names)s",
+                len(without),
+            )
+            % {"n": len(without), "names": _names(without)},
+        )
     total: Decimal = money_sum(u.budget_ceiling for u in active_units)
     return Step(
         key="ceilings",
-        title="วงเงินงบประมาณของกลุ่ม",
+        title=gettext("วงเงินงบประมาณของกลุ่ม"),
         url=reverse("setup:ceilings_edit"),
         required=True,
         missing=missing,
-        summary=f"รวม {thai.format_money(total, zero='0.00')} บาท",
+        summary=gettext("รวม %(total)s บาท") % {"total": thai.format_money(total, zero="0.00")},
     )
 
 
@@ -297,7 +358,7 @@ def policies_url() -> str | None:
 
 def _policies_step(office: Office) -> Step:
     url = policies_url()
-    title = "นโยบายและมาตรฐานของสำนักงาน"
+    title = gettext("นโยบายและมาตรฐานของสำนักงาน")
     if url is None:
         return Step(key="policies", title=title, url=None, required=False, available=False)
     count = PolicyFramework.objects.filter(office=office, is_active=True).count()
@@ -306,6 +367,6 @@ def _policies_step(office: Office) -> Step:
         title=title,
         url=url,
         required=False,
-        missing=() if count else ("ยังไม่มีนโยบายหรือมาตรฐานของสำนักงาน",),
-        summary=f"{count} กรอบ" if count else "",
+        missing=() if count else (gettext("ยังไม่มีนโยบายหรือมาตรฐานของสำนักงาน"),),
+        summary=ngettext("%(n)d กรอบ", "%(n)d กรอบ", count) % {"n": count} if count else "",
     )

@@ -14,11 +14,12 @@ from django.forms import (
     inlineformset_factory,
     modelformset_factory,
 )
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
 from actionplan.admin import manageable_roles
 from actionplan.forms import CleanTextMixin
-from actionplan.i18n import thai_labels
 from actionplan.models import (
     DevelopmentGuideline,
     DirectionItem,
@@ -36,17 +37,18 @@ from actionplan.workbooks import MAX_BYTES, RejectedFile, check_file_name
 from imports.cells import squash
 from printing.models import OfficePrintSettings
 from projects.forms import CachedModelChoiceField, ThaiDecimalField
-from setup.services import GROUP_ROLES, StaffData
+from setup.services import GROUP_ROLES, StaffData, plan_exists_message
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_TARGET = Decimal("9999999.99")  # StrategyIndicatorTarget.target_value: Decimal(9, 2)
+USERNAME_CHARACTERS = _("ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ - @ +")
 
 
 class BEYearField(forms.IntegerField):
     """A Buddhist-Era year (Thai digits accepted); a Common-Era year is refused, not converted,
     so nobody's 2025 silently becomes 2568."""
 
-    default_error_messages = {"invalid": "กรุณากรอกปี พ.ศ. เป็นตัวเลข เช่น 2569"}
+    default_error_messages = {"invalid": _("กรุณากรอกปี พ.ศ. เป็นตัวเลข เช่น 2569")}
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -59,10 +61,12 @@ class BEYearField(forms.IntegerField):
             return
         if 1900 <= value <= 2200:
             raise ValidationError(
-                f"กรุณากรอกปีเป็น พ.ศ. (เช่น {value + thai.BE_OFFSET}) ไม่ใช่ ค.ศ.", code="ce_year"
+                gettext("กรุณากรอกปีเป็น พ.ศ. (เช่น %(year)s) ไม่ใช่ ค.ศ.")
+                % {"year": value + thai.BE_OFFSET},
+                code="ce_year",
             )
         if not 2500 <= value <= 2700:
-            raise ValidationError("ปี พ.ศ. ต้องอยู่ระหว่าง 2500 ถึง 2700", code="range")
+            raise ValidationError(gettext("ปี พ.ศ. ต้องอยู่ระหว่าง 2500 ถึง 2700"), code="range")
 
 
 # --- office and printing -----------------------------------------------------------------------
@@ -72,10 +76,10 @@ class OfficeForm(CleanTextMixin, forms.ModelForm):
     """The office's profile as printed on covers and letters (its code is the system's)."""
 
     aliases_text = forms.CharField(
-        label="ชื่อเรียกอื่นของสำนักงาน",
+        label=_("ชื่อเรียกอื่นของสำนักงาน"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="บรรทัดละหนึ่งชื่อ ใช้จับคู่ชื่อสำนักงานในไฟล์ที่นำเข้า",
+        help_text=_("บรรทัดละหนึ่งชื่อ ใช้จับคู่ชื่อสำนักงานในไฟล์ที่นำเข้า"),
     )
 
     class Meta:
@@ -145,10 +149,13 @@ class GroupForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, candidates, deputies, directors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["director"] = CachedModelChoiceField(
-            candidates, label="ผู้อำนวยการกลุ่ม", required=False, label_of=_person_label
+            candidates, label=_("ผู้อำนวยการกลุ่ม"), required=False, label_of=_person_label
         )
         self.fields["deputy_user"] = CachedModelChoiceField(
-            deputies, label="รองผู้อำนวยการที่กำกับดูแล", required=False, label_of=_person_label
+            deputies,
+            label=_("รองผู้อำนวยการที่กำกับดูแล"),
+            required=False,
+            label_of=_person_label,
         )
         current = directors.get(self.instance.pk) if self.instance.pk else None
         self.initial["director"] = str(current.pk) if current else ""
@@ -160,7 +167,7 @@ class GroupForm(CleanTextMixin, forms.ModelForm):
         data = super().clean()
         self.instance.deputy = data.get("deputy_user")
         if data.get("director") is not None and not data.get("is_active", True):
-            self.add_error("director", "กลุ่มที่ปิดใช้งานไม่มีผู้อำนวยการกลุ่ม")
+            self.add_error("director", gettext("กลุ่มที่ปิดใช้งานไม่มีผู้อำนวยการกลุ่ม"))
         return data
 
     @property
@@ -181,14 +188,21 @@ class BaseGroupFormSet(BaseModelFormSet):
             name = form.cleaned_data.get("name_th") or form.instance.name_th
             key = squash(name)
             if key in names:
-                raise ValidationError(f"ชื่อกลุ่ม “{name}” ซ้ำกัน")
+                raise ValidationError(gettext("ชื่อกลุ่ม “%(name)s” ซ้ำกัน") % {"name": name})
             names[key] = name
             director = form.cleaned_data.get("director")
             if director is not None:
                 if director.pk in directors:
                     raise ValidationError(
-                        f"{director.display_name} ถูกเลือกเป็นผู้อำนวยการของทั้ง"
-                        f" {directors[director.pk]} และ {name} (เป็นได้กลุ่มเดียว)"
+                        gettext(
+                            "%(person)s ถูกเลือกเป็นผู้อำนวยการของทั้ง %(first)s และ %(second)s"
+                            " (เป็นได้กลุ่มเดียว)"
+                        )
+                        % {
+                            "person": director.display_name,
+                            "first": directors[director.pk],
+                            "second": name,
+                        }
                     )
                 directors[director.pk] = name
 
@@ -208,31 +222,31 @@ class StaffForm(CleanTextMixin, forms.Form):
     """An account with the person printed for it. On one's own account the role and the
     activation are shown but not editable."""
 
-    prefix_th = forms.CharField(label="คำนำหน้า", max_length=50, required=False)
-    first_name_th = forms.CharField(label="ชื่อ", max_length=100)
-    last_name_th = forms.CharField(label="นามสกุล", max_length=100, required=False)
+    prefix_th = forms.CharField(label=_("คำนำหน้า"), max_length=50, required=False)
+    first_name_th = forms.CharField(label=_("ชื่อ"), max_length=100)
+    last_name_th = forms.CharField(label=_("นามสกุล"), max_length=100, required=False)
     position_th = forms.CharField(
-        label="ตำแหน่ง",
+        label=_("ตำแหน่ง"),
         max_length=255,
         required=False,
-        help_text="พิมพ์ใต้ลายมือชื่อในเอกสารโครงการ เช่น ผู้อำนวยการกลุ่มนโยบายและแผน",
+        help_text=_("พิมพ์ใต้ลายมือชื่อในเอกสารโครงการ เช่น ผู้อำนวยการกลุ่มนโยบายและแผน"),
     )
-    role = forms.ChoiceField(label="บทบาท")
+    role = forms.ChoiceField(label=_("บทบาท"))
     username = forms.CharField(
-        label="ชื่อผู้ใช้",
+        label=_("ชื่อผู้ใช้"),
         max_length=150,
-        help_text="ตัวอักษรอังกฤษ ตัวเลข และ . _ - @ + ใช้เข้าสู่ระบบ",
+        help_text=_("ตัวอักษรอังกฤษ ตัวเลข และ . _ - @ + ใช้เข้าสู่ระบบ"),
     )
-    email = forms.CharField(label="อีเมล", max_length=254, required=False)
-    is_active = forms.BooleanField(label="ใช้งาน", required=False, initial=True)
+    email = forms.CharField(label=_("อีเมล"), max_length=254, required=False)
+    is_active = forms.BooleanField(label=_("ใช้งาน"), required=False, initial=True)
 
     def __init__(self, *args, by: User, units: list[OrgUnit], account: User | None = None, **kw):
         super().__init__(*args, **kw)
         self.by, self.account = by, account
-        labels = thai_labels(Role)
+        labels = dict(Role.choices)  # in the page's language
         self.fields["role"].choices = [(r, labels[r]) for r in manageable_roles(by)]
         self.fields["org_unit"] = CachedModelChoiceField(
-            units, label="กลุ่ม", required=False, label_of=lambda u: u.name_th
+            units, label=_("กลุ่ม"), required=False, label_of=lambda u: u.name_th
         )
         self.order_fields(
             ["prefix_th", "first_name_th", "last_name_th", "position_th", "org_unit", "role"]
@@ -257,21 +271,21 @@ class StaffForm(CleanTextMixin, forms.Form):
             if account.pk == by.pk:
                 self.fields["role"].disabled = True
                 self.fields["is_active"].disabled = True
-                self.fields["role"].help_text = "เปลี่ยนบทบาทของตนเองไม่ได้"
+                self.fields["role"].help_text = gettext("เปลี่ยนบทบาทของตนเองไม่ได้")
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
         try:
             User.username_validator(username)
         except ValidationError as exc:
-            raise ValidationError("ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ - @ +") from exc
+            raise ValidationError(USERNAME_CHARACTERS) from exc
         if not username.isascii():
-            raise ValidationError("ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ - @ +")
+            raise ValidationError(USERNAME_CHARACTERS)
         clash = User.objects.filter(username__iexact=username)
         if self.account is not None:
             clash = clash.exclude(pk=self.account.pk)
         if clash.exists():
-            raise ValidationError(f"ชื่อผู้ใช้ “{username}” มีผู้ใช้แล้ว")
+            raise ValidationError(gettext("ชื่อผู้ใช้ “%(username)s” มีผู้ใช้แล้ว") % {"username": username})
         return username
 
     def clean_email(self) -> str:
@@ -280,13 +294,13 @@ class StaffForm(CleanTextMixin, forms.Form):
             try:
                 validate_email(email)
             except ValidationError as exc:
-                raise ValidationError("อีเมลไม่ถูกต้อง") from exc
+                raise ValidationError(gettext("อีเมลไม่ถูกต้อง")) from exc
         return email
 
     def clean(self):
         data = super().clean()
         if data.get("role") in GROUP_ROLES and data.get("org_unit") is None:
-            self.add_error("org_unit", "ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องสังกัดกลุ่ม")
+            self.add_error("org_unit", gettext("ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องสังกัดกลุ่ม"))
         return data
 
     def to_data(self) -> StaffData:
@@ -306,15 +320,22 @@ class StaffForm(CleanTextMixin, forms.Form):
 
 class StaffUploadForm(forms.Form):
     file = forms.FileField(
-        label="ไฟล์รายชื่อบุคลากร (.xlsx)",
-        help_text=f"ไม่เกิน {MAX_BYTES // (1024 * 1024)} MB ใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้",
+        label=_("ไฟล์รายชื่อบุคลากร (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("ไม่เกิน %(mb)s MB ใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้") % {
+            "mb": MAX_BYTES // (1024 * 1024)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise ValidationError(f"ไฟล์ใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB")
+            raise ValidationError(
+                gettext("ไฟล์ใหญ่เกิน %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
         try:
             check_file_name(upload.name)
         except RejectedFile as exc:
@@ -326,20 +347,20 @@ class StaffUploadForm(forms.Form):
 
 
 class PlanCreateForm(CleanTextMixin, forms.Form):
-    year_be = BEYearField(label="ปีงบประมาณ (พ.ศ.)")
+    year_be = BEYearField(label=_("ปีงบประมาณ (พ.ศ.)"))
     plan_type = forms.ChoiceField(
-        label="ประเภทแผน",
+        label=_("ประเภทแผน"),
         choices=PlanType.choices,
         initial=PlanType.ACTION_PLAN,
         required=False,  # old clients post none: the action plan
     )
     title_th = forms.CharField(
-        label="ชื่อแผน",
+        label=_("ชื่อแผน"),
         max_length=255,
         required=False,
-        help_text="เว้นว่างได้: ใช้ “แผนปฏิบัติการประจำปี”",
+        help_text=_("เว้นว่างได้: ใช้ “แผนปฏิบัติการประจำปี”"),
     )
-    copy_previous = forms.BooleanField(label="คัดลอกจากแผนปีที่แล้ว", required=False)
+    copy_previous = forms.BooleanField(label=_("คัดลอกจากแผนปีที่แล้ว"), required=False)
 
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -357,14 +378,13 @@ class PlanCreateForm(CleanTextMixin, forms.Form):
                 office=self.office, fiscal_year__year_be=year, plan_type=kind
             ).exists()
         ):
-            label = "แผนปฏิบัติการ" if kind == PlanType.ACTION_PLAN else f"{PlanType(kind).label} "
-            self.add_error("year_be", f"มี{label}ประจำปีงบประมาณ พ.ศ. {year} อยู่แล้ว")
+            self.add_error("year_be", plan_exists_message(kind, year))
         return data
 
 
 class PlanForm(CleanTextMixin, forms.ModelForm):
-    horizon_start_be = BEYearField(label="แผนพัฒนาฯ ตั้งแต่ปี (พ.ศ.)", required=False)
-    horizon_end_be = BEYearField(label="ถึงปี (พ.ศ.)", required=False)
+    horizon_start_be = BEYearField(label=_("แผนพัฒนาฯ ตั้งแต่ปี (พ.ศ.)"), required=False)
+    horizon_end_be = BEYearField(label=_("ถึงปี (พ.ศ.)"), required=False)
 
     class Meta:
         model = Plan
@@ -383,12 +403,12 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
             "values_th": forms.Textarea(attrs={"rows": 2}),
             "foreword_th": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"logo": "ไฟล์ PNG หรือ JPG ไม่เกิน 2 MB พิมพ์บนปกเล่มแผน"}
+        help_texts = {"logo": _("ไฟล์ PNG หรือ JPG ไม่เกิน 2 MB พิมพ์บนปกเล่มแผน")}
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
-            raise ValidationError("ไฟล์ตราสัญลักษณ์ใหญ่เกิน 2 MB")
+            raise ValidationError(gettext("ไฟล์ตราสัญลักษณ์ใหญ่เกิน 2 MB"))
         return logo
 
     def clean(self):
@@ -396,14 +416,17 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
         start, end = data.get("horizon_start_be"), data.get("horizon_end_be")
         year = self.instance.fiscal_year.year_be
         if (start is None) != (end is None):
-            self.add_error("horizon_end_be", "กรอกทั้งปีเริ่มต้นและปีสิ้นสุด หรือเว้นว่างทั้งสองช่อง")
+            self.add_error("horizon_end_be", gettext("กรอกทั้งปีเริ่มต้นและปีสิ้นสุด หรือเว้นว่างทั้งสองช่อง"))
         elif start is not None:
             if end < start:
-                self.add_error("horizon_end_be", "ปีสิ้นสุดต้องไม่ก่อนปีเริ่มต้น")
+                self.add_error("horizon_end_be", gettext("ปีสิ้นสุดต้องไม่ก่อนปีเริ่มต้น"))
             elif end - start > 10:
-                self.add_error("horizon_end_be", "ช่วงของแผนพัฒนาต้องไม่เกิน 10 ปี")
+                self.add_error("horizon_end_be", gettext("ช่วงของแผนพัฒนาต้องไม่เกิน 10 ปี"))
             elif not start <= year <= end:
-                self.add_error("horizon_end_be", f"ช่วงปีของแผนพัฒนาต้องครอบคลุมปีงบประมาณ พ.ศ. {year}")
+                self.add_error(
+                    "horizon_end_be",
+                    gettext("ช่วงปีของแผนพัฒนาต้องครอบคลุมปีงบประมาณ พ.ศ. %(year)s") % {"year": year},
+                )
         return data
 
 
@@ -415,7 +438,7 @@ class StrategyForm(CleanTextMixin, forms.ModelForm):
             "number": forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
             "title_th": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"number": {"required": "กรอกข้อที่ของกลยุทธ์"}}
+        error_messages = {"number": {"required": _("กรอกข้อที่ของกลยุทธ์")}}
 
     def validate_unique(self):
         pass  # numbers are checked across the whole formset (BaseStrategyFormSet), in Thai
@@ -433,12 +456,16 @@ class BaseStrategyFormSet(BaseInlineFormSet):
             if self.can_delete and self._should_delete_form(form):
                 if form.instance.pk and form.instance.projects.exists():
                     raise ValidationError(
-                        f"ลบ{form.instance.label}ที่ {form.instance.number} ไม่ได้: มีโครงการอยู่ในกลยุทธ์นี้"
+                        gettext("ลบ%(label)sที่ %(number)s ไม่ได้: มีโครงการอยู่ในกลยุทธ์นี้")
+                        % {
+                            "label": form.instance.get_label_display(),
+                            "number": form.instance.number,
+                        }
                     )
                 continue
             number = form.cleaned_data.get("number")
             if number in numbers:
-                raise ValidationError(f"ข้อที่ {number} ของกลยุทธ์ซ้ำกัน")
+                raise ValidationError(gettext("ข้อที่ %(number)s ของกลยุทธ์ซ้ำกัน") % {"number": number})
             numbers.add(number)
 
     def validate_unique(self):
@@ -507,7 +534,7 @@ class IndicatorForm(CleanTextMixin, forms.ModelForm):
         for year in years:
             name = f"target_{year}"
             self.fields[name] = forms.CharField(
-                label=f"ค่าเป้าหมายปี {year}",
+                label=gettext("ค่าเป้าหมายปี %(year)s") % {"year": year},
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
             )
@@ -531,10 +558,10 @@ class IndicatorForm(CleanTextMixin, forms.ModelForm):
             try:
                 value = thai.parse_number(raw)
             except ValueError:
-                self.add_error(name, "กรอกค่าเป้าหมายเป็นตัวเลข เช่น 80 หรือ ๘๐")
+                self.add_error(name, gettext("กรอกค่าเป้าหมายเป็นตัวเลข เช่น 80 หรือ ๘๐"))
                 continue
             if not value.is_finite() or abs(value) > MAX_TARGET:
-                self.add_error(name, "ค่าเป้าหมายต้องไม่เกิน 9,999,999.99")
+                self.add_error(name, gettext("ค่าเป้าหมายต้องไม่เกิน 9,999,999.99"))
                 continue
             self.targets[year] = value.quantize(Decimal("0.01"))
         return data
@@ -546,7 +573,8 @@ class BaseIndicatorFormSet(BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.pk and form.instance.results.exists():
                 raise ValidationError(
-                    f"ลบตัวชี้วัด “{form.instance.text_th[:60]}” ไม่ได้: มีผลการดำเนินงานรายงานไว้แล้ว"
+                    gettext("ลบตัวชี้วัด “%(indicator)s” ไม่ได้: มีผลการดำเนินงานรายงานไว้แล้ว")
+                    % {"indicator": form.instance.text_th[:60]}
                 )
 
 

@@ -3,7 +3,9 @@ the plan year (new or copied from last year), KPI targets and group ceilings.
 
 Every service re-checks who may do it (the rank rule of actionplan.admin: a plan administrator
 manages accounts up to their own rank), writes in one transaction, records the change in the
-admin's history (LogEntry, so /admin/ shows who set what) and raises DomainError in Thai.
+admin's history (LogEntry, so /admin/ shows who set what) and raises DomainError in the
+language of the page (Thai unless the user switched). The history's change messages are kept
+data, always in Thai.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from actionplan.admin import manageable_roles
 from actionplan.models import (
@@ -51,7 +54,7 @@ _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 def _guard_setup(by: User, office: Office) -> None:
     if by.role not in SETUP_ROLES or by.office_id != office.pk:
-        raise DomainError("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบของสำนักงานนี้")
+        raise DomainError(gettext("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบของสำนักงานนี้"))
 
 
 def _log(by: User, objects, flag: int, message: str) -> None:
@@ -121,7 +124,7 @@ def save_groups(*, office: Office, by: User, rows: list[GroupRow]) -> list[OrgUn
     the group as a planner, so only one account proposes the group's projects."""
     _guard_setup(by, office)
     if not (_may_manage(by, Role.PLANNER) and _may_manage(by, Role.GROUP_DIRECTOR)):
-        raise DomainError("บทบาทของท่านกำหนดผู้อำนวยการกลุ่มไม่ได้")
+        raise DomainError(gettext("บทบาทของท่านกำหนดผู้อำนวยการกลุ่มไม่ได้"))
     next_order = max(
         [*OrgUnit.objects.filter(office=office).values_list("sort_order", flat=True)]
         + [r.unit.sort_order for r in rows],
@@ -135,20 +138,28 @@ def save_groups(*, office: Office, by: User, rows: list[GroupRow]) -> list[OrgUn
                 next_order += 1
                 unit.sort_order = next_order
         elif unit.office_id != office.pk:
-            raise DomainError("กลุ่มนี้ไม่ได้อยู่ในสำนักงานของท่าน")
+            raise DomainError(gettext("กลุ่มนี้ไม่ได้อยู่ในสำนักงานของท่าน"))
         deputy = unit.deputy if unit.deputy_id else None
         if deputy is not None and (
             deputy.office_id != office.pk or deputy.role != Role.DEPUTY_DIRECTOR
         ):
-            raise DomainError(f"{unit.name_th}: ต้องเลือกรองผู้อำนวยการของสำนักงานนี้")
+            raise DomainError(
+                gettext("%(group)s: ต้องเลือกรองผู้อำนวยการของสำนักงานนี้") % {"group": unit.name_th}
+            )
         if not unit.is_active:
             busy = (
                 User.objects.filter(org_unit_id=unit.pk, is_active=True).count() if unit.pk else 0
             )
             if busy:
                 raise DomainError(
-                    f"ปิดใช้งาน{unit.name_th}ไม่ได้: ยังมีบัญชีที่ใช้งานอยู่ในกลุ่มนี้ {busy} บัญชี "
-                    "กรุณาย้ายกลุ่มหรือปิดบัญชีเหล่านั้นก่อน"
+                    ngettext(
+                        "ปิดใช้งาน%(group)sไม่ได้: ยังมีบัญชีที่ใช้งานอยู่ในกลุ่มนี้ %(n)d บัญชี "
+                        "กรุณาย้ายกลุ่มหรือปิดบัญชีเหล่านั้นก่อน",
+                        "ปิดใช้งาน%(group)sไม่ได้: ยังมีบัญชีที่ใช้งานอยู่ในกลุ่มนี้ %(n)d บัญชี "
+                        "กรุณาย้ายกลุ่มหรือปิดบัญชีเหล่านั้นก่อน",
+                        busy,
+                    )
+                    % {"group": unit.name_th, "n": busy}
                 )
     created = [r.unit for r in rows if r.unit.pk is None]
     changed = [r.unit for r in rows if r.unit.pk is not None]
@@ -176,9 +187,11 @@ def _set_director(*, office: Office, by: User, unit: OrgUnit, director: User | N
     if director is None:
         return
     if director.office_id != office.pk or not director.is_active or director.is_superuser:
-        raise DomainError("ผู้อำนวยการกลุ่มต้องเป็นบัญชีที่ใช้งานอยู่ของสำนักงานนี้")
+        raise DomainError(gettext("ผู้อำนวยการกลุ่มต้องเป็นบัญชีที่ใช้งานอยู่ของสำนักงานนี้"))
     if director.role not in GROUP_ROLES:
-        raise DomainError(f"{director.display_name} อยู่ในบทบาทที่เป็นผู้อำนวยการกลุ่มไม่ได้")
+        raise DomainError(
+            gettext("%(person)s อยู่ในบทบาทที่เป็นผู้อำนวยการกลุ่มไม่ได้") % {"person": director.display_name}
+        )
     director.org_unit = unit
     _change_role(director, Role.GROUP_DIRECTOR)
     _log(by, [director], CHANGE, f"เป็นผู้อำนวยการ{unit.name_th}")
@@ -221,18 +234,18 @@ def staff_queryset(by: User):
 def _check_staff(*, office: Office, by: User, data: StaffData, user: User | None) -> None:
     _guard_setup(by, office)
     if not _may_manage(by, data.role):
-        raise DomainError("ท่านกำหนดบทบาทนี้ไม่ได้ (กำหนดได้ไม่เกินบทบาทของท่านเอง)")
+        raise DomainError(gettext("ท่านกำหนดบทบาทนี้ไม่ได้ (กำหนดได้ไม่เกินบทบาทของท่านเอง)"))
     if data.org_unit is not None and (
         data.org_unit.office_id != office.pk or not data.org_unit.is_active
     ):
-        raise DomainError("กลุ่มที่เลือกไม่ได้อยู่ในสำนักงานของท่าน หรือปิดใช้งานแล้ว")
+        raise DomainError(gettext("กลุ่มที่เลือกไม่ได้อยู่ในสำนักงานของท่าน หรือปิดใช้งานแล้ว"))
     if data.role in GROUP_ROLES and data.org_unit is None:
-        raise DomainError("ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องสังกัดกลุ่ม")
+        raise DomainError(gettext("ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องสังกัดกลุ่ม"))
     clash = User.objects.filter(username__iexact=data.username)
     if user is not None:
         clash = clash.exclude(pk=user.pk)
     if clash.exists():
-        raise DomainError(f"ชื่อผู้ใช้ “{data.username}” มีผู้ใช้แล้ว")
+        raise DomainError(gettext("ชื่อผู้ใช้ “%(username)s” มีผู้ใช้แล้ว") % {"username": data.username})
     if data.role == Role.GROUP_DIRECTOR and data.is_active:
         other = (
             User.objects.filter(org_unit=data.org_unit, role=Role.GROUP_DIRECTOR, is_active=True)
@@ -242,8 +255,8 @@ def _check_staff(*, office: Office, by: User, data: StaffData, user: User | None
         )
         if other is not None:
             raise DomainError(
-                f"{data.org_unit.name_th} มีผู้อำนวยการกลุ่มแล้ว ({other.display_name}) "
-                "เปลี่ยนผู้อำนวยการกลุ่มได้ที่หน้ากลุ่ม"
+                gettext("%(group)s มีผู้อำนวยการกลุ่มแล้ว (%(person)s) เปลี่ยนผู้อำนวยการกลุ่มได้ที่หน้ากลุ่ม")
+                % {"group": data.org_unit.name_th, "person": other.display_name}
             )
 
 
@@ -294,9 +307,9 @@ def update_staff(*, user: User, by: User, data: StaffData) -> User:
     Nobody changes their own role or deactivates themselves."""
     office = user.office
     if not staff_queryset(by).filter(pk=user.pk).exists():
-        raise DomainError("ท่านแก้ไขบัญชีนี้ไม่ได้")
+        raise DomainError(gettext("ท่านแก้ไขบัญชีนี้ไม่ได้"))
     if user.pk == by.pk and (data.role != user.role or not data.is_active):
-        raise DomainError("เปลี่ยนบทบาทหรือปิดบัญชีของตนเองไม่ได้")
+        raise DomainError(gettext("เปลี่ยนบทบาทหรือปิดบัญชีของตนเองไม่ได้"))
     _check_staff(office=office, by=by, data=data, user=user)
     was_active = user.is_active
     user.username = data.username
@@ -331,7 +344,7 @@ def update_staff(*, user: User, by: User, data: StaffData) -> User:
 def reset_password(*, user: User, by: User) -> str:
     """A new one-time password for an account (returned once), its sessions ended."""
     if user.pk == by.pk or not staff_queryset(by).filter(pk=user.pk).exists():
-        raise DomainError("ท่านตั้งรหัสผ่านใหม่ให้บัญชีนี้ไม่ได้")
+        raise DomainError(gettext("ท่านตั้งรหัสผ่านใหม่ให้บัญชีนี้ไม่ได้"))
     password = generate_password(user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -353,6 +366,16 @@ def import_staff(*, office: Office, by: User, rows: list[StaffData]) -> list[tup
 
 
 # --- the plan year ------------------------------------------------------------------------------
+
+
+def plan_exists_message(plan_type: str, year_be: int) -> str:
+    """The refusal of a second plan of a kind for a fiscal year (the form and the service)."""
+    if plan_type == PlanType.ACTION_PLAN:
+        return gettext("มีแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. %(year)s อยู่แล้ว") % {"year": year_be}
+    return gettext("มี%(kind)s ประจำปีงบประมาณ พ.ศ. %(year)s อยู่แล้ว") % {
+        "kind": PlanType(plan_type).label,
+        "year": year_be,
+    }
 
 
 def previous_plan(
@@ -383,17 +406,14 @@ def create_plan(
     old plan has none for the new year, the checklist reports it missing)."""
     _guard_setup(by, office)
     if not 2500 <= year_be <= 2700:
-        raise DomainError("ปีงบประมาณต้องเป็นปี พ.ศ. (2500-2700)")
+        raise DomainError(gettext("ปีงบประมาณต้องเป็นปี พ.ศ. (2500-2700)"))
     fiscal_year = get_fiscal_year(year_be)
     if Plan.objects.filter(office=office, fiscal_year=fiscal_year, plan_type=plan_type).exists():
-        label = (
-            "แผนปฏิบัติการ" if plan_type == PlanType.ACTION_PLAN else f"{PlanType(plan_type).label} "
-        )
-        raise DomainError(f"มี{label}ประจำปีงบประมาณ พ.ศ. {year_be} อยู่แล้ว")
+        raise DomainError(plan_exists_message(plan_type, year_be))
     if copy_from is not None and (
         copy_from.office_id != office.pk or copy_from.fiscal_year.year_be >= year_be
     ):
-        raise DomainError("คัดลอกได้เฉพาะแผนของปีก่อนหน้าของสำนักงานนี้")
+        raise DomainError(gettext("คัดลอกได้เฉพาะแผนของปีก่อนหน้าของสำนักงานนี้"))
     plan = Plan(
         office=office,
         fiscal_year=fiscal_year,
@@ -468,7 +488,8 @@ def guard_plan_editable(plan: Plan) -> None:
     """Only a draft plan's strategy tree is edited here (an approved one is frozen)."""
     if plan.status != PlanStatus.DRAFT:
         raise DomainError(
-            f"แผนนี้อยู่ในสถานะ “{plan.get_status_display()}” แก้ไขกลยุทธ์และตัวชี้วัดในหน้านี้ไม่ได้"
+            gettext("แผนนี้อยู่ในสถานะ “%(status)s” แก้ไขกลยุทธ์และตัวชี้วัดในหน้านี้ไม่ได้")
+            % {"status": plan.get_status_display()}
         )
 
 
@@ -497,12 +518,12 @@ def set_group_ceilings(
     _guard_setup(by, office)
     units = list(OrgUnit.objects.filter(office=office, pk__in=list(amounts)))
     if len(units) != len(amounts):
-        raise DomainError("มีกลุ่มที่ไม่ได้อยู่ในสำนักงานของท่าน")
+        raise DomainError(gettext("มีกลุ่มที่ไม่ได้อยู่ในสำนักงานของท่าน"))
     changed = []
     for unit in units:
         value = amounts[unit.pk]
         if value is not None and value < 0:
-            raise DomainError(f"วงเงินของ{unit.name_th}ต้องไม่ติดลบ")
+            raise DomainError(gettext("วงเงินของ%(group)sต้องไม่ติดลบ") % {"group": unit.name_th})
         value = quantize(value) if value is not None else None
         if value != unit.budget_ceiling:
             unit.budget_ceiling = value

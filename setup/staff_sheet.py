@@ -3,6 +3,9 @@ create, every mistake located at its sheet, row and column as Excel shows them.
 
 The file passes actionplan.workbooks' checks (size, zip bomb, macros) and is streamed by
 imports.reader within its row and column caps, before a cell is read here.
+
+The file's words (sheet names, column headers, role names, the help sheet) are Thai whatever
+the page language; what the preview says about a row is in the page's language.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -226,11 +230,15 @@ def read_staff(checked: CheckedFile, *, office: Office, by: User) -> StaffPrevie
             preview.errors.append(
                 Issue(
                     Loc(),
-                    "ไม่พบแถวหัวตารางที่มีคอลัมน์ “ชื่อ-สกุล” และ “ชื่อผู้ใช้” กรุณาใช้ไฟล์แบบฟอร์มที่ดาวน์โหลดจากหน้านี้",
+                    gettext(
+                        "ไม่พบแถวหัวตารางที่มีคอลัมน์ “%(name)s” และ “%(username)s” "
+                        "กรุณาใช้ไฟล์แบบฟอร์มที่ดาวน์โหลดจากหน้านี้"
+                    )
+                    % {"name": "ชื่อ-สกุล", "username": "ชื่อผู้ใช้"},
                 ),
             )
     if not preview.rows and not preview.errors:
-        preview.errors.append(Issue(Loc(), "ไม่มีรายชื่อบุคลากรในไฟล์"))
+        preview.errors.append(Issue(Loc(), gettext("ไม่มีรายชื่อบุคลากรในไฟล์")))
     return preview
 
 
@@ -258,7 +266,10 @@ def _read_sheet(sheet: reader.RawSheet, *, office: Office, by: User, preview: St
             continue
         count += 1
         if count > MAX_STAFF_ROWS:
-            raise RejectedFile(f"ไฟล์มีรายชื่อเกิน {MAX_STAFF_ROWS:,} คน กรุณาแบ่งเป็นหลายไฟล์")
+            raise RejectedFile(
+                gettext("ไฟล์มีรายชื่อเกิน %(max)s คน กรุณาแบ่งเป็นหลายไฟล์")
+                % {"max": f"{MAX_STAFF_ROWS:,}"}
+            )
         row = context.read_row(sheet.name, excel_row, cells, columns, preview.errors)
         if row is not None:
             preview.rows.append(row)
@@ -296,50 +307,73 @@ class _Context:
 
         prefix, first, last = split_name(cells.get("ชื่อ-สกุล", ""))
         if not first:
-            error("ชื่อ-สกุล", "ต้องกรอกชื่อ-สกุล")
+            error("ชื่อ-สกุล", gettext("ต้องกรอกชื่อ-สกุล"))
         elif len(first) > 100 or len(last) > 100:
-            error("ชื่อ-สกุล", "ชื่อหรือนามสกุลยาวเกิน 100 ตัวอักษร")
+            error("ชื่อ-สกุล", gettext("ชื่อหรือนามสกุลยาวเกิน 100 ตัวอักษร"))
         position = cells.get("ตำแหน่ง", "")
         if len(position) > 255:
-            error("ตำแหน่ง", "ตำแหน่งยาวเกิน 255 ตัวอักษร")
+            error("ตำแหน่ง", gettext("ตำแหน่งยาวเกิน 255 ตัวอักษร"))
 
         role = Role.PLANNER
         raw_role = cells.get("บทบาท", "")
         if raw_role:
             role = self.roles.get(squash(raw_role))
             if role is None:
-                error("บทบาท", f"ไม่รู้จักบทบาท “{raw_role}” (ดูรายการในชีต “{HELP_SHEET}”)")
+                error(
+                    "บทบาท",
+                    gettext("ไม่รู้จักบทบาท “%(role)s” (ดูรายการในชีต “%(sheet)s”)")
+                    % {"role": raw_role, "sheet": HELP_SHEET},
+                )
             elif role not in self.allowed:
-                error("บทบาท", f"ท่านกำหนดบทบาท “{self.labels[role]}” ไม่ได้ (ได้ไม่เกินบทบาทของท่านเอง)")
+                error(
+                    "บทบาท",
+                    gettext("ท่านกำหนดบทบาท “%(role)s” ไม่ได้ (ได้ไม่เกินบทบาทของท่านเอง)")
+                    % {"role": self.labels[role]},
+                )
 
         unit_id = None
         raw_unit = cells.get("กลุ่ม", "")
         if raw_unit:
             match = self.matcher.match(raw_unit)
             unit_id = match.unit_id
-            if unit_id is None:
-                hint = f" หมายถึง “{self.names[match.suggested]}” หรือไม่" if match.suggested else ""
-                error("กลุ่ม", f"ไม่พบกลุ่ม “{raw_unit}” ในสำนักงาน{hint}")
+            if unit_id is None and match.suggested:
+                error(
+                    "กลุ่ม",
+                    gettext("ไม่พบกลุ่ม “%(group)s” ในสำนักงาน หมายถึง “%(suggested)s” หรือไม่")
+                    % {"group": raw_unit, "suggested": self.names[match.suggested]},
+                )
+            elif unit_id is None:
+                error("กลุ่ม", gettext("ไม่พบกลุ่ม “%(group)s” ในสำนักงาน") % {"group": raw_unit})
         elif role in GROUP_ROLES:
-            error("กลุ่ม", "ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องระบุกลุ่ม")
+            error("กลุ่ม", gettext("ผู้จัดทำโครงการและผู้อำนวยการกลุ่มต้องระบุกลุ่ม"))
 
         email = cells.get("อีเมล", "")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                error("อีเมล", f"อีเมล “{email}” ไม่ถูกต้อง")
+                error("อีเมล", gettext("อีเมล “%(email)s” ไม่ถูกต้อง") % {"email": email})
 
         username = cells.get("ชื่อผู้ใช้", "")
         key = username.lower()
         if not username:
-            error("ชื่อผู้ใช้", "ต้องกรอกชื่อผู้ใช้")
+            error("ชื่อผู้ใช้", gettext("ต้องกรอกชื่อผู้ใช้"))
         elif not _valid_username(username):
-            error("ชื่อผู้ใช้", "ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ - @ + (ไม่เกิน 150 ตัว)")
+            error(
+                "ชื่อผู้ใช้",
+                gettext("ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ - @ + (ไม่เกิน 150 ตัว)"),
+            )
         elif key in self.taken:
-            error("ชื่อผู้ใช้", f"ชื่อผู้ใช้ “{username}” มีผู้ใช้แล้ว")
+            error(
+                "ชื่อผู้ใช้",
+                gettext("ชื่อผู้ใช้ “%(username)s” มีผู้ใช้แล้ว") % {"username": username},
+            )
         elif key in self.seen:
-            error("ชื่อผู้ใช้", f"ชื่อผู้ใช้ “{username}” ซ้ำกับแถว {self.seen[key]}")
+            error(
+                "ชื่อผู้ใช้",
+                gettext("ชื่อผู้ใช้ “%(username)s” ซ้ำกับแถว %(row)s")
+                % {"username": username, "row": self.seen[key]},
+            )
         if username and key not in self.seen:
             self.seen[key] = excel_row
 
@@ -371,15 +405,18 @@ class _Context:
                 preview.errors.append(
                     Issue(
                         where,
-                        f"{row.unit_name} มีผู้อำนวยการกลุ่มแล้ว ({self.directors[row.unit_id]}) "
-                        "เปลี่ยนผู้อำนวยการกลุ่มได้ที่หน้ากลุ่ม",
+                        gettext(
+                            "%(group)s มีผู้อำนวยการกลุ่มแล้ว (%(person)s) เปลี่ยนผู้อำนวยการกลุ่มได้ที่หน้ากลุ่ม"
+                        )
+                        % {"group": row.unit_name, "person": self.directors[row.unit_id]},
                     )
                 )
             elif row.unit_id in first_row:
                 preview.errors.append(
                     Issue(
                         where,
-                        f"{row.unit_name} มีผู้อำนวยการกลุ่มในไฟล์แล้วที่แถว {first_row[row.unit_id].row}",
+                        gettext("%(group)s มีผู้อำนวยการกลุ่มในไฟล์แล้วที่แถว %(row)s")
+                        % {"group": row.unit_name, "row": first_row[row.unit_id].row},
                     )
                 )
             else:

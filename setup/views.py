@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,9 +60,9 @@ def setup_view(view=None, *, in_office=None):
             ):
                 raise Http404
             if request.user.role not in checklist.SETUP_ROLES:
-                raise PermissionDenied("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบ")
+                raise PermissionDenied(gettext("เฉพาะผู้ดูแลแผน ผู้อำนวยการสำนักงาน และผู้ดูแลระบบ"))
             if not office_id:
-                raise PermissionDenied("บัญชีนี้ไม่ได้สังกัดสำนักงาน")
+                raise PermissionDenied(gettext("บัญชีนี้ไม่ได้สังกัดสำนักงาน"))
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -97,7 +98,7 @@ def office_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         services.record_change(by=request.user, obj=office, message="แก้ไขข้อมูลสำนักงาน")
-        messages.success(request, "บันทึกข้อมูลสำนักงานแล้ว")
+        messages.success(request, gettext("บันทึกข้อมูลสำนักงานแล้ว"))
         return redirect("setup:index")
     return render(request, "setup/office_form.html", {"form": form, "current": "office"})
 
@@ -115,7 +116,7 @@ def print_settings_edit(request: HttpRequest) -> HttpResponse:
         services.record_change(
             by=request.user, obj=saved, message="แก้ไขการตั้งค่าการพิมพ์", added=current is None
         )
-        messages.success(request, "บันทึกการตั้งค่าการพิมพ์แล้ว")
+        messages.success(request, gettext("บันทึกการตั้งค่าการพิมพ์แล้ว"))
         return redirect("setup:index")
     return render(request, "setup/print_form.html", {"form": form, "current": "print"})
 
@@ -154,7 +155,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "บันทึกกลุ่มแล้ว")
+            messages.success(request, gettext("บันทึกกลุ่มแล้ว"))
             return redirect("setup:group_list")
     return render(request, "setup/group_list.html", {"formset": formset, "current": "groups"})
 
@@ -193,7 +194,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            return _show_passwords(request, [(user, password)], "เพิ่มบัญชีแล้ว")
+            return _show_passwords(request, [(user, password)], gettext("เพิ่มบัญชีแล้ว"))
     return render(
         request, "setup/staff_form.html", {"form": form, "account": None, "current": "staff"}
     )
@@ -214,7 +215,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"บันทึกบัญชี {account.username} แล้ว")
+            messages.success(
+                request, gettext("บันทึกบัญชี %(username)s แล้ว") % {"username": account.username}
+            )
             return redirect("setup:staff_list")
     return render(
         request, "setup/staff_form.html", {"form": form, "account": account, "current": "staff"}
@@ -231,7 +234,7 @@ def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("setup:staff_edit", pk=account.pk)
-    return _show_passwords(request, [(account, password)], "ตั้งรหัสผ่านใหม่แล้ว")
+    return _show_passwords(request, [(account, password)], gettext("ตั้งรหัสผ่านใหม่แล้ว"))
 
 
 def _show_passwords(request: HttpRequest, accounts, title: str) -> HttpResponse:
@@ -288,7 +291,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         or pending.get("office") != request.user.office_id
         or not secrets.compare_digest(str(pending.get("token")), request.POST.get("token", ""))
     ):
-        messages.error(request, "ไม่พบรายการที่ตรวจไว้ หรือยืนยันไปแล้ว กรุณาอัปโหลดไฟล์อีกครั้ง")
+        messages.error(request, gettext("ไม่พบรายการที่ตรวจไว้ หรือยืนยันไปแล้ว กรุณาอัปโหลดไฟล์อีกครั้ง"))
         return redirect("setup:staff_import")
     units = {u.pk: u for u in _active_units(request)}
     rows = staff_sheet.rows_from_json(pending["rows"])
@@ -297,9 +300,15 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
             office=request.user.office, by=request.user, rows=[r.to_data(units) for r in rows]
         )
     except DomainError as exc:
-        messages.error(request, f"ยังไม่ได้นำเข้า: {exc} กรุณาแก้ไฟล์แล้วอัปโหลดอีกครั้ง")
+        messages.error(
+            request,
+            gettext("ยังไม่ได้นำเข้า: %(reason)s กรุณาแก้ไฟล์แล้วอัปโหลดอีกครั้ง") % {"reason": exc},
+        )
         return redirect("setup:staff_import")
-    return _show_passwords(request, created, f"นำเข้าบัญชีแล้ว {len(created)} บัญชี")
+    title = ngettext("นำเข้าบัญชีแล้ว %(n)d บัญชี", "นำเข้าบัญชีแล้ว %(n)d บัญชี", len(created)) % {
+        "n": len(created)
+    }
+    return _show_passwords(request, created, title)
 
 
 # --- the plan year ------------------------------------------------------------------------------
@@ -332,7 +341,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             else None
         )
         if form.cleaned_data["copy_previous"] and source is None:
-            form.add_error("copy_previous", "ไม่มีแผนของปีก่อนหน้าให้คัดลอก")
+            form.add_error("copy_previous", gettext("ไม่มีแผนของปีก่อนหน้าให้คัดลอก"))
         else:
             try:
                 plan = services.create_plan(
@@ -355,11 +364,15 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _created_message(plan: Plan, source: Plan | None) -> str:
     if source is None:
-        return f"สร้าง{plan.display_title}แล้ว เพิ่มกลยุทธ์ได้ด้านล่าง"
-    return (
-        f"สร้าง{plan.display_title}แล้ว คัดลอกกลยุทธ์ เป้าประสงค์ ตัวชี้วัดและค่าเป้าหมาย"
-        f"จากแผนปี {source.fiscal_year.year_be} กรุณาตรวจค่าเป้าหมายของปี {plan.fiscal_year.year_be}"
-    )
+        return gettext("สร้าง%(plan)sแล้ว เพิ่มกลยุทธ์ได้ด้านล่าง") % {"plan": plan.display_title}
+    return gettext(
+        "สร้าง%(plan)sแล้ว คัดลอกกลยุทธ์ เป้าประสงค์ ตัวชี้วัดและค่าเป้าหมาย"
+        "จากแผนปี %(source_year)s กรุณาตรวจค่าเป้าหมายของปี %(year)s"
+    ) % {
+        "plan": plan.display_title,
+        "source_year": source.fiscal_year.year_be,
+        "year": plan.fiscal_year.year_be,
+    }
 
 
 @setup_view(in_office=_plan_in)
@@ -387,11 +400,11 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                     strategies.save()
             except IntegrityError:
                 strategies._non_form_errors = strategies.error_class(
-                    ["ข้อที่ของกลยุทธ์ซ้ำกับที่มีอยู่ (สลับข้อที่ให้ทำทีละขั้น)"]
+                    [gettext("ข้อที่ของกลยุทธ์ซ้ำกับที่มีอยู่ (สลับข้อที่ให้ทำทีละขั้น)")]
                 )
             else:
                 services.record_change(by=request.user, obj=plan, message="แก้ไขแผนและกลยุทธ์")
-                messages.success(request, "บันทึกแผนและกลยุทธ์แล้ว")
+                messages.success(request, gettext("บันทึกแผนและกลยุทธ์แล้ว"))
                 return redirect("setup:plan_edit", plan_id=plan.pk)
     context = {
         "plan": plan,
@@ -452,7 +465,11 @@ def strategy_edit(request: HttpRequest, plan_id: int, pk: int) -> HttpResponse:
             services.record_change(
                 by=request.user, obj=strategy, message="แก้ไขเป้าประสงค์ แนวทาง และตัวชี้วัด"
             )
-            messages.success(request, f"บันทึก{strategy.label}ที่ {strategy.number} แล้ว")
+            messages.success(
+                request,
+                gettext("บันทึก%(label)sที่ %(number)s แล้ว")
+                % {"label": strategy.get_label_display(), "number": strategy.number},
+            )
             return redirect("setup:strategy_edit", plan_id=plan.pk, pk=strategy.pk)
     context = {
         "plan": plan,
@@ -484,7 +501,7 @@ def ceilings_edit(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "บันทึกวงเงินของกลุ่มแล้ว")
+            messages.success(request, gettext("บันทึกวงเงินของกลุ่มแล้ว"))
             return redirect("setup:ceilings_edit")
     total = money_sum(u.budget_ceiling for u in units)
     context = {

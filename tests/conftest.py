@@ -11,6 +11,7 @@ import os
 import subprocess
 
 import pytest
+from django.utils import translation
 
 from actionplan.models import Role, StandardGroup
 from tests import factories as f
@@ -87,6 +88,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _thai_unless_switched():
+    """Every test starts and ends in Thai, the default. Code that translates at call time would
+    otherwise get the language of an earlier test's request: LocaleMiddleware activates the
+    request's language on the thread and nothing deactivates it after the response."""
+    translation.activate("th")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

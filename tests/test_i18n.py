@@ -1,18 +1,25 @@
 """Thai-first UI with an English catalogue: the switcher, the default language and the catalogue.
 
 The catalogue checks read locale/en/LC_MESSAGES/django.po with a tiny parser (no polib) and the
-committed django.mo with the standard library, so they run on a machine without gettext.
+committed django.mo with the standard library, so they run on a machine without gettext. One
+check needs GNU gettext (apt package gettext, in the Makefile's OS_PACKAGES): it runs
+makemessages over a copy of the sources, so a string added to the code without an English
+translation fails it; without the gettext tools it is skipped.
 """
 
 import ast
 import gettext
 import io
+import os
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -30,7 +37,7 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO = LOCALE_DIR / "django.po"
 MO = LOCALE_DIR / "django.mo"
 
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}")  # python-format and python-brace-format
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 
 
@@ -66,6 +73,62 @@ def messages() -> list[dict]:
 
 def translations(entry: dict) -> list[str]:
     return [v for k, v in sorted(entry.items()) if k.startswith("msgstr")]
+
+
+def untranslated_or_fuzzy(entries: list[dict]) -> tuple[list[str], list[str]]:
+    real = [e for e in entries if e.get("msgid") and not e["obsolete"]]
+    untranslated = [e["msgid"] for e in real if not all(s.strip() for s in translations(e))]
+    fuzzy = [e["msgid"] for e in real if "fuzzy" in e["flags"]]
+    return untranslated, fuzzy
+
+
+# What makemessages reads for the django domain (its default extensions), and the programs it runs.
+SCANNED_SUFFIXES = {".py", ".html", ".txt"}
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgattrib")
+MISSING_TOOLS = [tool for tool in GETTEXT_TOOLS if shutil.which(tool) is None]
+
+
+def copy_sources(dest: Path) -> None:
+    """The files makemessages would read from BASE_DIR, copied under dest with their relative
+    paths. Left out as makemessages leaves them out: hidden directories (.git, .venv),
+    STATIC_ROOT and MEDIA_ROOT; and locale/, which the caller copies itself."""
+    base = Path(settings.BASE_DIR).resolve()
+    skipped = {
+        Path(settings.STATIC_ROOT).resolve(),
+        Path(settings.MEDIA_ROOT).resolve(),
+        base / "locale",
+    }
+    for dirpath, dirnames, filenames in os.walk(base):
+        here = Path(dirpath)
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not d.startswith(".") and d != "__pycache__" and (here / d).resolve() not in skipped
+        ]
+        for name in filenames:
+            if Path(name).suffix in SCANNED_SUFFIXES:
+                target = dest / (here / name).relative_to(base)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(here / name, target)
+
+
+def regenerated_catalogue(workdir: Path, extra: dict[str, str] | None = None) -> list[dict]:
+    """Run `manage.py makemessages -l en --no-obsolete` on a copy of the sources and of locale/
+    (never on the checkout: makemessages writes the .po and a .py next to every template it reads)
+    and return the entries of the .po it writes. extra: more files for the copy (path: text)."""
+    copy_sources(workdir)
+    shutil.copytree(LOCALE_DIR.parent.parent, workdir / "locale")
+    for relative, text in (extra or {}).items():
+        (workdir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / relative).write_text(text, encoding="utf-8")
+    cwd = os.getcwd()
+    try:
+        os.chdir(workdir)  # makemessages reads the tree under the current directory
+        with override_settings(LOCALE_PATHS=[str(workdir / "locale")]):
+            call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
+    finally:
+        os.chdir(cwd)
+    return parse_po((workdir / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
 
 
 def set_language(client, code: str, next_url: str = "/"):
@@ -127,6 +190,45 @@ class TestSwitcher:
         assert "เข้าสู่ระบบ" in page
 
 
+class TestRecentPagesInEnglish:
+    """The pages added since the catalogue was first written speak English after the switch."""
+
+    @pytest.mark.parametrize(
+        ("url_name", "english", "thai"),
+        [
+            ("setup:index", ["Office setup", "Checklist", "Office details"], "ตั้งค่าสำนักงาน"),
+            ("setup:staff_list", ["Staff accounts", "+ Add account"], "บัญชีบุคลากร"),
+            (
+                "notify:preferences",
+                ["Notification preferences", "A project is submitted to me", "Email"],
+                "ตั้งค่าการแจ้งเตือน",
+            ),
+            (
+                "notify:line_targets",
+                ["LINE notifications and delivery history", "Channel access token"],
+                "การแจ้งเตือนทาง LINE และประวัติการส่ง",
+            ),
+            (
+                "reference:reference_index",
+                ["Policy frameworks and programmes", "Table, scrolls horizontally"],
+                "กรอบนโยบายและแผนงาน",
+            ),
+        ],
+    )
+    def test_the_plan_administrator_sees_english(
+        self, client, plan_admin_a, plan_a, url_name, english, thai
+    ):
+        set_language(client, "en")
+        client.force_login(plan_admin_a)
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert '<html lang="en">' in page
+        assert [word for word in english if word not in page] == []
+        assert thai not in page
+        assert "ตาราง เลื่อนดูด้านข้างได้" not in page
+
+
 class TestCatalogue:
     def test_the_parser_sees_the_whole_catalogue(self):
         entries = messages()
@@ -160,6 +262,38 @@ class TestCatalogue:
         leftover = [t for e in messages() for t in translations(e) if thai.search(t)]
         assert leftover == []
 
+    @pytest.mark.skipif(
+        bool(MISSING_TOOLS),
+        reason=f"GNU gettext is not installed (no {', '.join(MISSING_TOOLS)}; apt package gettext)",
+    )
+    def test_every_string_in_the_code_has_an_english_translation(self, tmp_path):
+        """makemessages over the current code adds no empty and no fuzzy entry to the catalogue:
+        every translatable string of the code and templates is translated in django.po."""
+        entries = regenerated_catalogue(tmp_path)
+        # It did read the code: a model choice and a template heading are there.
+        assert {"แผนปฏิบัติการประจำปี", "ตั้งค่าสำนักงาน"} <= {e.get("msgid") for e in entries}
+        untranslated, fuzzy = untranslated_or_fuzzy(entries)
+        listed = "\n".join(
+            [f"  untranslated: {m!r}" for m in untranslated] + [f"  fuzzy: {m!r}" for m in fuzzy]
+        )
+        assert not untranslated and not fuzzy, (
+            f"{len(untranslated)} string(s) of the code have no English translation and "
+            f"{len(fuzzy)} would only get a fuzzy guess; run `manage.py makemessages -l en "
+            f"--no-obsolete`, translate them in {PO.name} (drop the fuzzy flags), then "
+            f"`manage.py compilemessages -l en`:\n{listed}"
+        )
+
+    @pytest.mark.skipif(bool(MISSING_TOOLS), reason="GNU gettext is not installed")
+    def test_the_code_check_sees_a_new_template_string(self, tmp_path):
+        template = '{% load i18n %}<p>{% translate "ข้อความใหม่ที่ยังไม่ได้แปล" %}</p>\n'
+        entries = regenerated_catalogue(tmp_path, {"templates/i18n_probe.html": template})
+        untranslated, fuzzy = untranslated_or_fuzzy(entries)
+        # msgmerge may guess a translation from a similar Thai string: fuzzy, flagged all the same.
+        assert "ข้อความใหม่ที่ยังไม่ได้แปล" in untranslated + fuzzy
+        # The checkout is untouched: makemessages ran on the copy.
+        assert not (Path(settings.BASE_DIR) / "templates" / "i18n_probe.html").exists()
+        assert "ข้อความใหม่ที่ยังไม่ได้แปล" not in PO.read_text(encoding="utf-8")
+
     def test_the_committed_mo_matches_the_po(self):
         """The .mo is in the repository (no gettext needed to run); it must not be stale."""
         with MO.open("rb") as fh:
@@ -177,6 +311,19 @@ class TestCatalogue:
             elif compiled.gettext(e["msgid"]) != strings[0]:
                 stale.append(e["msgid"])
         assert stale == [], "run `manage.py compilemessages` after editing django.po"
+
+        # ... and nothing else: no entry that was removed from, or is fuzzy in, the .po.
+        expected = set()
+        for e in messages():
+            if "fuzzy" in e["flags"]:
+                continue
+            key = e["msgid"] if "msgctxt" not in e else f"{e['msgctxt']}\x04{e['msgid']}"
+            if "msgid_plural" in e:
+                expected.update((key, n) for n in range(len(translations(e))))
+            else:
+                expected.add(key)
+        compiled_keys = {k for k in compiled._catalog if k != ""}
+        assert compiled_keys - expected == set(), "django.mo has entries that are not in django.po"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from actionplan.i18n import in_thai
 from actionplan.models import Role
 from actionplan.services import DomainError
 from notify import services as notify_services
-from projects import audit, checks
+from projects import audit, checks, frozen
 from projects import services as project_services
 from projects.models import (
     EventAction,
@@ -208,7 +208,12 @@ def _transition(
 ) -> Project:
     """Guard -> conditional UPDATE (status and version) -> signature -> audit -> notify."""
     step = STEPS[action]
-    project = _load_for_transition(project.pk, with_checks=action == EventAction.SUBMIT)
+    rows = None
+    if action == EventAction.APPROVE:  # the document is frozen from the rows read here
+        rows = _frozen_rows(project.pk)
+        project = frozen.thaw(rows)
+    else:
+        project = _load_for_transition(project.pk, with_checks=action == EventAction.SUBMIT)
     if not may_transition(by, project, action):
         raise NotAllowed(_not_allowed_message(by, project, action))
     if project.status not in step.source:
@@ -231,6 +236,12 @@ def _transition(
             )
     expected = project.version if expected_version is None else expected_version
     now = at or timezone.now()
+    if rows is not None and expected != project.version:
+        # The frozen rows are not the version the director saw: approve nothing.
+        raise DomainError(
+            f"{step.verb_th}ไม่ได้: โครงการถูกแก้ไขหลังจากที่ท่านเปิดหน้านี้ "
+            "กรุณาเปิดหน้าโครงการใหม่เพื่อตรวจสอบฉบับล่าสุดก่อน"
+        )
     moved = Project.objects.filter(pk=project.pk, status=project.status, version=expected).update(
         status=step.target, version=F("version") + 1
     )
@@ -245,8 +256,10 @@ def _transition(
     from_status = project.status
     project.status, project.version = step.target, expected + 1
     if step.signature:
-        ProjectSignature.objects.filter(project=project, role=step.signature).delete()
-        ProjectSignature.objects.create(
+        signed = project.signatures.all() if rows is not None else None
+        if signed is None or any(s.role == step.signature for s in signed):
+            ProjectSignature.objects.filter(project=project, role=step.signature).delete()
+        signature = ProjectSignature.objects.create(
             project=project,
             role=step.signature,
             person=by.person if by.person_id else None,
@@ -254,6 +267,9 @@ def _transition(
             position_th=position_for(by, project),
             signed_at=now,
         )
+        if signed is not None:  # the frozen rows as they are once this commits
+            kept = [s for s in signed if s.role != step.signature] + [signature]
+            project._prefetched_objects_cache["signatures"] = sorted(kept, key=lambda s: s.role)
     else:
         ProjectSignature.objects.filter(project=project).delete()
     event = audit.record(
@@ -271,38 +287,55 @@ def _transition(
         at=now,
     )
     if action == EventAction.APPROVE:
-        _freeze_project(project, at=now)
+        _freeze_project(project, rows, at=now)
     notify_event(event, project=project)
     return project
 
 
 # Printing's hooks (filled by printing.apps.PrintingConfig.ready(): a lower app never imports
-# printing). A source hook returns the document's frozen final HTML; an on-commit hook queues
-# its layout. Without printing installed an approval keeps no print source and queues nothing.
-PROJECT_PRINT_SOURCE: list = []  # callables (project) -> dict, the frozen final HTML
+# printing). A rows hook names more rows to freeze with the project (its office's print
+# settings); a source hook returns the document's print source from the frozen rows (kept with
+# the snapshot); an on-commit hook queues its layout. Without printing installed an approval
+# keeps no print source and queues nothing.
+PROJECT_FROZEN_ROWS: list = []  # callables (project pk) -> {tag: queryset}, frozen too
+PROJECT_PRINT_SOURCE: list = []  # callables (project, rows) -> dict, the print source
 PROJECT_FROZEN: list = []  # callables (snapshot) -> None, run on commit (queue the layout)
 
 
-def hooked_source(hooks: list, obj) -> dict:
-    """The print source the registered hooks build for `obj` ({} when none is registered)."""
+def hooked_source(hooks: list, *args) -> dict:
+    """The print source the registered hooks build from `args` ({} when none is registered)."""
     source: dict = {}
     for hook in hooks:
-        source.update(hook(obj))
+        source.update(hook(*args))
     return source
 
 
-def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
-    """Keep the approved document (texts, people, figures, signatures) as it was approved."""
-    data = audit.load_document(project.pk)
-    number = ProjectSnapshot.objects.filter(project=project).count() + 1
+def _frozen_rows(pk: int) -> dict:
+    """Every row the project's documents print, the print hooks' rows and the numbers of its
+    approved versions so far: one query (projects.frozen)."""
+    extra = {"snapshot": (ProjectSnapshot.objects.filter(project_id=pk), ["id", "number"])}
+    for hook in PROJECT_FROZEN_ROWS:
+        extra.update(hook(pk))
+    return frozen.freeze(pk, extra)
+
+
+def _freeze_project(project: Project, rows: dict, *, at) -> ProjectSnapshot:
+    """Keep the approved document (texts, people, figures, signatures) as it was approved: its
+    data and print source come from the rows frozen at the start of the approval (`project` is
+    their thawed instance, status and signature updated); its HTML and PDF are rendered from
+    them after commit, so later edits never reach the approved document."""
+    data = audit.document(project)
     snapshot = ProjectSnapshot.objects.create(
         project=project,
-        number=number,
+        number=len(rows["snapshot"]) + 1,
         version=project.version,
         approved_at=at,
         data=data,
         sha256=audit.digest(data),
-        print_source=_print_source(lambda: hooked_source(PROJECT_PRINT_SOURCE, project)),
+        print_source=_print_source(
+            lambda: hooked_source(PROJECT_PRINT_SOURCE, project, _document_rows(project, rows)),
+            atomic=False,  # no queries: the hooks build it from the frozen rows
+        ),
     )
     # Laid out after commit by the task worker: a failed render never undoes the approval.
     for hook in PROJECT_FROZEN:
@@ -310,11 +343,24 @@ def _freeze_project(project: Project, *, at) -> ProjectSnapshot:
     return snapshot
 
 
-def _print_source(build) -> dict:
-    """The document's final HTML, frozen in the approval's transaction (templates only, no
-    layout). A failure here must not undo the approval: the version is kept without it and its
-    PDF follows the fallback rule of tasks.snapshot_print_source / tasks.approval_print_source."""
+def _document_rows(project: Project, rows: dict) -> dict:
+    """The frozen rows as they are once the approval commits (status, version, signatures)."""
+    document = {tag: found for tag, found in rows.items() if tag != "snapshot"}
+    document["project"] = [
+        {**rows["project"][0], "status": project.status, "version": project.version}
+    ]
+    document["signature"] = [frozen.as_row(signature) for signature in project.signatures.all()]
+    return document
+
+
+def _print_source(build, *, atomic: bool = True) -> dict:
+    """The document's print source, frozen in the approval's transaction (no layout). A failure
+    here must not undo the approval: the version is kept without it and its PDF follows the
+    fallback rule of tasks.snapshot_print_source / tasks.approval_print_source. `atomic`: in a
+    savepoint, for a build that queries (a failed query would break the approval's transaction)."""
     try:
+        if not atomic:
+            return build()
         with transaction.atomic():
             return build()
     except Exception:  # any rendering bug; the approval itself is what matters here

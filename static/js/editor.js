@@ -287,6 +287,51 @@
     dirty = true;
   }
 
+  /* The totals bar: its details open on demand on a small screen (open by default on a wide
+     one), the page's scroll-padding-bottom follows its height so that a focused field is never
+     hidden under it (WCAG 2.4.11), and a screen reader hears the project total once typing
+     pauses, not at every keystroke. */
+  const bar = form.querySelector("[data-totals]");
+  const toggle = bar?.querySelector("[data-totals-toggle]");
+  const detail = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  const small = window.matchMedia("(max-width: 800px)");
+  function expand(open) {
+    if (!toggle || !detail) return;
+    toggle.setAttribute("aria-expanded", String(open));
+    detail.hidden = !open;
+  }
+  if (toggle && detail) {
+    toggle.hidden = false;
+    expand(!small.matches);
+    toggle.addEventListener("click", () => expand(toggle.getAttribute("aria-expanded") !== "true"));
+    small.addEventListener("change", () => expand(!small.matches));
+  }
+  function padForBar() {
+    if (bar) document.documentElement.style.scrollPaddingBottom = `${Math.ceil(bar.getBoundingClientRect().height) + 8}px`;
+  }
+  if (bar && "ResizeObserver" in window) new ResizeObserver(padForBar).observe(bar);
+  padForBar();
+  // The browser scrolls a focused field into view only when it is wholly out of view: a tall
+  // textarea whose lower part lies under the bar is scrolled up until it clears the bar (or,
+  // taller than the room above the bar, until its top edge is at the top of the window).
+  form.addEventListener("focusin", (event) => {
+    if (!bar || bar.contains(event.target)) return;
+    const top = bar.getBoundingClientRect().top;
+    const rect = event.target.getBoundingClientRect();
+    if (rect.bottom > top && rect.top < top) window.scrollBy(0, Math.min(rect.bottom - top + 4, rect.top - 4));
+  });
+  const status = bar?.querySelector("[data-totals-status]");
+  let announceTimer = 0;
+  function announceTotal() {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const total = form.querySelector("[data-project-total]").textContent;
+      if (status) status.textContent = `งบประมาณทั้งโครงการ ${total} บาท`;
+    }, 1000);
+  }
+  form.addEventListener("input", announceTotal);
+  form.addEventListener("change", announceTotal);
+
   const draft = takeDraft();
   if (draft) restoreDraft(draft);
   hideDeleteBoxes(form);

@@ -32,6 +32,7 @@ from plans import models as plans_models
 from printing import models as pr
 from projects import models as pm
 from tests import factories as f
+from tests.test_buddhist_era import ce_years, readable_text
 from workflow import models as wf
 
 pytestmark = pytest.mark.django_db
@@ -367,6 +368,8 @@ def test_admin_scope_matrix(client, worlds, personas, model, persona):
     if sees_a:
         assert change.status_code == 200, (label, persona)
         assert history.status_code == 200, (label, persona)
+        for page in (listing, change, history):  # the objects were made today, in CE 20xx
+            assert ce_years(readable_text(page.content.decode())) == [], (label, page)
         if persona != "root":
             assert _other_office_choices(change, admin.site, other_office_id) == [], label
     else:

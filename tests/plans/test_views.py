@@ -4,6 +4,7 @@ each page costs the same number of queries at two sizes."""
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 
@@ -132,6 +133,56 @@ class TestValidation:
         assert f"{edit}#activity-{activity.pk}" in page  # quarters no longer add up
         assert "กลยุทธ์ที่ 9 ยังไม่มีโครงการรองรับ" in page
         assert "ข้อผิดพลาด 3 รายการ" in page
+
+    def test_groups_findings_by_project_in_pages_with_the_counts_of_every_project(
+        self, client, plan_a, plan_admin_a
+    ):
+        from budgets.models import BudgetCategory
+        from projects import checks
+
+        made = add_projects(plan_a, 45)
+        Project.objects.filter(plan=plan_a).update(start_date=None, end_date=None)  # R-D1
+        Project.objects.filter(pk=made[0].pk).update(strategy=None)  # and one an error
+        categories = list(BudgetCategory.objects.all())
+        expected = [
+            x
+            for p in Project.objects.filter(plan=plan_a)
+            .with_budget()
+            .prefetch_related("indicators")
+            for x in checks.check_project(p, categories)
+        ]
+        url = reverse("plans:plan_validation", args=[plan_a.pk])
+        first = get(client, plan_admin_a, url)
+        errors = sum(1 for x in expected if x.is_error)
+        assert f"ข้อผิดพลาดในโครงการ {errors} รายการ" in first
+        assert f"ข้อควรระวังในโครงการ {len(expected) - errors} รายการ" in first
+        assert "ตรวจโครงการทั้งหมด 45 โครงการ" in first and "มีข้อผิดพลาด 1 โครงการ" in first
+        assert first.count("<tbody data-project=") == 20
+        assert "รายโครงการ (หน้า 1 จาก 3)" in first
+        assert 'aria-current="page"' in first and f'href="{url}?page=2#' in first
+        last = client.get(url, {"page": "3"})
+        assert last.status_code == 200
+        page = last.content.decode()
+        assert page.count("<tbody data-project=") == 5 and "รายโครงการ (หน้า 3 จาก 3)" in page
+        assert f"ข้อผิดพลาดในโครงการ {errors} รายการ" in page  # every project, on every page
+        shown = set()
+        for number in ("1", "2", "3"):
+            found = client.get(url, {"page": number}).content.decode()
+            shown |= {int(pk) for pk in re.findall(r'<tbody data-project="(\d+)"', found)}
+        assert shown == {p.pk for p in made}  # each project on exactly one of the pages
+        assert client.get(url, {"page": "99"}).status_code == 200  # the last page
+
+    def test_costs_the_same_queries_at_two_sizes(self, client, plan_a, plan_admin_a):
+        counts = []
+        for size in (3, 30):
+            add_projects(plan_a, size - plan_a.projects.count())
+            client.force_login(plan_admin_a)
+            fresh_session(client)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("plans:plan_validation", args=[plan_a.pk]))
+            assert response.status_code == 200
+            counts.append(len(ctx))
+        assert counts[0] == counts[1], counts
 
     def test_the_editor_has_the_anchors_the_links_point_to(self, client, plan_a, planner_a1):
         (project,) = add_projects(plan_a, 1)

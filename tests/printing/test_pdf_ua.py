@@ -96,6 +96,29 @@ def structure_problems(data: bytes) -> list[str]:
     return problems
 
 
+def heading_levels(data: bytes) -> list[int]:
+    """The levels of the /H1 … /H6 elements of the structure tree, in reading order."""
+    reader = PdfReader(io.BytesIO(data))
+    levels: list[int] = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+            return
+        if not hasattr(node, "get") or "/S" not in node:
+            return
+        match = re.fullmatch(r"/H(\d)", str(node["/S"]))
+        if match:
+            levels.append(int(match.group(1)))
+        if "/K" in node:
+            walk(node.raw_get("/K"))
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].raw_get("/K"))
+    return levels
+
+
 @pytest.fixture(scope="module")
 def plan_book_pdf(module_db, media_root):
     """A draft plan with two strategies of two projects each, laid out by the real renderer."""
@@ -178,6 +201,16 @@ class TestPlanBookPdf:
 
     def test_structure_tree_is_whole(self, plan_book_pdf):
         assert structure_problems(plan_book_pdf[2].pdf) == []
+
+    def test_headings_never_skip_a_level(self, plan_book_pdf):
+        """PDF/UA (and screen readers' heading lists): every heading is at most one level below
+        the one before it: part 1's and part 2's sections are H2 under the part's H1."""
+        levels = heading_levels(plan_book_pdf[2].pdf)
+        assert levels[0] == 1 and {1, 2, 3} <= set(levels)
+        skips = [
+            (i, a, b) for i, (a, b) in enumerate(zip(levels, levels[1:], strict=False)) if b > a + 1
+        ]
+        assert skips == []
 
     @pytest.mark.skipif(not shutil.which("qpdf"), reason="qpdf is not installed")
     def test_qpdf_finds_no_error(self, plan_book_pdf, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from actionplan.models import StandardGroup, StrategyIndicator, StrategyIndicatorTarget
 from budgets.models import BudgetCategory
 from projects import checks
+from projects.models import Project
 from projects.rollup import plan_projects
 from tests import factories as f
 
@@ -262,3 +263,64 @@ class TestPlanLevel:
 
     def test_group_codes_exist(self):
         assert f.group(f.make_office(), StandardGroup.SUPERV).name_th.startswith("กลุ่มนิเทศ")
+
+
+class TestPlanProjectsFromRows:
+    """check_project on a plan's projects as rows (the validation page's path, no model
+    instance per line) finds exactly what it finds on prefetched model instances."""
+
+    def seeded_plan(self):
+        plan = f.make_plan(year_be=2566)
+        make_ex01(plan)  # clean
+        other_plan_strategy = f.make_strategy(f.make_plan(plan.office, 2567))
+        mismatched = f.make_project(
+            plan,
+            declared_total=Decimal("50000"),
+            start_date=date(2023, 4, 1),
+            end_date=date(2023, 4, 30),
+        )
+        activity = f.make_activity(mismatched, "กิจกรรมหลัก", months=[1, 2])
+        sub = f.make_activity(mismatched, "กิจกรรมย่อย", parent=activity, months=[12])
+        f.make_line(activity, "ค่าอาหารว่างและเครื่องดื่ม", "(18คน X ๓3 บาท X๒มื้อ )", declared="1080")
+        f.make_line(activity, "ค่าจัดจ้างทำเอกสาร", amount="10900", category_code="materials")
+        f.make_line(sub, "ค่าอาหาร อาหารว่าง", amount="0", category_code="compensation")
+        uncosted = f.make_line(sub, "ค่าอาหารกลางวัน", amount=None)
+        uncosted.formula_note_th = "จำนวน 30 คน 3 วันๆละ 180 บาท/คน/วัน"
+        uncosted.save()
+        f.set_quarters(activity, 100, 0, 0, 2000)
+        f.make_indicator(mismatched, "ร้อยละของครู", target_value=Decimal("120"))
+        dated = f.make_project(
+            plan,
+            start_date=date(2022, 9, 1),
+            end_date=date(2022, 12, 1),
+            strategy=other_plan_strategy,
+        )
+        f.make_activity(dated, "แต่งตั้งคณะกรรมการ", months=[1, 6, 10])
+        f.make_project(plan, name_th="โครงการว่าง")  # no budget, no indicator
+        Project.objects.filter(pk=mismatched.pk).update(strategy=None)
+        return plan
+
+    def test_finds_the_same_findings_as_on_model_instances(self):
+        plan = self.seeded_plan()
+        categories = list(BudgetCategory.objects.all())
+        models = plan_projects(plan, Project.objects.prefetch_related("indicators"))
+        expected = {p.pk: checks.check_project(p, categories) for p in models}
+        rows = checks.plan_project_rows(plan, [p.pk for p in models], categories)
+        found = {p.pk: checks.check_project(p, categories) for p in rows}
+        assert found == expected
+        assert sum(len(v) for v in found.values()) >= 12
+        rules_found = {x.rule for v in found.values() for x in v}
+        for rule in ("R-S7", "R-N4", "R-D1", "R-D2", "R-B1", "R-B2", "R-B3", "R-B7", "R-B10"):
+            assert rule in rules_found, rule
+        for rule in ("R-Q1", "R-Q5", "R-D3", "R-C3"):
+            assert rule in rules_found, rule
+        assert checks.check_group_ceilings(models) == checks.check_group_ceilings(
+            [setattr(r, "lead_unit", m.lead_unit) or r for r, m in zip(rows, models, strict=True)]
+        )
+
+    def test_read_in_the_same_queries_whatever_the_size(self, django_assert_num_queries):
+        plan = self.seeded_plan()
+        categories = list(BudgetCategory.objects.all())
+        ids = list(plan.projects.values_list("pk", flat=True))
+        with django_assert_num_queries(6):
+            checks.plan_project_rows(plan, ids, categories)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from actionplan import thai
 from actionplan.models import Plan, PlanType
 from budgets.figures import summarize
-from projects.rollup import plan_projects
+from projects.rollup import overview_projects
 
 
 class Command(BaseCommand):
@@ -32,7 +32,9 @@ class Command(BaseCommand):
         )
         if plan is None:
             raise CommandError(f"ไม่พบแผนของสำนักงาน {office} ปีงบประมาณ {year}")
-        summary, _, _ = summarize(plan, plan_projects(plan))
+        # Rows, not model instances: the totals are SQL aggregates (budgets.figures), so the
+        # time per project stays flat however large the plan.
+        summary, _, _ = summarize(plan, overview_projects(plan))
         if json:
             self.stdout.write(_dumps(summary.as_json()))
             return
