@@ -555,8 +555,8 @@ def queue_render(drill: Drill, instance: str, method: str, path: str, data=None)
     return int(match.group(1))
 
 
-def add_context_table(drill: Drill, instance: str, plan, number: int) -> None:
-    """A new version of a plan's book: one more Part-1 table, added over HTTP."""
+def add_context_table(drill: Drill, instance: str, plan, number: int, rows: int = 1) -> None:
+    """A new version of a plan's book: one more Part-1 table (of `rows` rows), added over HTTP."""
     from django.urls import reverse
 
     drill.browser.base = drill.base[instance]
@@ -566,7 +566,7 @@ def add_context_table(drill: Drill, instance: str, plan, number: int) -> None:
             "number": number,
             "caption_th": f"ตารางทดสอบการขยายระบบ {number}",
             "header_text": "รายการ\tจำนวน",
-            "rows_text": "โรงเรียน\t120",
+            "rows_text": "\n".join(f"โรงเรียนที่ {n}\t{100 + n}" for n in range(1, rows + 1)),
         },
     )
     check(status == 302, f"adding context table {number} on {instance} answered {status}")
@@ -861,7 +861,10 @@ def killed_worker_renders_nothing_twice(drill: Drill, imported) -> None:
     from printing import book, tasks
     from printing.models import PlanRender, RenderStatus
 
-    add_context_table(drill, "A", imported, 98)
+    # Two long tables (some 25 pages more; a table has at most 500 rows) keep the render running
+    # long enough to be caught in the middle: the small imported book alone took under a second.
+    add_context_table(drill, "A", imported, 96, rows=480)
+    add_context_table(drill, "A", imported, 98, rows=480)
     clear_chunk_cache()
     render_id = queue_render(
         drill, "A", "post", reverse("print:plan_book_render", args=[imported.pk])
