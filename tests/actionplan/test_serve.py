@@ -111,10 +111,15 @@ def test_a_worker_that_dies_stops_the_web_server_too(database, tmp_path):
     try:
         wait_for(lambda: healthy(port), 60, "the web server")
         worker = next(pid for pid, args in children(process.pid) if "run_worker" in args)
-        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: children(worker), 60, "the worker's own processes")
+        left = [worker, *(pid for pid, _ in children(worker))]
+        os.kill(worker, signal.SIGKILL)  # the worker alone: its own processes stay behind
         assert process.wait(30) != 0
     finally:
         if process.poll() is None:
             process.kill()
     assert not healthy(port)
+    for pid in left:  # nothing of the worker outlives the command
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
     assert "worker หยุดทำงาน" in log.read_text()

@@ -105,16 +105,35 @@ class Supervisor:
         return 0
 
     def stop_all(self) -> None:
+        """SIGINT to every child's process group, then SIGKILL to what is left after the grace
+        period. A group, not just the child: a child that died (killed, out of memory) may
+        leave processes of its own in its group (the worker's render processes), which must
+        not outlive us."""
         for _, child in self.children:
-            if child.poll() is None:
-                try:
-                    os.killpg(child.pid, signal.SIGINT)
-                except ProcessLookupError:
-                    pass
+            _signal_group(child.pid, signal.SIGINT)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for _, child in self.children:
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                _signal_group(child.pid, signal.SIGKILL)
                 child.wait()
+        while time.monotonic() < deadline and any(_group_alive(c.pid) for _, c in self.children):
+            time.sleep(0.1)
+        for _, child in self.children:
+            _signal_group(child.pid, signal.SIGKILL)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
