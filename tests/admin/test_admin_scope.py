@@ -13,6 +13,7 @@ and one without an object maker here fails the matrix, so no registration goes u
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -272,6 +273,10 @@ def _other_office_choices(response, model_admin_site, office_id) -> list[str]:
             if field.queryset.filter(**{target.office_path: office_id}).exists():
                 leaks.append(f"{form.__class__.__name__}.{name}")
     return leaks
+
+
+# A task's UUID or a render's version digest may hold "2045" among its hex digits: not a year.
+MACHINE_IDS = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F-]{16,}(?![0-9A-Za-z])")
 
 
 # --- the guard: no registration without a scope -----------------------------------------------
