@@ -351,3 +351,17 @@ def alternate_pages(client, pages: dict[str, str], rounds: int) -> dict[str, Ser
     for url in pages.values():
         getter(url)(-1)
     return alternate({label: getter(url) for label, url in pages.items()}, rounds)
+
+
+def execute_on_server(url: str, sql: str) -> None:
+    """One statement outside a transaction on the PostgreSQL server at `url` (CREATE or DROP
+    DATABASE for the scripts that make a database of their own)."""
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()

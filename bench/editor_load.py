@@ -27,18 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 
-def _execute(url: str, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
-
-
 def setup(database_url: str) -> tuple[Path, str | None]:
     """Django on a scratch database; returns the work folder and the PostgreSQL database made."""
     if not database_url:
@@ -46,7 +34,7 @@ def setup(database_url: str) -> tuple[Path, str | None]:
     import tempfile
 
     name = f"editor_load_{uuid.uuid4().hex[:8]}"
-    _execute(database_url, f'CREATE DATABASE "{name}"')
+    _common.execute_on_server(database_url, f'CREATE DATABASE "{name}"')
     work = Path(tempfile.mkdtemp(prefix="editor-load-"))
     sys.path.insert(0, str(_common.ROOT))
     os.environ.update(
@@ -168,7 +156,9 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            _execute(args.database_url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            _common.execute_on_server(
+                args.database_url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'
+            )
 
 
 def run(args, work: Path) -> int:

@@ -29,27 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 
-def _execute(url: str, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
-
-
 def scratch_postgres(url: str) -> tuple[str, str]:
     name = f"oversight_bench_{uuid.uuid4().hex[:8]}"
-    _execute(url, f'CREATE DATABASE "{name}"')
+    _common.execute_on_server(url, f'CREATE DATABASE "{name}"')
     base = url.rsplit("/", 1)[0]
     return name, f"{base}/{name}"
 
 
 def drop_postgres(url: str, name: str) -> None:
-    _execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _common.execute_on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build(offices: int, projects: int, lines: int):
