@@ -17,7 +17,8 @@ from actionplan.models import OrgUnit, Plan, Role
 from actionplan.plan_kinds import menu_order, pick_plan
 from actionplan.services import DomainError
 from budgets.formula import formula_messages
-from budgets.models import BudgetLine, QuarterAllocation
+from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
+from indicators.models import ProjectIndicator
 from projects import audit, checks, services
 from projects.audit import captures_ip, numbered
 from projects.forms import (
@@ -35,6 +36,8 @@ from projects.models import (
     PlanInclusion,
     Project,
     ProjectEvent,
+    ProjectItem,
+    ProjectPerson,
     ProjectStatus,
     ProjectType,
 )
@@ -251,7 +254,15 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
     editor's choices (EditorChoices.load), and for a save its signatures (the audit record)."""
     user = request.user
     editable = Project.objects.editable_by(user)
-    rows = [Prefetch("activities", queryset=_editor_activities()), "people", "items", "indicators"]
+    # Each kind of row in its order within the project: the models' own orderings start with
+    # the parent, which expands to the parent's ordering and joins up to the office (only
+    # one project is loaded, so the order within it is the whole order).
+    rows = [
+        Prefetch("activities", queryset=_editor_activities()),
+        Prefetch("people", queryset=ProjectPerson.objects.order_by("role", "pk")),
+        Prefetch("items", queryset=ProjectItem.objects.order_by("kind", "order", "pk")),
+        Prefetch("indicators", queryset=ProjectIndicator.objects.order_by("order", "pk")),
+    ]
     projects = (
         Project.objects.filter(pk__in=Project.objects.visible_to(user).filter(pk=pk).values("pk"))
         .select_related(
@@ -276,7 +287,13 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
 
 def _editor_activities():
     """Activities with their lines (and factors) and their four quarter amounts as columns."""
-    lines = BudgetLine.objects.select_related("category", "fund_source").prefetch_related("factors")
+    lines = (
+        BudgetLine.objects.select_related("category", "fund_source")
+        .order_by("order", "pk")
+        .prefetch_related(
+            Prefetch("factors", queryset=BudgetLineFactor.objects.order_by("order", "pk"))
+        )
+    )
     quarters = {
         f"quarter_{q}_amount": Subquery(
             QuarterAllocation.objects.filter(activity=OuterRef("pk"), quarter=q).values("amount")[
@@ -285,8 +302,10 @@ def _editor_activities():
         )
         for q in (1, 2, 3, 4)
     }
-    return Activity.objects.annotate(**quarters).prefetch_related(
-        Prefetch("budget_lines", queryset=lines)
+    return (
+        Activity.objects.annotate(**quarters)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("budget_lines", queryset=lines))
     )
 
 

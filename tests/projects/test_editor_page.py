@@ -2,6 +2,7 @@
 points at exists, every input has a label, the project type is a labelled group of radios,
 and the page and its save cost the same number of queries with 10 or 160 budget lines."""
 
+import functools
 from html.parser import HTMLParser
 
 import pytest
@@ -277,3 +278,90 @@ def test_the_choices_query_rebuilds_rows_exactly_as_the_orm_loads_them(plan_a, p
         expected = [[getattr(row, a) for a in fields] for row in queryset]
         assert expected, name
         assert [[getattr(row, a) for a in fields] for row in loaded[name]] == expected, name
+
+
+def _values(rows):
+    """Every column and annotation of loaded rows, for comparing two loads."""
+    return [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows]
+
+
+def test_the_choices_compiled_once_are_those_built_for_each_plan_and_project(
+    office_a, office_b, planner_a1
+):
+    """The editor's choice query is compiled once and run with each plan's and project's ids:
+    for other offices, years, projects with and without a programme, links and signatures it
+    loads exactly what building the querysets for them loads."""
+    from actionplan.models import FrameworkKind, OrgUnit, PolicyFramework, PolicyItem, Programme
+    from projects.forms import _choice_querysets, load_together, load_together_compiled
+    from projects.models import ProjectSignature, SignatureRole
+
+    national = PolicyFramework.objects.create(
+        kind=FrameworkKind.OTHER, title_th="กรอบ 2566", period_start_be=2566, period_end_be=2566
+    )
+    own = PolicyFramework.objects.create(
+        office=office_a, kind=FrameworkKind.ESA_POLICY, title_th="ของ ก"
+    )
+    PolicyItem.objects.create(framework=national, code="1", title_th="ข้อของปี 2566")
+    linked_item = PolicyItem.objects.create(framework=own, code="1", title_th="ข้อของเขต ก")
+    old = Programme.objects.create(name_th="แผนงานเก่า", period_end_be=2560)
+    cases = []
+    for office, year in ((office_a, 2566), (office_a, 2567), (office_b, 2567)):
+        plan = f.make_plan(office, year)
+        f.make_strategy(plan, 1, f"ยุทธศาสตร์ของ {office.code} {year}")
+        OrgUnit.objects.create(office=office, name_th=f"กลุ่มใหม่ {year}", sort_order=year)
+        cases.append({"office": office.pk, "year": year, "plan": plan.pk})
+        project = f.make_project(plan, unit=office.units.first())
+        cases.append({**cases[-1], "project": project.pk})
+        if office == office_a:
+            project.alignments.add(linked_item)
+            project.co_units.add(office.units.last())
+            type(project).objects.filter(pk=project.pk).update(programme=old)
+            ProjectSignature.objects.create(
+                project=project, role=SignatureRole.PROPOSER, name_th=f"ผู้เสนอ {year}"
+            )
+            cases.append({**cases[-1], "programme": old.pk})
+    for signatures in (False, True):
+        for _round in (1, 2):  # compiled in the first round, from the cache in the second
+            for ids in cases:
+                build = functools.partial(_choice_querysets, signatures=signatures)
+                compiled = load_together_compiled(("test-choices", signatures), build, **ids)
+                expected = load_together(**build(**ids))
+                assert compiled.keys() == expected.keys()
+                assert "signatures" in compiled or not signatures or "project" not in ids
+                for name in expected:
+                    assert _values(compiled[name]) == _values(expected[name]), (ids, name)
+    assert any(compiled[name] for name in compiled)
+
+
+def test_a_query_that_computes_from_its_ids_is_built_each_time_not_compiled(office_a):
+    """Only a query whose SQL holds the ids as they are is kept compiled: one that computes
+    from them (a year after) still loads the right rows for every call, and so does one on a
+    small-integer column."""
+    from actionplan.models import Programme, Strategy
+    from projects.forms import load_together_compiled
+
+    plans = [f.make_plan(office_a, year) for year in (2566, 2567, 2568)]
+    for plan in plans:
+        f.make_strategy(plan, 1, f"ยุทธศาสตร์ {plan.fiscal_year.year_be}")
+
+    def next_year(*, office, year):
+        return {
+            "strategies": Strategy.objects.filter(
+                plan__office=office, plan__fiscal_year__year_be=year + 1
+            )
+        }
+
+    def running_until(*, office, year):  # a smallint column: Django drops a comparison with a
+        # number out of its range from the SQL, so stand-ins out of range would lose the year
+        return {"programmes": Programme.objects.filter(period_end_be__gte=year).order_by("pk")}
+
+    Programme.objects.create(name_th="แผนงาน ถึง 2566", period_end_be=2566)
+    Programme.objects.create(name_th="แผนงาน ถึง 2568", period_end_be=2568)
+    for year in (2566, 2567, 2566):
+        rows = load_together_compiled("next", next_year, office=office_a.pk, year=year)[
+            "strategies"
+        ]
+        assert [s.title_th for s in rows] == [f"ยุทธศาสตร์ {year + 1}"]
+        rows = load_together_compiled("until", running_until, office=office_a.pk, year=year)
+        expected = {2566: ["แผนงาน ถึง 2566", "แผนงาน ถึง 2568"], 2567: ["แผนงาน ถึง 2568"]}
+        assert [p.name_th for p in rows["programmes"]] == expected[year]
