@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, F, OuterRef, Q, TextField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.forms import BaseFormSet, formset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -177,6 +178,14 @@ class EditorChoices:
     categories: list[BudgetCategory]
     fund_sources: list[FundSource]
     _options: dict = dataclasses.field(default_factory=dict, repr=False)
+    _row_fields: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def row_field(self, key: str, build) -> forms.Field:
+        """A copy of the page's one field `key` (built by `build()` the first time) for one
+        row's form: every budget line's category select is the same field."""
+        if key not in self._row_fields:
+            self._row_fields[key] = build()
+        return _field_copy(self._row_fields[key])
 
     def options(self, name: str, **kwargs) -> Options:
         """The page's one `Options` of a list (people, categories, fund sources)."""
@@ -772,10 +781,13 @@ class PersonForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, choices: EditorChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"] = CachedModelChoiceField(
-            choices.options("people", label_of=lambda p: f"{p.full_name} — {p.position_th}"),
-            label=_("เลือกจากบุคลากร"),
-            required=False,
+        self.fields["person"] = choices.row_field(
+            "person",
+            lambda: CachedModelChoiceField(
+                choices.options("people", label_of=lambda p: f"{p.full_name} — {p.position_th}"),
+                label=_("เลือกจากบุคลากร"),
+                required=False,
+            ),
         )
 
 
@@ -862,12 +874,18 @@ class LineForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, choices: EditorChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"] = CachedModelChoiceField(
-            choices.options("categories", empty_label=_("— หมวด —")), label=_("หมวดรายจ่าย")
+        self.fields["category"] = choices.row_field(
+            "category",
+            lambda: CachedModelChoiceField(
+                choices.options("categories", empty_label=_("— หมวด —")), label=_("หมวดรายจ่าย")
+            ),
         )
-        self.fields["fund_source"] = CachedModelChoiceField(
-            choices.options("fund_sources", empty_label=_("— แหล่งงบ —")),
-            label=_("แหล่งงบประมาณ"),
+        self.fields["fund_source"] = choices.row_field(
+            "fund_source",
+            lambda: CachedModelChoiceField(
+                choices.options("fund_sources", empty_label=_("— แหล่งงบ —")),
+                label=_("แหล่งงบประมาณ"),
+            ),
         )
         if not self.is_bound and not self.initial.get("fund_source") and choices.fund_sources:
             self.initial["fund_source"] = choices.fund_sources[0]
@@ -930,6 +948,14 @@ class EditorFormSet(BaseFormSet):
     def __init__(self, *args, choices: EditorChoices | None = None, **kwargs):
         self.choices = choices
         super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        """The delete box of every row (the formsets neither order nor keep extra forms),
+        a copy of one field instead of a new one per row."""
+        if self.can_order or not self.can_delete_extra:
+            super().add_fields(form, index)
+        elif self.can_delete:
+            form.fields[DELETION_FIELD_NAME] = _field_copy(_DELETE_FIELD)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -1021,6 +1047,36 @@ def _formset(form, *, too_many, **kwargs):
     # Django's own "Please submit at most ..." has no Thai translation.
     formset.default_error_messages = {"too_many_forms": too_many}
     return formset
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    """A copy of a field for one form, as Django's Field.__deepcopy__ makes (its own widget,
+    widget attrs, error messages and validators) but sharing the choice lists: nothing on
+    the editor's pages changes a row's choices in place, and deep-copying them (with their
+    lazy labels) for every row was a fifth of the page."""
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    widget = field.widget
+    new.widget = object.__new__(type(widget))
+    new.widget.__dict__.update(widget.__dict__)
+    new.widget.attrs = widget.attrs.copy()
+    new.error_messages = field.error_messages.copy()
+    new.validators = field.validators[:]
+    return new
+
+
+class _RowFields(dict):
+    """A row form's declared fields, copied for each form by _field_copy (BaseForm.__init__
+    deep-copies `base_fields`)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+for _row_form in (PersonForm, ActivityForm, LineForm, IndicatorForm):
+    _row_form.base_fields = _RowFields(_row_form.base_fields)
+
+_DELETE_FIELD = forms.BooleanField(label=_("Delete"), required=False)
 
 
 PersonFormSet = _formset(

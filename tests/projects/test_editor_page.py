@@ -365,3 +365,35 @@ def test_a_query_that_computes_from_its_ids_is_built_each_time_not_compiled(offi
         rows = load_together_compiled("until", running_until, office=office_a.pk, year=year)
         expected = {2566: ["แผนงาน ถึง 2566", "แผนงาน ถึง 2568"], 2567: ["แผนงาน ถึง 2568"]}
         assert [p.name_th for p in rows["programmes"]] == expected[year]
+
+
+def test_one_rows_error_and_choice_stay_on_that_row(client, planner_a1, plan_a):
+    """The rows' forms are copies of one form: an error, its marking and the chosen category of
+    one budget line or indicator never show on another row."""
+    from budgets.models import BudgetCategory
+
+    f.make_strategy(plan_a)
+    project = build(plan_a, planner_a1.org_unit, activities=1, lines_per=3)
+    other = BudgetCategory.objects.exclude(
+        pk=project.activities.first().budget_lines.first().category_id
+    ).first()
+    client.force_login(planner_a1)
+    data = resubmit_data(project)
+    data["lines-1-formula"] = "สามสิบ คน x"
+    data["lines-2-category"] = other.pk
+    data["indicators-1-target_value"] = ""
+    response = client.post(reverse("projects:project_edit", args=[project.pk]), data)
+    assert response.status_code == 400
+    page = parsed(response.content.decode())
+    by_name = {c.get("name"): c for c in page.controls}
+    invalid = sorted(name for name, c in by_name.items() if c.get("aria-invalid") == "true")
+    assert invalid == ["indicators-1-target_value", "lines-1-formula"]
+    assert {"id_lines-1-formula_error", "id_indicators-1-target_value_error"} <= page.ids
+    assert not {"id_lines-0-formula_error", "id_lines-2-formula_error"} & page.ids
+    html = response.content.decode()
+    chosen = {
+        name: html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        for name in ("lines-0-category", "lines-2-category")
+    }
+    assert f'value="{other.pk}" selected' in chosen["lines-2-category"]
+    assert f'value="{other.pk}" selected' not in chosen["lines-0-category"]
