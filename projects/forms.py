@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import html
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,8 +24,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.functional import Promise
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import thai
@@ -45,6 +46,19 @@ from indicators.models import Comparator, MeasureType, ResultLevel
 from projects.models import ItemKind, Project, ProjectSignature
 
 
+def esc(value) -> str:
+    """Django's conditional_escape (the same text: Django escapes with html.escape) without
+    its check of every argument for lazy strings, for the thousands of values the editor
+    draws."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return value if isinstance(value, SafeData) else html.escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 class EditorRenderer(DjangoTemplates):
     """Django's form renderer, with the editor's widgets drawn in Python: the same HTML as
     Django's widget templates (django/forms/widgets/*.html), escaped the same way, without a
@@ -62,41 +76,33 @@ class EditorRenderer(DjangoTemplates):
 def _attrs(attrs: dict) -> str:
     # django/forms/widgets/attrs.html
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        f" {name}" if value is True else f' {name}="{esc(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def _input(w: dict) -> str:
-    value = "" if w["value"] is None else f' value="{conditional_escape(w["value"])}"'
-    return (
-        f'<input type="{conditional_escape(w["type"])}" name="{conditional_escape(w["name"])}"'
-        f"{value}{_attrs(w['attrs'])}>"
-    )
+    value = "" if w["value"] is None else f' value="{esc(w["value"])}"'
+    return f'<input type="{esc(w["type"])}" name="{esc(w["name"])}"{value}{_attrs(w["attrs"])}>'
 
 
 def _textarea(w: dict) -> str:
     # The newline after the tag is Django's: a browser drops it, so a value that starts with a
     # line break keeps it.
-    value = conditional_escape(w["value"]) if w["value"] else ""
-    return (
-        f'<textarea name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>\n{value}</textarea>'
-    )
+    value = esc(w["value"]) if w["value"] else ""
+    return f'<textarea name="{esc(w["name"])}"{_attrs(w["attrs"])}>\n{value}</textarea>'
 
 
 def _option(w: dict) -> str:
-    return (
-        f'<option value="{conditional_escape(w["value"])}"{_attrs(w["attrs"])}>'
-        f"{conditional_escape(w['label'])}</option>"
-    )
+    return f'<option value="{esc(w["value"])}"{_attrs(w["attrs"])}>{esc(w["label"])}</option>'
 
 
 def _select(w: dict) -> str:
-    parts = [f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>']
+    parts = [f'<select name="{esc(w["name"])}"{_attrs(w["attrs"])}>']
     for group_name, options, _index in w["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{esc(group_name)}">')
         parts.extend(f"\n  {_option(option)}" for option in options)
         if group_name:
             parts.append("\n  </optgroup>")
@@ -109,8 +115,8 @@ def _input_option(w: dict) -> str:
     if not w.get("wrap_label"):
         return _input(w)
     target = w["attrs"].get("id")
-    for_attr = f' for="{conditional_escape(target)}"' if target else ""
-    return f"<label{for_attr}>{_input(w)} {conditional_escape(w['label'])}</label>"
+    for_attr = f' for="{esc(target)}"' if target else ""
+    return f"<label{for_attr}>{_input(w)} {esc(w['label'])}</label>"
 
 
 def _multiple_input(w: dict) -> str:
@@ -118,13 +124,13 @@ def _multiple_input(w: dict) -> str:
     target, css = w["attrs"].get("id"), w["attrs"].get("class")
     parts = ["<div"]
     if target:
-        parts.append(f' id="{conditional_escape(target)}"')
+        parts.append(f' id="{esc(target)}"')
     if css:
-        parts.append(f' class="{conditional_escape(css)}"')
+        parts.append(f' class="{esc(css)}"')
     parts.append(">")
     for group, options, _index in w["optgroups"]:
         if group:
-            parts.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+            parts.append(f"\n  <div><label>{esc(group)}</label>")
         parts.extend(f"<div>\n    {_input_option(option)}</div>" for option in options)
         if group:
             parts.append("\n  </div>")
@@ -497,9 +503,8 @@ class Options:
             self._html = [
                 (
                     value,
-                    f'\n  <option value="{conditional_escape(value)}">{conditional_escape(label)}</option>',
-                    f'\n  <option value="{conditional_escape(value)}" selected>'
-                    f"{conditional_escape(label)}</option>",
+                    f'\n  <option value="{esc(value)}">{esc(label)}</option>',
+                    f'\n  <option value="{esc(value)}" selected>{esc(label)}</option>',
                 )
                 for value, label in self.choices
             ]
@@ -524,7 +529,7 @@ class OptionsSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         w = forms.Widget.get_context(self, name, value, attrs)["widget"]
         return mark_safe(
-            f'<select name="{conditional_escape(name)}"{_attrs(w["attrs"])}>'
+            f'<select name="{esc(name)}"{_attrs(w["attrs"])}>'
             f"{self.options.html(w['value'])}\n</select>"
         )
 
@@ -1076,7 +1081,9 @@ class _RowFields(dict):
 for _row_form in (PersonForm, ActivityForm, LineForm, IndicatorForm):
     _row_form.base_fields = _RowFields(_row_form.base_fields)
 
-_DELETE_FIELD = forms.BooleanField(label=_("Delete"), required=False)
+# Django's own formset label (translated by Django's catalogue), not a string of ours.
+_DJANGO_DELETE = "Delete"
+_DELETE_FIELD = forms.BooleanField(label=_(_DJANGO_DELETE), required=False)
 
 
 PersonFormSet = _formset(
