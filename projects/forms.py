@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, F, OuterRef, Q, TextField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.forms import BaseFormSet, formset_factory
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
@@ -774,10 +775,54 @@ def _group_by_framework(items: list[PolicyItem]) -> list[tuple[str, list[PolicyI
     return [(title, sorted(members, key=path)) for title, members in groups.values()]
 
 
-class PersonForm(CleanTextMixin, forms.Form):
-    """A responsible person: picked from the office's staff, position text editable per project."""
+def _field_copy(field: forms.Field) -> forms.Field:
+    """A copy of a field for one form, as Django's Field.__deepcopy__ makes (its own widget,
+    widget attrs, error messages and validators) but sharing the choice lists: nothing on
+    the editor's pages changes a row's choices in place, and deep-copying them (with their
+    lazy labels) for every row was a fifth of the page."""
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    widget = field.widget
+    new.widget = object.__new__(type(widget))
+    new.widget.__dict__.update(widget.__dict__)
+    new.widget.attrs = widget.attrs.copy()
+    new.error_messages = field.error_messages.copy()
+    new.validators = field.validators[:]
+    return new
+
+
+class _RowFields(dict):
+    """A row form's declared fields, copied for each form by _field_copy (BaseForm.__init__
+    deep-copies `base_fields`)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+class _RowFormMetaclass(DeclarativeFieldsMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = _RowFields(new_class.base_fields)
+        return new_class
+
+
+class RowForm(CleanTextMixin, forms.Form, metaclass=_RowFormMetaclass):
+    """A row of one of the editor's formsets (a person, an activity, a budget line, an
+    indicator): its fields copied for each row by _field_copy."""
 
     default_renderer = EDITOR_RENDERER
+
+    def has_changed(self) -> bool:
+        """Whether a posted row holds anything. A row with its id always does (Django's own
+        answer too: an id differs from the form's empty initial) without comparing every
+        other field of it; the formsets ask it of every row."""
+        if self.is_bound and self.data.get(self.add_prefix("id")) not in (None, ""):
+            return True
+        return super().has_changed()
+
+
+class PersonForm(RowForm):
+    """A responsible person: picked from the office's staff, position text editable per project."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     person = forms.Field(required=False)
@@ -796,10 +841,8 @@ class PersonForm(CleanTextMixin, forms.Form):
         )
 
 
-class ActivityForm(CleanTextMixin, forms.Form):
+class ActivityForm(RowForm):
     """An activity with its steps, Gantt months and quarterly spending plan."""
-
-    default_renderer = EDITOR_RENDERER
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     is_sub = forms.BooleanField(label=_("เป็นกิจกรรมย่อยของกิจกรรมหลักก่อนหน้า"), required=False)
@@ -848,10 +891,8 @@ UNKNOWN_ACTIVITY = _(
 )
 
 
-class LineForm(CleanTextMixin, forms.Form):
+class LineForm(RowForm):
     """A budget line: a formula ("32 คน x 35 บาท x 1 มื้อ x 1 ครั้ง") or a plain amount."""
-
-    default_renderer = EDITOR_RENDERER
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     activity_ref = forms.IntegerField(
@@ -913,10 +954,8 @@ class LineForm(CleanTextMixin, forms.Form):
         return data
 
 
-class IndicatorForm(CleanTextMixin, forms.Form):
+class IndicatorForm(RowForm):
     """A success indicator: output or outcome, target with its comparison, method and tool."""
-
-    default_renderer = EDITOR_RENDERER
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     result_level = forms.ChoiceField(label=_("ด้าน"), choices=ResultLevel.choices)
@@ -1053,33 +1092,6 @@ def _formset(form, *, too_many, **kwargs):
     formset.default_error_messages = {"too_many_forms": too_many}
     return formset
 
-
-def _field_copy(field: forms.Field) -> forms.Field:
-    """A copy of a field for one form, as Django's Field.__deepcopy__ makes (its own widget,
-    widget attrs, error messages and validators) but sharing the choice lists: nothing on
-    the editor's pages changes a row's choices in place, and deep-copying them (with their
-    lazy labels) for every row was a fifth of the page."""
-    new = object.__new__(type(field))
-    new.__dict__.update(field.__dict__)
-    widget = field.widget
-    new.widget = object.__new__(type(widget))
-    new.widget.__dict__.update(widget.__dict__)
-    new.widget.attrs = widget.attrs.copy()
-    new.error_messages = field.error_messages.copy()
-    new.validators = field.validators[:]
-    return new
-
-
-class _RowFields(dict):
-    """A row form's declared fields, copied for each form by _field_copy (BaseForm.__init__
-    deep-copies `base_fields`)."""
-
-    def __deepcopy__(self, memo):
-        return {name: _field_copy(field) for name, field in self.items()}
-
-
-for _row_form in (PersonForm, ActivityForm, LineForm, IndicatorForm):
-    _row_form.base_fields = _RowFields(_row_form.base_fields)
 
 # Django's own formset label (translated by Django's catalogue), not a string of ours.
 _DJANGO_DELETE = "Delete"
