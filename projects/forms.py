@@ -44,6 +44,7 @@ from budgets.formula import parse_formula
 from budgets.models import BudgetCategory, FundSource
 from budgets.money import ZERO, quantize
 from indicators.models import Comparator, MeasureType, ResultLevel
+from projects.compiled import compile_once, keep_prefetched
 from projects.models import ItemKind, Project, ProjectSignature
 
 
@@ -222,14 +223,14 @@ class EditorChoices:
             **ids,
         )
         if "signatures" in lists:
-            _keep_prefetched(project, "signatures", lists["signatures"])
+            keep_prefetched(project, "signatures", lists["signatures"])
         frameworks = {fw.pk: fw for fw in lists["frameworks"]}
         for item in lists["policy_items"]:
             item.framework = frameworks[item.framework_id]
         if linked:
             # The orders of the prefetches they stand for (Meta.ordering of both models).
-            _keep_prefetched(project, "alignments", [i for i in lists["policy_items"] if i.linked])
-            _keep_prefetched(project, "co_units", [u for u in lists["units"] if u.linked])
+            keep_prefetched(project, "alignments", [i for i in lists["policy_items"] if i.linked])
+            keep_prefetched(project, "co_units", [u for u in lists["units"] if u.linked])
         return cls(
             strategies=lists["strategies"],
             programmes=lists["programmes"],
@@ -288,80 +289,22 @@ def load_together(**querysets) -> dict[str, list]:
 def load_together_compiled(shape, build, **ids) -> dict[str, list]:
     """`load_together(**build(**ids))` with the UNION's SQL compiled once per `shape` (and
     database) instead of on every request: building and compiling a dozen querysets is most of
-    the work, the query itself a fraction of a millisecond.
-
-    `build` makes the querysets from the integer `ids` alone. The first time, it is built with
-    two different sets of stand-in ids and compiled twice: the SQL must be the same text and
-    the parameters may differ only where a stand-in is, each stand-in appearing as itself. So
-    the SQL can only depend on the ids as parameters (nothing computed from them, nothing read
-    from the database while building); if the two compilations say otherwise the querysets are
-    built and run on every call instead, as load_together does. `shape` names what else changes
-    the querysets built (flags, which ids are None) and is part of the key."""
-    key = (shape, tuple(sorted(ids)), _db_key())
-    compiled = _COMPILED.get(key)
+    the work, the query itself a fraction of a millisecond. `build` makes the querysets from
+    the integer `ids` alone; projects.compiled says when the SQL may be kept (else the
+    querysets are built and run on every call)."""
+    compiled = compile_once(shape, build, ids, prepare=_compiled_union)
     if compiled is None:
-        compiled = _compile_shape(build, ids)
-        _COMPILED[key] = compiled
-    if compiled is False:
         return load_together(**build(**ids))
-    parts, sql, params = compiled
-    values = [ids[p.name] if isinstance(p, _Slot) else p for p in params]
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        rows = cursor.fetchall()
-    return _rebuild(parts, rows)
+    return _rebuild(compiled.meta, compiled.execute(ids))
 
 
-_COMPILED: dict = {}
-
-
-@dataclass(frozen=True)
-class _Slot:
-    name: str
-
-
-def _db_key():
-    from django.db import connection
-
-    return connection.alias, connection.vendor, connection.settings_dict.get("NAME")
-
-
-def _compile_shape(build, ids):
-    """(parts, sql, params with a _Slot where an id goes), or False when the SQL is not a
-    function of the ids as parameters (see load_together_compiled)."""
-    # Within the range of every integer field (a smallint is at most 32767): Django compiles a
-    # comparison with a number out of its column's range as a constant condition, without the
-    # parameter.
-    stand_ins = [{name: 30_001 + 500 * n + i for i, name in enumerate(sorted(ids))} for n in (1, 2)]
-    compiled = []
-    for values in stand_ins:
-        parts, union = _union_parts(build(**values))
-        if union is None or any(part[3] is None for part in parts):
-            return False
-        sql, params = union.query.get_compiler(using=union.db).as_sql()
-        compiled.append((parts, sql, list(params)))
-    (parts, sql, first), (_parts, other_sql, second) = compiled
-    if sql != other_sql or len(first) != len(second):
-        return False
-    by_value = [{v: k for k, v in values.items()} for values in stand_ins]
-    params = []
-    for a, b in zip(first, second, strict=True):
-        named_a = by_value[0].get(a) if isinstance(a, int) else None
-        named_b = by_value[1].get(b) if isinstance(b, int) else None
-        if named_a is not None and named_a == named_b:
-            params.append(_Slot(named_a))
-        elif a == b and named_a is None and named_b is None:
-            params.append(a)
-        else:
-            return False
-    if {slot.name for slot in params if isinstance(slot, _Slot)} != set(ids):
-        return False  # an id left out of the SQL: not the plain parameter it should be
-    kept = [
-        (name, model, None, fields, annotations) for name, model, _q, fields, annotations in parts
-    ]
-    return kept, sql, params
+def _compiled_union(querysets):
+    """The UNION to compile and its parts without their querysets (None if a part is loaded
+    on its own)."""
+    parts, union = _union_parts(querysets)
+    if union is None or any(part[3] is None for part in parts):
+        return None, None
+    return union, [(name, model, None, fields, extra) for name, model, _q, fields, extra in parts]
 
 
 def _union_parts(querysets):
@@ -476,16 +419,6 @@ def _from_text(field, text):
     if kind == "DateField":
         return datetime.date.fromisoformat(text[:10])
     return field.to_python(text)
-
-
-def _keep_prefetched(instance, name: str, rows: list) -> None:
-    """Keep `rows` as the prefetched result of instance.<name>.all(), as prefetch_related
-    would have."""
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {})
-    instance._prefetched_objects_cache[name] = queryset
 
 
 class Options:

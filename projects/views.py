@@ -3,6 +3,9 @@ history (the approval workflow, amendments, the inbox and notifications are work
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan.models import OrgUnit, Plan, Role
+from actionplan.models import OrgUnit, Plan, Role, User
 from actionplan.plan_kinds import menu_order, pick_plan
 from actionplan.services import DomainError
 from budgets.formula import formula_messages
 from budgets.models import BudgetLine, BudgetLineFactor, QuarterAllocation
 from indicators.models import ProjectIndicator
-from projects import audit, checks, services
+from projects import audit, checks, compiled, services
 from projects.audit import captures_ip, numbered
+from projects.compiled import keep_prefetched
 from projects.forms import (
     ActivityFormSet,
     CopyProjectForm,
@@ -251,19 +255,52 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
     """The project as the editor needs it, in one query for the project (404 outside the
     user's scope) and one per kind of row: `can_edit` says whether the user may edit it now,
     `has_snapshots` whether it was ever approved. Its policy items and co-units come with the
-    editor's choices (EditorChoices.load), and for a save its signatures (the audit record)."""
+    editor's choices (EditorChoices.load), and for a save its signatures (the audit record).
+
+    The queries are compiled once per role and run with the ids (projects.compiled); a user
+    without an office or a group gets the same querysets built as usual."""
     user = request.user
+    ids = {"project": pk, "office": user.office_id}
+    if not user.is_office_wide:
+        ids["unit"] = user.org_unit_id
+    if None in ids.values():
+        return get_object_or_404(_editor_header(user, pk).prefetch_related(*_editor_prefetches()))
+    found = compiled.instances(
+        ("editor-project", user.role),
+        functools.partial(_editor_header_of, role=user.role),
+        **ids,
+    )
+    if not found:
+        raise Http404
+    project = found[0]
+    rows = {
+        name: compiled.instances(("editor-rows", name), build, project=pk)
+        for name, build in _EDITOR_ROWS.items()
+    }
+    lines_of, factors_of = defaultdict(list), defaultdict(list)
+    for factor in rows["factors"]:
+        factors_of[factor.line_id].append(factor)
+    for line in rows["lines"]:
+        keep_prefetched(line, "factors", factors_of[line.pk])
+        for factor in factors_of[line.pk]:
+            factor.line = line
+        lines_of[line.activity_id].append(line)
+    for activity in rows["activities"]:
+        activity.project = project
+        keep_prefetched(activity, "budget_lines", lines_of[activity.pk])
+        for line in lines_of[activity.pk]:
+            line.activity = activity
+    for name in ("activities", "people", "items", "indicators"):
+        for row in rows[name]:
+            row.project = project
+        keep_prefetched(project, name, rows[name])
+    return project
+
+
+def _editor_header(user, pk: int):
+    """The project row of the editor, with what its page prints and the user's rights."""
     editable = Project.objects.editable_by(user)
-    # Each kind of row in its order within the project: the models' own orderings start with
-    # the parent, which expands to the parent's ordering and joins up to the office (only
-    # one project is loaded, so the order within it is the whole order).
-    rows = [
-        Prefetch("activities", queryset=_editor_activities()),
-        Prefetch("people", queryset=ProjectPerson.objects.order_by("role", "pk")),
-        Prefetch("items", queryset=ProjectItem.objects.order_by("kind", "order", "pk")),
-        Prefetch("indicators", queryset=ProjectIndicator.objects.order_by("order", "pk")),
-    ]
-    projects = (
+    return (
         Project.objects.filter(pk__in=Project.objects.visible_to(user).filter(pk=pk).values("pk"))
         .select_related(
             "plan__fiscal_year",
@@ -280,9 +317,24 @@ def _editor_project(request: HttpRequest, pk: int) -> Project:
                 Project.objects.filter(pk=OuterRef("pk"), snapshots__isnull=False)
             ),
         )
-        .prefetch_related(*rows)
     )
-    return get_object_or_404(projects)
+
+
+def _editor_header_of(*, role, project, office, unit=None):
+    """_editor_header for a user of that role, office and group, from the ids alone."""
+    return _editor_header(User(role=role, office_id=office, org_unit_id=unit), project)
+
+
+def _editor_prefetches():
+    """The rows, each kind in its order within the project: the models' own orderings start
+    with the parent, which expands to the parent's ordering and joins up to the office (only
+    one project is loaded, so the order within it is the whole order)."""
+    return [
+        Prefetch("activities", queryset=_editor_activities()),
+        Prefetch("people", queryset=ProjectPerson.objects.order_by("role", "pk")),
+        Prefetch("items", queryset=ProjectItem.objects.order_by("kind", "order", "pk")),
+        Prefetch("indicators", queryset=ProjectIndicator.objects.order_by("order", "pk")),
+    ]
 
 
 def _editor_activities():
@@ -294,6 +346,10 @@ def _editor_activities():
             Prefetch("factors", queryset=BudgetLineFactor.objects.order_by("order", "pk"))
         )
     )
+    return _activities_with_quarters().prefetch_related(Prefetch("budget_lines", queryset=lines))
+
+
+def _activities_with_quarters():
     quarters = {
         f"quarter_{q}_amount": Subquery(
             QuarterAllocation.objects.filter(activity=OuterRef("pk"), quarter=q).values("amount")[
@@ -302,11 +358,30 @@ def _editor_activities():
         )
         for q in (1, 2, 3, 4)
     }
-    return (
-        Activity.objects.annotate(**quarters)
+    return Activity.objects.annotate(**quarters).order_by("order", "pk")
+
+
+# The editor's rows of one project, one query each (the orders within the project as above).
+_EDITOR_ROWS = {
+    "activities": lambda project: _activities_with_quarters().filter(project_id=project),
+    "lines": lambda project: (
+        BudgetLine.objects.filter(activity__project_id=project)
+        .select_related("category", "fund_source")
         .order_by("order", "pk")
-        .prefetch_related(Prefetch("budget_lines", queryset=lines))
-    )
+    ),
+    "factors": lambda project: BudgetLineFactor.objects.filter(
+        line__activity__project_id=project
+    ).order_by("order", "pk"),
+    "people": lambda project: ProjectPerson.objects.filter(project_id=project).order_by(
+        "role", "pk"
+    ),
+    "items": lambda project: ProjectItem.objects.filter(project_id=project).order_by(
+        "kind", "order", "pk"
+    ),
+    "indicators": lambda project: ProjectIndicator.objects.filter(project_id=project).order_by(
+        "order", "pk"
+    ),
+}
 
 
 def _render_editor(request, plan, project, data, choices, *, conflict=None, status=200):
