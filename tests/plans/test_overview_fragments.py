@@ -15,7 +15,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.models import OrgUnit, PolicyFramework, PolicyItem, Role, StandardGroup, Strategy
+from actionplan.models import (
+    OfficeFramework,
+    OrgUnit,
+    PolicyFramework,
+    PolicyItem,
+    Role,
+    StandardGroup,
+    Strategy,
+)
 from budgets.models import BudgetCategory, FundSource
 from plans.templatetags.fragments import Fragment
 from projects import services as project_services
@@ -225,6 +233,22 @@ class TestEveryChangeShowsOnTheNextView:
         shown = page(client, plan_admin, plan)
         assert "ข้อ 1 ข้อที่แก้ไข" in shown and "ข้อเดิม" not in shown
         assert "ยังไม่มีโครงการสนอง" not in shown
+
+    def test_a_framework_switched_off_or_out_of_its_period(
+        self, client, plan, office, plan_admin, projects
+    ):
+        national = PolicyFramework.objects.create(title_th="กรอบระดับชาติทดสอบ", order=1)
+        own = PolicyFramework.objects.create(office=office, title_th="กรอบของเขตทดสอบ", order=2)
+        for framework in (national, own):
+            PolicyItem.objects.create(framework=framework, code="ข้อ 1", title_th="ข้อทดสอบ")
+        shown = page(client, plan_admin, plan)
+        assert "กรอบระดับชาติทดสอบ" in shown and "กรอบของเขตทดสอบ" in shown
+        OfficeFramework.objects.create(office=office, framework=national, follows=False)
+        PolicyFramework.objects.filter(pk=own.pk).update(period_start_be=2570)
+        shown = page(client, plan_admin, plan)
+        assert "กรอบระดับชาติทดสอบ" not in shown and "กรอบของเขตทดสอบ" not in shown
+        OfficeFramework.objects.filter(framework=national).update(follows=True)
+        assert "กรอบระดับชาติทดสอบ" in page(client, plan_admin, plan)
 
     def test_a_change_of_version_alone_shows_the_same_page(
         self, client, plan, plan_admin, projects
