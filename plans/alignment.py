@@ -5,9 +5,6 @@ only by projects without budget."""
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import threading
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -59,72 +56,76 @@ class Matrix:
         return [row for row in self._topmost(lambda row: row.funded) if row.covered]
 
 
-def _rows_of(model, where: str, params: list) -> list[tuple]:
-    """Every column of the model's rows matching `where` (plain SQL: no ORM to compile)."""
+def _rows_of(model, where: str, params: list) -> list:
+    """The model's rows matching `where` as unsaved-looking instances loaded from the database
+    (plain SQL: nothing to compile), each value through its field's `to_python`."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+    fields = model._meta.concrete_fields
+    columns = ", ".join(quote(f.column) for f in fields)
+    names = [f.attname for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where}", params)
-        return cursor.fetchall()
-
-
-def _policy_rows(office) -> str:
-    """The digest of every row the followed items are chosen from: the national frameworks and
-    the office's own (every column), their items, and the office's switches (OfficeFramework)."""
-    quote = connection.ops.quote_name
-    framework = PolicyFramework._meta
-    office_column = quote(framework.get_field("office").column)
-    frameworks = _rows_of(
-        PolicyFramework, f"{office_column} IS NULL OR {office_column} = %s", [office.pk]
-    )
-    ids = sorted(row[0] for row in frameworks)
-    item_framework = quote(PolicyItem._meta.get_field("framework").column)
-    items = (
-        _rows_of(PolicyItem, f"{item_framework} IN ({', '.join(['%s'] * len(ids))})", ids)
-        if ids
-        else []
-    )
-    link_office = quote(OfficeFramework._meta.get_field("office").column)
-    links = _rows_of(OfficeFramework, f"{link_office} = %s", [office.pk])
-    material = repr([sorted(frameworks), sorted(items), sorted(links)])
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-# {(database, office id, year): (digest of the policy rows, the items followed)}: the items
-# query costs ~3 ms to compile, reading and hashing the rows it is chosen from ~0.3 ms.
-_FOLLOWED: dict = {}
-_followed_lock = threading.Lock()
+        rows = cursor.fetchall()
+    return [
+        model.from_db(
+            connection.alias, names, [f.to_python(v) for f, v in zip(fields, row, strict=True)]
+        )
+        for row in rows
+    ]
 
 
 def followed_items(office, year: int) -> list[PolicyItem]:
-    """The active items of the frameworks the office follows in the year (with their
-    frameworks), in framework and item order. Kept in this process while the rows they are
-    chosen from are unchanged (the digest of `_policy_rows`); each caller gets copies."""
-    key = (connection.alias, office.pk, year)
-    digest = _policy_rows(office)  # rows read inside a transaction are hashed as read too
-    with _followed_lock:
-        kept = _FOLLOWED.get(key)
-    if kept is None or kept[0] != digest:
-        items = list(
-            PolicyItem.objects.filter(
-                framework__in=PolicyFramework.objects.followed_by(office).applies_to(year),
-                is_active=True,
-            )
-            .select_related("framework")
-            .order_by("framework__order", "framework_id", "order", "pk")
+    """The active items of the frameworks the office follows in the year, with their frameworks,
+    in framework and item order: the rows of
+
+        PolicyItem.objects.filter(
+            framework__in=PolicyFramework.objects.followed_by(office).applies_to(year),
+            is_active=True,
+        ).select_related("framework").order_by("framework__order", "framework_id", "order", "pk")
+
+    read in plain SQL and chosen here by the same rules (compiling that query cost ~3 ms on every
+    overview, these reads ~0.3 ms); tests/plans/test_alignment.py checks both agree."""
+    quote = connection.ops.quote_name
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    switched_off = {
+        link.framework_id
+        for link in _rows_of(
+            OfficeFramework, f"{column(OfficeFramework, 'office')} = %s", [office.pk]
         )
-        with _followed_lock:
-            _FOLLOWED[key] = (digest, items)
-            while len(_FOLLOWED) > 256:
-                _FOLLOWED.pop(next(iter(_FOLLOWED)))
-        kept = (digest, items)
-    frameworks = {item.framework_id: copy.copy(item.framework) for item in kept[1]}
-    result = []
-    for item in kept[1]:
-        item = copy.copy(item)
+        if not link.follows
+    }
+    office_column = column(PolicyFramework, "office")
+    frameworks = {
+        framework.pk: framework
+        for framework in _rows_of(
+            PolicyFramework, f"{office_column} IS NULL OR {office_column} = %s", [office.pk]
+        )
+        if framework.is_active
+        and (
+            framework.office_id == office.pk
+            or (framework.office_id is None and framework.pk not in switched_off)
+        )
+        and framework.applies_to(year)
+    }
+    if not frameworks:
+        return []
+    ids = sorted(frameworks)
+    items = [
+        item
+        for item in _rows_of(
+            PolicyItem,
+            f"{column(PolicyItem, 'framework')} IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        if item.is_active
+    ]
+    for item in items:
         item.framework = frameworks[item.framework_id]
-        result.append(item)
-    return result
+    items.sort(key=lambda i: (i.framework.order, i.framework_id, i.order, i.pk))
+    return items
 
 
 def _pairs(project_ids: list[int]) -> list[tuple[int, int]]:

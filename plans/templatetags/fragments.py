@@ -35,6 +35,18 @@ def _refuse(value):
     raise TypeError(f"a fragment takes plain values only, not {type(value).__name__}")
 
 
+_sources: dict[str, tuple[str, str]] = {}  # {template name: (its source, the source's digest)}
+
+
+def _source_digest(name: str) -> str:
+    """The digest of the template's current source (hashed again only when it changed)."""
+    source = get_template(name).template.source
+    kept = _sources.get(name)
+    if kept is None or kept[0] is not source and kept[0] != source:
+        kept = _sources[name] = (source, hashlib.sha256(source.encode()).hexdigest())
+    return kept[1]
+
+
 @dataclass
 class Fragment:
     """A template, the plain values it prints, their digest and the HTML (kept or rendered)."""
@@ -47,9 +59,10 @@ class Fragment:
 
     @classmethod
     def of(cls, name: str, context: dict) -> Fragment:
-        source = get_template(name).template.source
         material = json.dumps(
-            [name, source, get_language(), get_script_prefix(), context], default=_refuse
+            [name, _source_digest(name), get_language(), get_script_prefix(), context],
+            default=_refuse,
+            ensure_ascii=False,
         )
         return cls(name, context, "fragment:" + hashlib.sha256(material.encode()).hexdigest())
 
