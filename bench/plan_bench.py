@@ -10,8 +10,10 @@ services. Every figure is timed alternately with its floor (A B A B ...: a busy 
 both alike) and printed as min / median with the load average of the moment:
 - the pages (server time through the test client: session, user and nav included) against the
   same template rendered from a context built beforehand (no view, no ORM for the data); the
-  overview once as pages are usually seen (figures from the cache) and once with a project
-  changed before every request (the figures worked out again: the first view after a save);
+  overview once as pages are usually seen (figures from the cache), once with a project
+  changed before every request (the figures worked out again: the first view after a save) and
+  once with that change visible (its name: its strategy's kept table rendered again); the
+  overview's floor context is captured with the cache emptied (every table rendered);
 - approving a project (the POST, queries and ms in the request, the render queued for the
   worker) against an authenticated POST that writes one row (marking notifications read);
 - plan_summary (in-process, cache emptied before each run as in a new process) against the one

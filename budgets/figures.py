@@ -10,8 +10,8 @@ requests, under a key made of every listed project's (id, version, updated_at): 
 a line, factor or quarterly plan bumps its project's version (the editor, imports, the admin),
 so after a save only that project is aggregated again (bench/plan_bench.py;
 docs/decisions/money-path.md); the plan's figures are also kept in the process's memory, so a
-repeat view unpickles nothing. Category and
-fund-source names are read fresh on every hit (one query).
+repeat view unpickles nothing (docs/decisions/overview-fragments.md). Category and fund-source
+names are read fresh on every hit (one query).
 
 budgets is below projects: the projects are reached through the foreign keys by name
 (`activity__project__plan`), never by importing projects.
