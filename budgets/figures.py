@@ -9,8 +9,9 @@ SQLite returns aggregated decimals unquantized. Nothing is re-derived from facto
 requests, under a key made of every listed project's (id, version, updated_at): every write of
 a line, factor or quarterly plan bumps its project's version (the editor, imports, the admin),
 so after a save only that project is aggregated again (bench/plan_bench.py;
-docs/decisions/money-path.md). Category and
-fund-source names are read fresh on every hit (one query).
+docs/decisions/money-path.md); the plan's figures are also kept in the process's memory, so a
+repeat view unpickles nothing (docs/decisions/overview-fragments.md). Category and fund-source
+names are read fresh on every hit (one query).
 
 budgets is below projects: the projects are reached through the foreign keys by name
 (`activity__project__plan`), never by importing projects.
@@ -19,7 +20,8 @@ budgets is below projects: the projects are reached through the foreign keys by 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -345,15 +347,34 @@ def _refs(category_ids, fund_ids) -> tuple[dict[int, Ref], dict[int, Ref]]:
     return categories, funds
 
 
-def _plan_figures(plan, projects: list):
-    """`project_figures(plan)`, from the cache while none of the listed projects changed: the
-    whole plan under one key (one cache read), else each project under its own, and only the
-    changed projects are aggregated again. Inside a transaction the rows may still be rolled
-    back (import previews, tests): never cached.
+# This process's plan entries: {plan key: (digest, {project key: ProjectFigures}, category
+# ids, fund ids)}, the newest last. Held in memory, not in the cache: writing the whole plan's
+# figures to the cache after every save cost more than aggregating the changed project.
+_KEPT: OrderedDict = OrderedDict()
+_KEPT_PLANS = 32
+_kept_lock = threading.Lock()
 
-    The plan's entry is kept under one key per plan and list of projects, with the digest of
-    their versions inside it: after a save, the unchanged projects' figures come from that one
-    entry (one read) instead of one cache read each, and only the changed ones are aggregated."""
+
+def _copy(entry: ProjectFigures) -> ProjectFigures:
+    """A caller's own copy: the kept entry is shared by every later request."""
+    return ProjectFigures(
+        entry.total,
+        defaultdict(_zero, entry.by_category),
+        defaultdict(_zero, entry.by_fund),
+        list(entry.quarters),
+    )
+
+
+def _plan_figures(plan, projects: list):
+    """`project_figures(plan)`, from the cache while none of the listed projects changed: each
+    project under its own key, and only the changed projects are aggregated again. Inside a
+    transaction the rows may still be rolled back (import previews, tests): never cached.
+
+    The figures of the plan's listed projects are also kept in this process's memory under one
+    key per plan and list of projects (no pickling, copies handed out); the cache holds that
+    key's digest of the projects' versions, so emptying the cache empties this too (a kept
+    entry is used only while the cache still has its plan's digest). After a save, the
+    unchanged projects' figures come from memory and only the changed ones are aggregated."""
     # By the listed projects' ids, never `plan=`: a plan also lists projects it includes from
     # another plan of the office (projects.PlanInclusion), each counted once.
     ids = [p.pk for p in projects]
@@ -366,16 +387,18 @@ def _plan_figures(plan, projects: list):
     digest = hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
     listing = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
     plan_key = f"plan-figures:{connection.alias}:{plan.pk}:{listing}"
-    entry = cache.get(plan_key)
-    if entry is not None and entry[0] == digest:
+    mark = cache.get(plan_key)
+    with _kept_lock:
+        entry = _KEPT.get(plan_key) if mark is not None else None
+    if entry is not None and entry[0] == digest and mark == digest:
         _, kept, category_ids, fund_ids = entry
-        listed = {pk: kept[key] for pk, key in keys.items()}
         categories, funds = _refs(category_ids, fund_ids)
+        listed = {pk: _copy(kept[key]) for pk, key in keys.items()}
         return defaultdict(ProjectFigures, listed), categories, funds
     kept = entry[1] if entry is not None else {}
     listed = {pk: kept[key] for pk, key in keys.items() if key in kept}
     others = [keys[pk] for pk in keys if pk not in listed]
-    if others:  # not in the plan's previous entry: each project's own
+    if others:  # not kept in this process: each project's own
         found = cache.get_many(others)
         listed |= {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in listed]
@@ -385,16 +408,25 @@ def _plan_figures(plan, projects: list):
         figures, categories, funds = project_figures(project_ids=missing)
     for pk in missing:  # a project without lines is cached too (zero figures)
         listed[pk] = figures.get(pk) or ProjectFigures()
-    cache.set_many({keys[pk]: listed[pk] for pk in missing}, CACHE_SECONDS)
+    if missing:
+        cache.set_many({keys[pk]: listed[pk] for pk in missing}, CACHE_SECONDS)
     used = (
         {c for f in listed.values() for c in f.by_category},
         {s for f in listed.values() for s in f.by_fund},
     )
-    kept = {keys[pk]: figures for pk, figures in listed.items()}
-    cache.set(plan_key, (digest, kept, *used), CACHE_SECONDS)
+    with _kept_lock:
+        _KEPT[plan_key] = (digest, {keys[pk]: figures for pk, figures in listed.items()}, *used)
+        _KEPT.move_to_end(plan_key)
+        while len(_KEPT) > _KEPT_PLANS:
+            _KEPT.popitem(last=False)
+    cache.set(plan_key, digest, CACHE_SECONDS)
     if len(missing) != len(keys):
         categories, funds = _refs(*used)
-    return defaultdict(ProjectFigures, listed), categories, funds
+    return (
+        defaultdict(ProjectFigures, {pk: _copy(f) for pk, f in listed.items()}),
+        categories,
+        funds,
+    )
 
 
 def summarize(plan, projects: list) -> tuple[PlanSummary, dict[int, ProjectFigures], list[Ref]]:

@@ -23,6 +23,8 @@ from plans import alignment, charts
 from plans import services as plan_services
 from plans.forms import DisbursementTargetForm
 from plans.models import DisbursementTarget, PlanApproval
+from plans.templatetags import fragments as plan_fragments
+from plans.templatetags.fragments import Fragment
 from projects import checks
 from projects.audit import captures_ip
 from projects.models import Project, ProjectStatus
@@ -66,7 +68,8 @@ def plan_index(request: HttpRequest) -> HttpResponse:
 
 
 def overview_context(plan: Plan, projects: list) -> dict:
-    """Everything the roll-up page prints: three queries for the amounts, then memory only."""
+    """Everything the roll-up page prints: three queries for the amounts, then memory only.
+    The strategy tables are plain values (they are kept as rendered fragments)."""
     summary, per_project, sources = figures.summarize(plan, projects)
     strategies = []
     for bucket in summary.strategies:
@@ -76,7 +79,10 @@ def overview_context(plan: Plan, projects: list) -> dict:
             rows.append(
                 {
                     "number": n,
-                    "project": project,
+                    "pk": project.pk,
+                    "name_th": project.name_th,
+                    "status": project.status,
+                    "status_label": str(project.get_status_display()),
                     "unit": project.lead_unit.name_th,
                     "total": entry.total,
                     "funds": [entry.by_fund.get(s.pk, ZERO) for s in sources],
@@ -84,10 +90,10 @@ def overview_context(plan: Plan, projects: list) -> dict:
             )
         strategies.append(
             {
-                "bucket": bucket,
                 "title": str(bucket.key) if bucket.key else bucket.label,
                 "anchor": f"strategy-{bucket.key.pk if bucket.key else 0}",
                 "sentence": strategy_sentence(bucket, _money),
+                "total": bucket.total,
                 "rows": rows,
                 "fund_totals": [bucket.by_fund.get(s.pk, ZERO) for s in sources],
             }
@@ -104,11 +110,30 @@ def overview_context(plan: Plan, projects: list) -> dict:
     statuses = {value: 0 for value in ProjectStatus.values if value != ProjectStatus.CANCELLED}
     for project in projects:
         statuses[project.status] += 1
+    matrix = alignment.alignment_matrix(plan, projects, per_project)
     return {
         "plan": plan,
         "summary": summary,
-        "matrix": alignment.alignment_matrix(plan, projects, per_project),
+        "matrix": matrix,
+        "frameworks": [
+            {
+                "title": framework.title_th,
+                "rows": [
+                    {
+                        "pk": row.item.pk,
+                        "label": str(row.item),
+                        "depth": row.depth,
+                        "covered": row.covered,
+                        "total": row.bucket.total,
+                        "projects": [{"pk": p.pk, "name_th": p.name_th} for p in row.projects],
+                    }
+                    for row in rows
+                ],
+            }
+            for framework, rows in matrix.frameworks
+        ],
         "sources": sources,
+        "source_labels": [s.short_th or s.name_th for s in sources],
         "strategies": strategies,
         "groups": groups,
         "over_ceiling": [g for g in groups if g["over"]],
@@ -123,11 +148,67 @@ def overview_context(plan: Plan, projects: list) -> dict:
 @require_GET
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The office-wide roll-up: per-strategy tables with the generated sentence, totals by
-    group (against each ceiling), category, fund source and quarter."""
+    group (against each ceiling), category, fund source and quarter. The strategy tables and
+    the alignment matrix are kept rendered under a digest of what they print, so a repeat view
+    renders only what changed (docs/decisions/overview-fragments.md)."""
     plan = _reviewer_plan(request, plan_id, Plan.objects.prefetch_related("strategies"))
     context = overview_context(plan, overview_projects(plan))
-    context["split"] = request.GET.get("split") == "fund"
-    return render(request, "plans/plan_overview.html", context)
+    context["split"] = split = request.GET.get("split") == "fund"
+    summary = context["summary"]
+    count, total = len(summary.projects), summary.total
+    groups = [
+        {
+            "pk": g["bucket"].key.pk,
+            "label": g["bucket"].label,
+            "count": g["bucket"].count,
+            "total": g["bucket"].total,
+            "ceiling": g["ceiling"],
+            "remaining": g["remaining"],
+            "over": g["over"],
+        }
+        for g in context["groups"]
+    ]
+    context["summary_block"] = Fragment.of(
+        "plans/_overview_summary.html",
+        {
+            "count": count,
+            "total": total,
+            "statuses": [(str(label), n) for label, _, n in context["statuses"]],
+            "split": split,
+            "over_ceiling": [g for g in groups if g["over"]],
+        },
+    )
+    context["strategy_blocks"] = [
+        Fragment.of(
+            "plans/_overview_strategy.html",
+            {"s": s, "split": split, "source_labels": context["source_labels"]},
+        )
+        for s in context["strategies"]
+    ]
+    context["totals_block"] = Fragment.of(
+        "plans/_overview_totals.html",
+        {
+            "count": count,
+            "total": total,
+            "groups": groups,
+            "categories": [{"label": b.label, "total": b.total} for b in summary.categories],
+            "fund_sources": [{"label": b.label, "total": b.total} for b in summary.fund_sources],
+            "quarters": context["quarters"],
+        },
+    )
+    context["matrix_block"] = Fragment.of(
+        "plans/_alignment_matrix.html", {"frameworks": context["frameworks"]}
+    )
+    blocks = [
+        context["summary_block"],
+        *context["strategy_blocks"],
+        context["totals_block"],
+        context["matrix_block"],
+    ]
+    plan_fragments.load(blocks)
+    response = render(request, "plans/plan_overview.html", context)
+    plan_fragments.store(blocks)
+    return response
 
 
 def _finding_link(finding, project, *, editable: bool) -> str:

@@ -119,3 +119,35 @@ def test_the_matrix_costs_the_same_queries_at_two_sizes(client, plan, items, pla
         return len(ctx)
 
     assert count(2) == count(6)
+
+
+def test_the_followed_items_are_those_of_the_framework_query(items, office_a, office_b):
+    """plans.alignment reads the followed items in plain SQL and chooses them itself: the same
+    items, frameworks and order as PolicyFramework.objects.followed_by(...).applies_to(...)."""
+    from plans.alignment import followed_items
+
+    PolicyItem.objects.filter(pk=items["none"].pk).update(is_active=False)
+    closed = PolicyFramework.objects.create(title_th="กรอบที่ปิดแล้ว", is_active=False)
+    PolicyItem.objects.create(framework=closed, code="ข้อ 1", title_th="ข้อของกรอบที่ปิด")
+    other = PolicyFramework.objects.create(office=office_b, title_th="กรอบของเขตอื่น", order=0)
+    PolicyItem.objects.create(framework=other, code="ข้อ 1", title_th="ข้อของเขตอื่น")
+
+    def shown(found):
+        return [
+            (i.pk, i.framework_id, i.framework.title_th, i.framework.order, i.code, i.title_th)
+            + (i.parent_id, i.order, i.is_active, i.framework.is_active)
+            for i in found
+        ]
+
+    for office in (office_a, office_b):
+        for year in (2566, 2570):
+            expected = (
+                PolicyItem.objects.filter(
+                    framework__in=PolicyFramework.objects.followed_by(office).applies_to(year),
+                    is_active=True,
+                )
+                .select_related("framework")
+                .order_by("framework__order", "framework_id", "order", "pk")
+            )
+            assert shown(followed_items(office, year)) == shown(expected), (office, year)
+    assert {i.title_th for i in followed_items(office_a, 2570)} >= {"ข้อของปีหน้าทดสอบ"}
