@@ -397,3 +397,99 @@ def test_one_rows_error_and_choice_stay_on_that_row(client, planner_a1, plan_a):
     }
     assert f'value="{other.pk}" selected' in chosen["lines-2-category"]
     assert f'value="{other.pk}" selected' not in chosen["lines-0-category"]
+
+
+def _loaded(project) -> dict:
+    """Every value the editor reads from a loaded project: its columns and annotations, the
+    objects joined to it, and each kind of row with theirs (lines with category, fund source
+    and factors), in order."""
+
+    def columns(obj):
+        if obj is None:
+            return None
+        return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+    joined = {
+        name: columns(getattr(project, name))
+        for name in ("plan", "strategy", "lead_unit", "programme", "updated_by", "ready_by")
+    }
+    joined["plan.fiscal_year"] = columns(project.plan.fiscal_year)
+    joined["plan.office"] = columns(project.plan.office)
+    activities = []
+    for activity in project.activities.all():
+        assert activity.project is project
+        lines = []
+        for line in activity.budget_lines.all():
+            assert line.activity is activity
+            lines.append(
+                {
+                    **columns(line),
+                    "category": columns(line.category),
+                    "fund_source": columns(line.fund_source),
+                    "factors": [columns(x) for x in line.factors.all()],
+                }
+            )
+        activities.append({**columns(activity), "lines": lines})
+    return {
+        "project": columns(project),
+        "joined": joined,
+        "activities": activities,
+        **{
+            name: [columns(row) for row in getattr(project, name).all()]
+            for name in ("people", "items", "indicators")
+        },
+    }
+
+
+def test_the_editor_loads_through_compiled_queries_what_the_orm_loads(
+    rf, office_a, office_b, plan_a, planner_a1, planner_a2, director_a, plan_admin_a, outsider
+):
+    """The project and its rows come from queries compiled once per role and run with the ids:
+    for every role, a co-unit's planner, the second project of a group and a project with
+    nothing in it, they are what the querysets built for the request load; out of scope is
+    404 for every one of them."""
+    from django.http import Http404
+
+    from actionplan.models import Role
+    from budgets.models import FundSource
+    from projects import views
+    from projects.models import ItemKind, ProjectItem, ProjectPerson
+
+    f.make_strategy(plan_a)
+    group_director = f.make_user(office_a, role=Role.GROUP_DIRECTOR, unit=planner_a1.org_unit)
+    full = build(plan_a, planner_a1.org_unit, activities=3, lines_per=2)
+    line = full.activities.last().budget_lines.last()
+    line.fund_source = FundSource.objects.filter(is_active=True).last()
+    line.save()
+    full.co_units.add(planner_a2.org_unit)
+    ProjectPerson.objects.create(project=full, order=1, name_th="ผู้รับผิดชอบ ก", position_th="ครู")
+    for n, kind in enumerate(
+        (ItemKind.OBJECTIVE, ItemKind.EXPECTED_OUTCOME, ItemKind.OBJECTIVE), 1
+    ):
+        ProjectItem.objects.create(project=full, kind=kind, order=n, text_th=f"ข้อ {n}")
+    empty = f.make_project(plan_a, unit=planner_a1.org_unit, name_th="โครงการว่าง")
+    other_group = f.make_project(plan_a, unit=planner_a2.org_unit, name_th="ของอีกกลุ่ม")
+    users = [planner_a1, planner_a2, group_director, director_a, plan_admin_a, outsider]
+    for _round in (1, 2):  # compiled on the first, from the kept SQL on the second
+        for user in users:
+            request = rf.get("/")
+            request.user = user
+            for project in (full, empty, other_group):
+                expected = views._editor_header(user, project.pk).prefetch_related(
+                    *views._editor_prefetches()
+                )
+                if not expected.exists():
+                    with pytest.raises(Http404):
+                        views._editor_project(request, project.pk)
+                    continue
+                loaded = views._editor_project(request, project.pk)
+                assert _loaded(loaded) == _loaded(expected.get()), (user.role, project.name_th)
+    seen = {
+        (user.username, project.pk)
+        for user in users
+        for project in (full, empty, other_group)
+        if views._editor_header(user, project.pk).exists()
+    }
+    assert (planner_a2.username, full.pk) in seen  # a co-unit's planner sees it
+    assert (outsider.username, full.pk) not in seen
+    assert (planner_a1.username, other_group.pk) not in seen
