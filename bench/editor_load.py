@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -219,6 +220,7 @@ def run(args, work: Path) -> int:
         base = f"http://127.0.0.1:{port}"
         _common.wait_healthy(base)
         load_before = os.getloadavg()
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
         start_at = time.monotonic() + 2 + 0.4 * args.users  # after every login
         deadline = start_at + args.seconds
         threads = [Editor(base, u, p, start_at, deadline, results) for u, p in pairs]
@@ -227,6 +229,7 @@ def run(args, work: Path) -> int:
         for t in threads:
             t.join(args.seconds + 180)
         load_after = os.getloadavg()
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
         probe = _common.Browser(base)
         probe.login(pairs[0][0].username, "correct-horse-battery-9")
         _, _, page = probe.get(f"/projects/{pairs[0][1].pk}/edit/")
@@ -253,6 +256,14 @@ def run(args, work: Path) -> int:
         f"  errors {len(errors)} {sorted(set(map(str, errors)))[:5]} | 'database is locked' in "
         f"server log: {server_log.count('database is locked')} | load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
+    client_cpu = sum(
+        getattr(client_after, f) - getattr(client_before, f) for f in ("ru_utime", "ru_stime")
+    )
+    print(
+        f"  the load client's own CPU: {client_cpu:.1f} s, "
+        f"{client_cpu / max(1, len(saves)) * 1000:.0f} ms per GET+POST cycle "
+        f"(the machine's {os.cpu_count()} cores: {args.seconds * os.cpu_count()} CPU-s)"
     )
     return 1 if errors or not saves else 0
 
