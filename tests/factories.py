@@ -259,3 +259,24 @@ def make_reports(projects, rounds=(1, 2, 3, 4), status: str = "submitted", by=No
         for r in reports
         for i in indicators[r.project_id]
     )
+
+
+def admin_line_change(client, line, plain_amount: str):
+    """Change a budget line's amount the way an administrator does it in the Django admin (the
+    client logged in as a superuser); returns the response."""
+    from django.urls import reverse
+
+    return client.post(
+        reverse("admin:budgets_budgetline_change", args=[line.pk]),
+        {
+            "activity": line.activity_id,
+            "order": line.order,
+            "description_th": line.description_th,
+            "category": line.category_id,
+            "fund_source": line.fund_source_id,
+            "plain_amount": plain_amount,
+            "formula_note_th": "",
+            "factors-TOTAL_FORMS": 0,
+            "factors-INITIAL_FORMS": 0,
+        },
+    )

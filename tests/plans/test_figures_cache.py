@@ -84,20 +84,7 @@ def test_an_admin_edit_of_a_line_shows_on_the_next_overview(client, plan, office
     assert total(plan) == Decimal("1500.00")  # cached
 
     client.force_login(f.make_superuser(office, "root_c"))
-    response = client.post(
-        reverse("admin:budgets_budgetline_change", args=[line.pk]),
-        {
-            "activity": line.activity_id,
-            "order": line.order,
-            "description_th": "ค่าวัสดุ",
-            "category": line.category_id,
-            "fund_source": line.fund_source_id,
-            "plain_amount": "2000",
-            "formula_note_th": "",
-            "factors-TOTAL_FORMS": 0,
-            "factors-INITIAL_FORMS": 0,
-        },
-    )
+    response = f.admin_line_change(client, line, "2000")
     assert response.status_code == 302, response.content.decode()[:2000]
     assert total(plan) == Decimal("2000.00")
 

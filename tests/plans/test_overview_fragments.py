@@ -176,20 +176,7 @@ class TestEveryChangeShowsOnTheNextView:
         assert "1,500.00" in page(client, plan_admin, plan)
         line = projects[0].activities.get().budget_lines.get()
         client.force_login(f.make_superuser(office, "root_f"))
-        response = client.post(
-            reverse("admin:budgets_budgetline_change", args=[line.pk]),
-            {
-                "activity": line.activity_id,
-                "order": line.order,
-                "description_th": "ค่าวัสดุ",
-                "category": line.category_id,
-                "fund_source": line.fund_source_id,
-                "plain_amount": "2750",
-                "formula_note_th": "",
-                "factors-TOTAL_FORMS": 0,
-                "factors-INITIAL_FORMS": 0,
-            },
-        )
+        response = f.admin_line_change(client, line, "2750")
         assert response.status_code == 302, response.content.decode()[:2000]
         shown = page(client, plan_admin, plan)
         assert "มีโครงการรองรับกลยุทธ์ที่ 1 จำนวน 1 โครงการ งบประมาณ 2,750.00 บาท" in shown
