@@ -111,9 +111,10 @@ class TestSessions:
 # Templates and code that may emit raw HTML, each for a reason; anything else fails the test.
 RAW_HTML_ALLOWED: dict[str, str] = {
     "projects/forms.py": "EditorRenderer and OptionsSelect draw Django's widget templates in "
-    "Python; every value goes through conditional_escape (tests/test_xss.py, the editor page)",
+    "Python; every value goes through esc, Django's conditional_escape without its lazy check "
+    "(the same html.escape; tests/test_xss.py, the editor page)",
     "projects/templatetags/editor.py": "the editor's field, line row and month boxes, drawn "
-    "like the partials they replace; every value goes through conditional_escape/format_html",
+    "like the partials they replace; every value goes through esc/format_html",
 }
 
 

@@ -19,7 +19,6 @@ from django import template
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.urls import get_script_prefix
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -83,7 +82,9 @@ def store(fragments: list[Fragment]) -> None:
 
 @register.simple_tag
 def fragment(block: Fragment) -> str:
+    # A template's output is a SafeString (it escaped its values) and stays one in the cache
+    # (pickled with its class); a plain string would be escaped here, never printed raw.
     if block.html is not None:
-        return mark_safe(block.html)  # rendered by `fragment` from our own template
+        return block.html
     block.rendered = get_template(block.template).render(block.context)
-    return mark_safe(block.rendered)  # the template escaped its values
+    return block.rendered
