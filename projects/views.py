@@ -321,7 +321,10 @@ def _editor_header(user, pk: int):
 
 
 def _editor_header_of(*, role, project, office, unit=None):
-    """_editor_header for a user of that role, office and group, from the ids alone."""
+    """_editor_header for a user of that role, office and group, from the ids alone. The key
+    of its compiled SQL is the role (with the ids' names): everything `visible_to` and
+    `editable_by` read from a user must be there or be one of the ids (a test compares the
+    compiled load with the real user's querysets for every role)."""
     return _editor_header(User(role=role, office_id=office, org_unit_id=unit), project)
 
 
