@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 OS_PACKAGES := poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig libthai0 libthai-data postgresql redis-server \
-	libreoffice-writer-nogui libreoffice-calc-nogui gettext
+	libreoffice-writer-nogui libreoffice-calc-nogui gettext qpdf
 
 # The Nu HTML checker for tests/test_html_validity.py, pinned, from npm into tests/.node.
 VNU_VERSION := 26.9.27
