@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, TextField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.forms import BaseFormSet, formset_factory
@@ -352,8 +353,6 @@ def _union_parts(querysets):
 
 def _rebuild(parts, union_rows) -> dict[str, list]:
     """The instances of each part from the UNION's rows (part, number, texts...)."""
-    from django.db import connection
-
     rows: dict[str, list] = {name: [] for name, *_ in parts}
     for part, number, *texts in union_rows:
         rows[part].append((number, texts))
