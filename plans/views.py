@@ -100,7 +100,10 @@ def overview_context(plan: Plan, projects: list) -> dict:
         )
     groups = [
         {
-            "bucket": row.bucket,
+            "pk": row.bucket.key.pk,
+            "label": row.bucket.label,
+            "count": row.bucket.count,
+            "total": row.bucket.total,
             "ceiling": row.ceiling,
             "remaining": row.balance,
             "over": row.over,
@@ -156,18 +159,6 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     context["split"] = split = request.GET.get("split") == "fund"
     summary = context["summary"]
     count, total = len(summary.projects), summary.total
-    groups = [
-        {
-            "pk": g["bucket"].key.pk,
-            "label": g["bucket"].label,
-            "count": g["bucket"].count,
-            "total": g["bucket"].total,
-            "ceiling": g["ceiling"],
-            "remaining": g["remaining"],
-            "over": g["over"],
-        }
-        for g in context["groups"]
-    ]
     context["summary_block"] = Fragment.of(
         "plans/_overview_summary.html",
         {
@@ -175,7 +166,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
             "total": total,
             "statuses": [(str(label), n) for label, _, n in context["statuses"]],
             "split": split,
-            "over_ceiling": [g for g in groups if g["over"]],
+            "over_ceiling": context["over_ceiling"],
         },
     )
     context["strategy_blocks"] = [
@@ -190,7 +181,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         {
             "count": count,
             "total": total,
-            "groups": groups,
+            "groups": context["groups"],
             "categories": [{"label": b.label, "total": b.total} for b in summary.categories],
             "fund_sources": [{"label": b.label, "total": b.total} for b in summary.fund_sources],
             "quarters": context["quarters"],
