@@ -539,6 +539,19 @@ def finished(status: str) -> bool:
     return status == "SUCCESSFUL"  # django-tasks' name on both backends
 
 
+def wait_tasks(drill: Drill, render_ids: list[int], seconds: float = 30) -> list[Job]:
+    """The render tasks once the tasks of these renders are finished: a render is marked done
+    by its task, and the task's own record says SUCCESSFUL a moment later, when it returns."""
+
+    def done():
+        tasks = jobs_of(drill, "printing.tasks.render_plan_book")
+        by_render = runs_by_arg(tasks)
+        runs = [job for pk in render_ids for job in by_render.get(pk, [])]
+        return tasks if runs and all(finished(job.status) for job in runs) else None
+
+    return wait_for("the render tasks to be marked finished", done, seconds)
+
+
 # --- Renders --------------------------------------------------------------------------------
 
 
@@ -625,7 +638,7 @@ def renders_run_once(drill: Drill, imported) -> None:
 
     renders = wait_renders(queued_by)
     wall = time.monotonic() - started
-    tasks = jobs_of(drill, "printing.tasks.render_plan_book")
+    tasks = wait_tasks(drill, [r.pk for r in renders])
     by_render = runs_by_arg(tasks)
     per_worker: Counter = Counter()
     for render in renders:
